@@ -1,0 +1,328 @@
+"""What a person logs: walks, pain reports, stretches and alternative activities."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Self
+import uuid
+
+from .errors import ModelError
+
+MAX_WALK_MINUTES = 600
+MAX_NOTE_LENGTH = 500
+MAX_PAIN_LEVEL = 10
+MAX_DISTANCE_KM = 100
+
+
+class Source(StrEnum):
+    """How a walk reached the log."""
+
+    MANUAL = "manual"
+    VOICE = "voice"
+    BUTTON = "button"
+    SENSOR = "sensor"
+    WEBHOOK = "webhook"
+
+
+class Activity(StrEnum):
+    """Low-impact alternatives for days when walking hurts (G7)."""
+
+    SWIMMING = "swimming"
+    STATIONARY_BIKE = "stationary_bike"
+    YOGA = "yoga"
+    OTHER = "other"
+
+
+def new_id() -> str:
+    """Return a fresh, random record id."""
+    return uuid.uuid4().hex
+
+
+# --- validation helpers (shared by the constructors and from_dict) ---------------------
+
+
+def _check_id(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ModelError("invalid_record", field="id")
+    return value
+
+
+def _check_time(value: object) -> datetime:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise ModelError("invalid_timestamp")
+    # Stored in UTC so that ordering and `start + minutes` are real elapsed time even
+    # across DST changes (same-zone datetime arithmetic is wall-clock arithmetic).
+    return value.astimezone(UTC)
+
+
+def _is_number(value: object) -> bool:
+    # bool is an int subclass; True minutes is a bug, not a number.
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_minutes(value: object) -> float:
+    if not _is_number(value):
+        raise ModelError("invalid_record", field="minutes")
+    minutes = float(value)  # type: ignore[arg-type]
+    # NaN fails both comparisons, so it is refused here too.
+    if not 0 < minutes <= MAX_WALK_MINUTES:
+        raise ModelError("minutes_out_of_range", min="0", max=str(MAX_WALK_MINUTES))
+    return minutes
+
+
+def _check_distance(value: object) -> float | None:
+    if value is None:
+        return None
+    if not _is_number(value):
+        raise ModelError("invalid_record", field="distance_km")
+    distance = float(value)  # type: ignore[arg-type]
+    if not 0 <= distance <= MAX_DISTANCE_KM:
+        raise ModelError("distance_out_of_range", min="0", max=str(MAX_DISTANCE_KM))
+    return distance
+
+
+def _check_note(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ModelError("invalid_record", field="note")
+    if len(value) > MAX_NOTE_LENGTH:
+        raise ModelError("note_too_long", max=str(MAX_NOTE_LENGTH))
+    return value
+
+
+def _check_level(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ModelError("invalid_record", field="level")
+    if not 0 <= value <= MAX_PAIN_LEVEL:
+        raise ModelError("level_out_of_range", min="0", max=str(MAX_PAIN_LEVEL))
+    return value
+
+
+def _check_source(value: object) -> Source:
+    if isinstance(value, Source):
+        return value
+    if isinstance(value, str) and value in Source:
+        return Source(value)
+    raise ModelError("unknown_source", source=str(value))
+
+
+def _check_activity(value: object) -> Activity:
+    if isinstance(value, Activity):
+        return value
+    if isinstance(value, str) and value in Activity:
+        return Activity(value)
+    raise ModelError("unknown_activity", activity=str(value))
+
+
+def _set(record: object, name: str, value: object) -> None:
+    # Frozen dataclasses may only normalise their fields through object.__setattr__.
+    object.__setattr__(record, name, value)
+
+
+# --- decoding helpers --------------------------------------------------------------------
+
+
+def _mapping(data: object) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise ModelError("invalid_record")
+    return data
+
+
+def _required(data: Mapping[str, Any], name: str) -> Any:
+    if name not in data:
+        raise ModelError("invalid_record", field=name)
+    return data[name]
+
+
+def _parse_time(data: Mapping[str, Any], name: str) -> datetime:
+    value = _required(data, name)
+    if not isinstance(value, str):
+        raise ModelError("invalid_record", field=name)
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ModelError("invalid_timestamp") from None
+
+
+def _optional(data: Mapping[str, Any], name: str) -> Any:
+    # Optional fields may be absent from stored data (older or hand-written files).
+    return data.get(name)
+
+
+# --- records -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """A finished walk; `start` is kept in UTC."""
+
+    id: str
+    start: datetime
+    minutes: float
+    distance_km: float | None = None
+    source: Source = Source.MANUAL
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse anything that is not a real walk, so none can exist."""
+        _set(self, "id", _check_id(self.id))
+        _set(self, "start", _check_time(self.start))
+        _set(self, "minutes", _check_minutes(self.minutes))
+        _set(self, "distance_km", _check_distance(self.distance_km))
+        _set(self, "source", _check_source(self.source))
+        _set(self, "note", _check_note(self.note))
+
+    @property
+    def time(self) -> datetime:
+        """When the walk began; the moment it sorts by."""
+        return self.start
+
+    @property
+    def end(self) -> datetime:
+        """When the walk ended (real elapsed time)."""
+        return self.start + timedelta(minutes=self.minutes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe dict."""
+        return {
+            "id": self.id,
+            "start": self.start.isoformat(),
+            "minutes": self.minutes,
+            "distance_km": self.distance_km,
+            "source": self.source.value,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Decode what to_dict returned; raise ModelError on anything else."""
+        data = _mapping(data)
+        return cls(
+            id=_required(data, "id"),
+            start=_parse_time(data, "start"),
+            minutes=_required(data, "minutes"),
+            distance_km=_optional(data, "distance_km"),
+            source=_required(data, "source"),
+            note=_optional(data, "note"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PainReport:
+    """How much the back hurts at a moment, 0 (none) to 10 (worst)."""
+
+    id: str
+    time: datetime
+    level: int
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse levels outside 0..10."""
+        _set(self, "id", _check_id(self.id))
+        _set(self, "time", _check_time(self.time))
+        _set(self, "level", _check_level(self.level))
+        _set(self, "note", _check_note(self.note))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe dict."""
+        return {
+            "id": self.id,
+            "time": self.time.isoformat(),
+            "level": self.level,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Decode what to_dict returned; raise ModelError on anything else."""
+        data = _mapping(data)
+        return cls(
+            id=_required(data, "id"),
+            time=_parse_time(data, "time"),
+            level=_required(data, "level"),
+            note=_optional(data, "note"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    """A stretching session."""
+
+    id: str
+    time: datetime
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse naive times and long notes."""
+        _set(self, "id", _check_id(self.id))
+        _set(self, "time", _check_time(self.time))
+        _set(self, "note", _check_note(self.note))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe dict."""
+        return {"id": self.id, "time": self.time.isoformat(), "note": self.note}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Decode what to_dict returned; raise ModelError on anything else."""
+        data = _mapping(data)
+        return cls(
+            id=_required(data, "id"),
+            time=_parse_time(data, "time"),
+            note=_optional(data, "note"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """A low-impact activity done instead of walking (G7); `time` is when it began."""
+
+    id: str
+    time: datetime
+    activity: Activity
+    minutes: float
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse unknown activities and impossible durations."""
+        _set(self, "id", _check_id(self.id))
+        _set(self, "time", _check_time(self.time))
+        _set(self, "activity", _check_activity(self.activity))
+        _set(self, "minutes", _check_minutes(self.minutes))
+        _set(self, "note", _check_note(self.note))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe dict."""
+        return {
+            "id": self.id,
+            "time": self.time.isoformat(),
+            "activity": self.activity.value,
+            "minutes": self.minutes,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Decode what to_dict returned; raise ModelError on anything else."""
+        data = _mapping(data)
+        return cls(
+            id=_required(data, "id"),
+            time=_parse_time(data, "time"),
+            activity=_required(data, "activity"),
+            minutes=_required(data, "minutes"),
+            note=_optional(data, "note"),
+        )
+
+
+# A plain union (not a `type` alias) so it also works with isinstance().
+Record = Walk | PainReport | Stretch | Alternative
+
+
+def check_not_future(record: Record, now: datetime) -> None:
+    """Refuse a record that begins after `now` (nobody logs tomorrow's walk)."""
+    if record.time > _check_time(now):
+        raise ModelError("start_in_future")
