@@ -1,0 +1,39 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Every Python tool runs through scripts/toolchain.sh, which finds or makes Python 3.14 and the
+# pinned virtualenv under .toolchain/ (git-ignored) and reuses them when present.
+TOOL := scripts/toolchain.sh
+PACKAGE := custom_components/backwalk
+PYTEST_ARGS ?=
+
+.PHONY: run test lint check typecheck pytest icons clean
+
+run:
+	$(TOOL) python scripts/dev.py run
+
+test: check typecheck pytest
+
+check:
+	@echo "== ruff check + format --check"
+	$(TOOL) ruff check .
+	$(TOOL) ruff format --check .
+
+typecheck:
+	@echo "== mypy --strict"
+	$(TOOL) mypy --strict $(PACKAGE)
+
+pytest:
+	@echo "== pytest (coverage fails under 95 % for $(PACKAGE))"
+	$(TOOL) python -m pytest -p no:cacheprovider --durations=15 \
+		--cov=$(PACKAGE) --cov-branch --cov-report=term-missing:skip-covered \
+		--cov-fail-under=95 $(PYTEST_ARGS)
+
+lint:
+	$(TOOL) ruff check --fix .
+	$(TOOL) ruff format .
+
+icons:
+	$(TOOL) python scripts/draw_icon.py
+
+clean:
+	rm -rf .toolchain .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov artifacts
+	find config -mindepth 1 -maxdepth 1 ! -name configuration.yaml -exec rm -rf {} +

@@ -1,0 +1,65 @@
+"""backwalk: helps people with lower back pain walk regularly."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.typing import ConfigType
+
+from .const import DOMAIN
+from .runtime import BackwalkConfigEntry, ProfileRuntime
+from .services import async_setup_services
+from .store import ProfileStore, StorageUnreadableError
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.NUMBER,
+    Platform.SENSOR,
+]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions once, whatever profiles exist."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> bool:
+    """Load one profile's log and start its entities."""
+    store = ProfileStore(hass, entry.entry_id)
+    try:
+        data = await store.async_load()
+    except StorageUnreadableError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="storage_unreadable",
+            translation_placeholders={"aside": err.aside_path, "reason": err.reason},
+        ) from err
+    runtime = ProfileRuntime(hass, entry, store, data)
+    entry.runtime_data = runtime
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, entry.entry_id)},
+        name=entry.title,
+        manufacturer="backwalk",
+        model="Pain profile",
+        entry_type=dr.DeviceEntryType.SERVICE,
+    )
+    entry.async_on_unload(runtime.async_start())
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> bool:
+    """Stop the profile's entities and timers."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> None:
+    """Delete the log of a deleted profile."""
+    await ProfileStore(hass, entry.entry_id).async_remove()

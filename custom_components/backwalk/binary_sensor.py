@@ -1,0 +1,62 @@
+"""Binary sensors: pain day today, weekly goal met."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import BackwalkEntity
+from .runtime import BackwalkConfigEntry, ProfileRuntime
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackwalkBinarySensorDescription(BinarySensorEntityDescription):
+    """How one binary sensor reads the profile."""
+
+    is_on_fn: Callable[[ProfileRuntime], bool]
+
+
+BINARY_SENSORS: tuple[BackwalkBinarySensorDescription, ...] = (
+    BackwalkBinarySensorDescription(
+        key="pain_day",
+        translation_key="pain_day",
+        is_on_fn=lambda runtime: runtime.state.snapshot.pain_day,
+    ),
+    BackwalkBinarySensorDescription(
+        key="weekly_goal_met",
+        translation_key="weekly_goal_met",
+        is_on_fn=lambda runtime: runtime.state.snapshot.weekly_goal_met,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BackwalkConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the profile's binary sensors."""
+    async_add_entities(
+        BackwalkBinarySensor(entry.runtime_data, description)
+        for description in BINARY_SENSORS
+    )
+
+
+class BackwalkBinarySensor(BackwalkEntity, BinarySensorEntity):
+    """A yes/no read from the profile's snapshot."""
+
+    entity_description: BackwalkBinarySensorDescription
+
+    @property
+    def is_on(self) -> bool:
+        """Whether the condition holds today."""
+        return self.entity_description.is_on_fn(self.runtime)

@@ -1,0 +1,314 @@
+"""Config flow for backwalk: one entry per person's pain profile."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigEntryBaseFlow,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.core import callback
+from homeassistant.helpers import selector
+from homeassistant.util import slugify
+import voluptuous as vol
+
+from .const import (
+    CONF_DAILY_MINIMUM,
+    CONF_FIRST_WEEKDAY,
+    CONF_NAME,
+    CONF_PAIN_DAY_THRESHOLD,
+    CONF_PAIN_DURATION,
+    CONF_RED_FLAG_LEVEL,
+    CONF_STARTING_MINUTES,
+    CONF_TARGET_MINUTES,
+    CONF_USUAL_PAIN,
+    CONF_WALKS_PER_WEEK,
+    DEFAULT_USUAL_PAIN,
+    DOMAIN,
+)
+from .model import MAX_PAIN_LEVEL, PainDuration, Settings
+
+_DEFAULTS = Settings()
+_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _slider(
+    minimum: int, maximum: int, unit: str | None = None
+) -> selector.NumberSelector:
+    return selector.NumberSelector(
+        selector.NumberSelectorConfig(
+            min=minimum,
+            max=maximum,
+            step=1,
+            mode=selector.NumberSelectorMode.SLIDER,
+        )
+    )
+
+
+def _box(minimum: int, maximum: int, unit: str) -> selector.NumberSelector:
+    return selector.NumberSelector(
+        selector.NumberSelectorConfig(
+            min=minimum,
+            max=maximum,
+            step=1,
+            mode=selector.NumberSelectorMode.BOX,
+            unit_of_measurement=unit,
+        )
+    )
+
+
+def _as_int(value: float) -> int:
+    return int(value)
+
+
+def profile_schema(values: dict[str, Any]) -> vol.Schema:
+    """Ask how long the pain has lasted and how much it usually hurts."""
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_PAIN_DURATION,
+                default=values.get(CONF_PAIN_DURATION, PainDuration.UNDER_6_WEEKS),
+            ): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=[duration.value for duration in PainDuration],
+                    translation_key=CONF_PAIN_DURATION,
+                    mode=selector.SelectSelectorMode.LIST,
+                )
+            ),
+            vol.Required(
+                CONF_USUAL_PAIN, default=values.get(CONF_USUAL_PAIN, DEFAULT_USUAL_PAIN)
+            ): vol.All(_slider(0, MAX_PAIN_LEVEL), _as_int),
+        }
+    )
+
+
+def goal_schema(values: dict[str, Any]) -> vol.Schema:
+    """Ask for the weekly goal and how the plan starts (G10)."""
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_WALKS_PER_WEEK,
+                default=values.get(CONF_WALKS_PER_WEEK, _DEFAULTS.walks_per_week),
+            ): vol.All(_slider(1, 7), _as_int),
+            vol.Required(
+                CONF_TARGET_MINUTES,
+                default=values.get(CONF_TARGET_MINUTES, _DEFAULTS.target_minutes),
+            ): vol.All(_box(5, 180, "min"), _as_int),
+            vol.Required(
+                CONF_STARTING_MINUTES,
+                default=values.get(CONF_STARTING_MINUTES, _DEFAULTS.starting_minutes),
+            ): vol.All(_box(1, 180, "min"), _as_int),
+            vol.Required(
+                CONF_DAILY_MINIMUM,
+                default=values.get(CONF_DAILY_MINIMUM, _DEFAULTS.daily_minimum_minutes),
+            ): vol.All(_box(1, 120, "min"), _as_int),
+            vol.Required(
+                CONF_FIRST_WEEKDAY,
+                default=_WEEKDAYS[
+                    values.get(CONF_FIRST_WEEKDAY, _DEFAULTS.first_weekday)
+                ],
+            ): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=_WEEKDAYS,
+                    translation_key=CONF_FIRST_WEEKDAY,
+                    mode=selector.SelectSelectorMode.DROPDOWN,
+                )
+            ),
+        }
+    )
+
+
+def thresholds_schema(values: dict[str, Any]) -> vol.Schema:
+    """Ask when a day counts as a pain day, and when to advise care instead (G15)."""
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_PAIN_DAY_THRESHOLD,
+                default=values.get(
+                    CONF_PAIN_DAY_THRESHOLD, _DEFAULTS.pain_day_threshold
+                ),
+            ): vol.All(_slider(1, MAX_PAIN_LEVEL), _as_int),
+            vol.Required(
+                CONF_RED_FLAG_LEVEL,
+                default=values.get(CONF_RED_FLAG_LEVEL, _DEFAULTS.red_flag_level),
+            ): vol.All(_slider(1, MAX_PAIN_LEVEL), _as_int),
+        }
+    )
+
+
+def validate_goal(user_input: dict[str, Any]) -> dict[str, str]:
+    """Field errors for the goal step."""
+    if user_input[CONF_STARTING_MINUTES] > user_input[CONF_TARGET_MINUTES]:
+        return {CONF_STARTING_MINUTES: "starting_above_target"}
+    return {}
+
+
+def validate_thresholds(user_input: dict[str, Any]) -> dict[str, str]:
+    """Field errors for the thresholds step."""
+    if user_input[CONF_RED_FLAG_LEVEL] <= user_input[CONF_PAIN_DAY_THRESHOLD]:
+        return {CONF_RED_FLAG_LEVEL: "red_flag_not_above_threshold"}
+    return {}
+
+
+def normalise_goal(user_input: dict[str, Any]) -> dict[str, Any]:
+    """Store the first weekday as a number, as the model uses it."""
+    return {
+        **user_input,
+        CONF_FIRST_WEEKDAY: _WEEKDAYS.index(user_input[CONF_FIRST_WEEKDAY]),
+    }
+
+
+class _ProfileSteps(ConfigEntryBaseFlow):
+    """The profile, goal and thresholds steps, shared by the config and options flows.
+
+    Listed after ConfigFlow or OptionsFlow in the bases, which provide the rest.
+    """
+
+    values: dict[str, Any]
+
+    if TYPE_CHECKING:
+
+        async def async_finish(self) -> ConfigFlowResult:
+            """Finish the flow after the last step (each flow handler defines it)."""
+
+    async def async_step_profile(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask how long the pain has lasted and how much it usually hurts."""
+        if user_input is not None:
+            self.values.update(user_input)
+            return await self.async_step_goal()
+        return self.async_show_form(
+            step_id="profile", data_schema=profile_schema(self.values)
+        )
+
+    async def async_step_goal(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the weekly goal and the plan's start."""
+        errors: dict[str, str] = {}
+        shown = self.values
+        if user_input is not None:
+            shown = {**self.values, **normalise_goal(user_input)}
+            errors = validate_goal(user_input)
+            if not errors:
+                self.values = shown
+                return await self.async_step_thresholds()
+        return self.async_show_form(
+            step_id="goal", data_schema=goal_schema(shown), errors=errors
+        )
+
+    async def async_step_thresholds(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the pain-day threshold and the red-flag level."""
+        errors: dict[str, str] = {}
+        shown = self.values
+        if user_input is not None:
+            shown = {**self.values, **user_input}
+            errors = validate_thresholds(user_input)
+            if not errors:
+                self.values = shown
+                return await self.async_finish()
+        return self.async_show_form(
+            step_id="thresholds", data_schema=thresholds_schema(shown), errors=errors
+        )
+
+
+class BackwalkConfigFlow(ConfigFlow, _ProfileSteps, domain=DOMAIN):
+    """Create a pain profile: name, profile, goal, thresholds."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with the defaults."""
+        self.values = {}
+        self._name = ""
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> BackwalkOptionsFlow:
+        """Edit everything about the profile that may change."""
+        return BackwalkOptionsFlow()
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Name the profile (one per person)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            name = user_input[CONF_NAME].strip()
+            if not name:
+                errors[CONF_NAME] = "name_empty"
+            else:
+                await self.async_set_unique_id(slugify(name))
+                self._abort_if_unique_id_configured()
+                self.values = {}
+                self._name = name
+                return await self.async_step_profile()
+        return self.async_show_form(
+            step_id="user", data_schema=_name_schema(user_input or {}), errors=errors
+        )
+
+    async def async_finish(self) -> ConfigFlowResult:
+        """Create the entry: the name identifies it, the rest are options."""
+        return self.async_create_entry(
+            title=self._name, data={CONF_NAME: self._name}, options=self.values
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Rename the profile."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            name = user_input[CONF_NAME].strip()
+            if not name:
+                errors[CONF_NAME] = "name_empty"
+            else:
+                unique_id = slugify(name)
+                if unique_id != entry.unique_id:
+                    await self.async_set_unique_id(unique_id)
+                    self._abort_if_unique_id_configured()
+                return self.async_update_reload_and_abort(
+                    entry,
+                    unique_id=unique_id,
+                    title=name,
+                    data_updates={CONF_NAME: name},
+                )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=_name_schema(user_input or dict(entry.data)),
+            errors=errors,
+        )
+
+
+class BackwalkOptionsFlow(OptionsFlowWithReload, _ProfileSteps):
+    """Change the profile, goal and thresholds."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Start from the current options."""
+        self.values = dict(self.config_entry.options)
+        return await self.async_step_profile()
+
+    async def async_finish(self) -> ConfigFlowResult:
+        """Save the new options; the entry reloads with them."""
+        return self.async_create_entry(data=self.values)
+
+
+def _name_schema(values: dict[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_NAME, default=values.get(CONF_NAME, "")
+            ): selector.TextSelector()
+        }
+    )

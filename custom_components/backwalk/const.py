@@ -1,0 +1,44 @@
+"""Constants for backwalk."""
+
+from __future__ import annotations
+
+from typing import Final
+
+DOMAIN: Final = "backwalk"
+
+# Config entry data (identity) and options (everything the user may change later).
+CONF_NAME: Final = "name"
+CONF_PAIN_DURATION: Final = "pain_duration"
+CONF_USUAL_PAIN: Final = "usual_pain"
+CONF_WALKS_PER_WEEK: Final = "walks_per_week"
+CONF_TARGET_MINUTES: Final = "target_minutes"
+CONF_STARTING_MINUTES: Final = "starting_minutes"
+CONF_DAILY_MINIMUM: Final = "daily_minimum_minutes"
+CONF_FIRST_WEEKDAY: Final = "first_weekday"
+CONF_PAIN_DAY_THRESHOLD: Final = "pain_day_threshold"
+CONF_RED_FLAG_LEVEL: Final = "red_flag_level"
+
+DEFAULT_USUAL_PAIN: Final = 3
+
+# Events other automations can listen to.
+EVENT_LOGGED: Final = "backwalk_logged"
+
+# Service (action) names and fields.
+SERVICE_LOG_WALK: Final = "log_walk"
+SERVICE_REPORT_PAIN: Final = "report_pain"
+SERVICE_LOG_STRETCH: Final = "log_stretch"
+SERVICE_LOG_ALTERNATIVE: Final = "log_alternative"
+SERVICE_DELETE_ENTRY: Final = "delete_entry"
+SERVICE_GET_HISTORY: Final = "get_history"
+
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_DEVICE_ID: Final = "device_id"
+ATTR_MINUTES: Final = "minutes"
+ATTR_STARTED: Final = "started"
+ATTR_DISTANCE_KM: Final = "distance_km"
+ATTR_NOTE: Final = "note"
+ATTR_LEVEL: Final = "level"
+ATTR_ACTIVITY: Final = "activity"
+ATTR_ENTRY_ID: Final = "entry_id"
+ATTR_START: Final = "start"
+ATTR_END: Final = "end"

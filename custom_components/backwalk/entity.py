@@ -1,0 +1,29 @@
+"""Base entity: one device per profile, state read from the runtime's snapshot."""
+
+from __future__ import annotations
+
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.update_coordinator import (
+    CoordinatorEntity,
+    DataUpdateCoordinator,
+)
+
+from .const import DOMAIN
+from .runtime import ProfileRuntime, ProfileState
+
+
+class BackwalkEntity(CoordinatorEntity[DataUpdateCoordinator[ProfileState]]):
+    """An entity of one profile's device."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, runtime: ProfileRuntime, description: EntityDescription) -> None:
+        """Attach the entity to its profile."""
+        super().__init__(runtime.coordinator)
+        self.runtime = runtime
+        self.entity_description = description
+        self._attr_unique_id = f"{runtime.entry.entry_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, runtime.entry.entry_id)}
+        )

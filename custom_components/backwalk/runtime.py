@@ -1,0 +1,376 @@
+"""ProfileRuntime: the one writer of a profile's log, and the snapshot entities read."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.event import async_track_time_change
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_DAILY_MINIMUM,
+    CONF_FIRST_WEEKDAY,
+    CONF_NAME,
+    CONF_PAIN_DAY_THRESHOLD,
+    CONF_PAIN_DURATION,
+    CONF_RED_FLAG_LEVEL,
+    CONF_STARTING_MINUTES,
+    CONF_TARGET_MINUTES,
+    CONF_WALKS_PER_WEEK,
+    DOMAIN,
+    EVENT_LOGGED,
+)
+from .model import (
+    Activity,
+    Alternative,
+    Condition,
+    ModelError,
+    PainDuration,
+    PainReport,
+    Record,
+    Settings,
+    Snapshot,
+    Source,
+    Stretch,
+    Walk,
+    WalkLog,
+    compute_snapshot,
+    condition_for,
+    new_id,
+)
+from .store import ProfileData, ProfileStore
+
+_LOGGER = logging.getLogger(__name__)
+
+type BackwalkConfigEntry = ConfigEntry[ProfileRuntime]
+
+_RECORD_TYPES: dict[type, str] = {
+    Walk: "walk",
+    PainReport: "pain",
+    Stretch: "stretch",
+    Alternative: "alternative",
+}
+
+
+def settings_from_options(options: dict[str, Any]) -> Settings:
+    """Build the model's settings from config entry options (defaults where unset)."""
+    defaults = Settings()
+    return Settings(
+        walks_per_week=int(options.get(CONF_WALKS_PER_WEEK, defaults.walks_per_week)),
+        target_minutes=int(options.get(CONF_TARGET_MINUTES, defaults.target_minutes)),
+        starting_minutes=int(
+            options.get(CONF_STARTING_MINUTES, defaults.starting_minutes)
+        ),
+        daily_minimum_minutes=int(
+            options.get(CONF_DAILY_MINIMUM, defaults.daily_minimum_minutes)
+        ),
+        pain_day_threshold=int(
+            options.get(CONF_PAIN_DAY_THRESHOLD, defaults.pain_day_threshold)
+        ),
+        red_flag_level=int(options.get(CONF_RED_FLAG_LEVEL, defaults.red_flag_level)),
+        first_weekday=int(options.get(CONF_FIRST_WEEKDAY, defaults.first_weekday)),
+    )
+
+
+def validation_error(err: ModelError) -> ServiceValidationError:
+    """Translate a model refusal into the error a user sees."""
+    return ServiceValidationError(
+        str(err),
+        translation_domain=DOMAIN,
+        translation_key=err.key,
+        translation_placeholders=err.placeholders,
+    )
+
+
+def record_type(record: Record) -> str:
+    """Name of a record's kind, as used in events and responses."""
+    return _RECORD_TYPES[type(record)]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileState:
+    """Everything the entities show, computed once per change."""
+
+    snapshot: Snapshot
+    live_walk_started: datetime | None
+
+
+class ProfileRuntime:
+    """Validates, records, saves, then publishes a new state: the profile's only writer."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: BackwalkConfigEntry,
+        store: ProfileStore,
+        data: ProfileData,
+    ) -> None:
+        """Hold a loaded profile."""
+        self.hass = hass
+        self.entry = entry
+        self.store = store
+        self.settings = settings_from_options(dict(entry.options))
+        self.log = WalkLog(dt_util.get_default_time_zone(), data.records)
+        self.live_walk_started = data.live_walk_started
+        self._lock = asyncio.Lock()
+        self.coordinator: DataUpdateCoordinator[ProfileState] = DataUpdateCoordinator(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=None,
+            update_method=self._async_compute,
+        )
+        self.coordinator.data = self._compute()
+
+    @property
+    def name(self) -> str:
+        """The profile's name."""
+        return str(self.entry.data[CONF_NAME])
+
+    @property
+    def condition(self) -> Condition:
+        """Acute or chronic, from how long the pain has lasted (G2)."""
+        return condition_for(PainDuration(self.entry.options[CONF_PAIN_DURATION]))
+
+    @property
+    def state(self) -> ProfileState:
+        """The current state the entities show."""
+        return self.coordinator.data
+
+    @callback
+    def async_start(self) -> Callable[[], None]:
+        """Keep the state current as days pass; return the function that stops it."""
+        unsubscribers = [
+            # Local midnight starts a new day (and, on the first weekday, a new week).
+            async_track_time_change(
+                self.hass, self._async_new_day, hour=0, minute=0, second=0
+            ),
+            self.hass.bus.async_listen(
+                EVENT_CORE_CONFIG_UPDATE, self._async_config_changed
+            ),
+        ]
+
+        @callback
+        def stop() -> None:
+            for unsubscribe in unsubscribers:
+                unsubscribe()
+
+        return stop
+
+    def _compute(self) -> ProfileState:
+        return ProfileState(
+            snapshot=compute_snapshot(self.log, self.settings, dt_util.now()),
+            live_walk_started=self.live_walk_started,
+        )
+
+    async def _async_compute(self) -> ProfileState:
+        return self._compute()
+
+    @callback
+    def async_refresh(self) -> None:
+        """Publish a freshly computed state to every entity."""
+        self.coordinator.async_set_updated_data(self._compute())
+
+    @callback
+    def _async_new_day(self, _now: datetime) -> None:
+        self.async_refresh()
+
+    @callback
+    def _async_config_changed(self, _event: Event) -> None:
+        self.log.set_timezone(dt_util.get_default_time_zone())
+        self.async_refresh()
+
+    def _profile_data(self) -> ProfileData:
+        return ProfileData(
+            records=self.log.records(), live_walk_started=self.live_walk_started
+        )
+
+    async def _async_save_or_revert(self, revert: Callable[[], None]) -> None:
+        try:
+            await self.store.async_save(self._profile_data())
+        except Exception as err:
+            # Nothing unsaved may stay visible: the user would believe it was kept.
+            revert()
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="save_failed"
+            ) from err
+
+    async def async_add[R: (Walk, PainReport, Stretch, Alternative)](
+        self, make_record: Callable[[], R]
+    ) -> R:
+        """Validate, add and save one record, then publish; refusals change nothing."""
+        try:
+            record = make_record()
+        except ModelError as err:
+            raise validation_error(err) from err
+        async with self._lock:
+            try:
+                self.log.add(record)
+            except ModelError as err:
+                raise validation_error(err) from err
+
+            def revert() -> None:
+                self.log.remove(record.id)
+
+            await self._async_save_or_revert(revert)
+        self.async_refresh()
+        self.hass.bus.async_fire(
+            EVENT_LOGGED,
+            {
+                "entry_id": self.entry.entry_id,
+                "profile": self.name,
+                "type": record_type(record),
+                **record.to_dict(),
+            },
+        )
+        return record
+
+    async def async_log_walk(
+        self,
+        minutes: float,
+        *,
+        started: datetime | None = None,
+        distance_km: float | None = None,
+        note: str | None = None,
+        source: Source = Source.MANUAL,
+    ) -> Walk:
+        """Log a finished walk; it started `minutes` ago unless told otherwise."""
+        now = dt_util.now()
+        if started is not None and started > now:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="start_in_future"
+            )
+
+        def make() -> Walk:
+            start = started if started is not None else now - timedelta(minutes=minutes)
+            return Walk(
+                id=new_id(),
+                start=start,
+                minutes=minutes,
+                distance_km=distance_km,
+                source=source,
+                note=note,
+            )
+
+        return await self.async_add(make)
+
+    async def async_report_pain(
+        self, level: int, note: str | None = None
+    ) -> PainReport:
+        """Record how much the back hurts now (0-10)."""
+        return await self.async_add(
+            lambda: PainReport(id=new_id(), time=dt_util.now(), level=level, note=note)
+        )
+
+    async def async_log_stretch(self, note: str | None = None) -> Stretch:
+        """Record a stretching session (G13)."""
+        return await self.async_add(
+            lambda: Stretch(id=new_id(), time=dt_util.now(), note=note)
+        )
+
+    async def async_log_alternative(
+        self, activity: Activity, minutes: float, note: str | None = None
+    ) -> Alternative:
+        """Record a low-impact alternative to walking (G7)."""
+        now = dt_util.now()
+        return await self.async_add(
+            lambda: Alternative(
+                id=new_id(),
+                time=now - timedelta(minutes=minutes),
+                activity=activity,
+                minutes=minutes,
+                note=note,
+            )
+        )
+
+    async def async_delete(self, record_id: str) -> Record:
+        """Delete one record by id, saved before returning."""
+        async with self._lock:
+            try:
+                record = self.log.remove(record_id)
+            except ModelError as err:
+                raise validation_error(err) from err
+            await self._async_save_or_revert(lambda: self.log.add(record))
+        self.async_refresh()
+        return record
+
+    async def async_start_walk(self) -> None:
+        """Start a live walk; it survives a restart until finished."""
+        async with self._lock:
+            if self.live_walk_started is not None:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN, translation_key="walk_already_started"
+                )
+            self.live_walk_started = dt_util.now()
+
+            def revert() -> None:
+                self.live_walk_started = None
+
+            await self._async_save_or_revert(revert)
+        self.async_refresh()
+
+    async def async_finish_walk(self) -> Walk:
+        """Finish the live walk and log its elapsed minutes."""
+        started = self.live_walk_started
+        if started is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="no_walk_started"
+            )
+        minutes = round((dt_util.now() - started).total_seconds() / 60, 1)
+        try:
+            walk = Walk(
+                id=new_id(),
+                start=started,
+                minutes=minutes,
+                distance_km=None,
+                source=Source.BUTTON,
+                note=None,
+            )
+        except ModelError as err:
+            raise validation_error(err) from err
+        async with self._lock:
+            self.log.add(walk)
+            self.live_walk_started = None
+
+            def revert() -> None:
+                self.log.remove(walk.id)
+                self.live_walk_started = started
+
+            await self._async_save_or_revert(revert)
+        self.async_refresh()
+        self.hass.bus.async_fire(
+            EVENT_LOGGED,
+            {
+                "entry_id": self.entry.entry_id,
+                "profile": self.name,
+                "type": "walk",
+                **walk.to_dict(),
+            },
+        )
+        return walk
+
+    def history(self, start: datetime, end: datetime) -> dict[str, Any]:
+        """Return the records in [start, end), grouped by kind, JSON-safe."""
+        result: dict[str, list[dict[str, Any]]] = {
+            "walks": [],
+            "pain_reports": [],
+            "stretches": [],
+            "alternatives": [],
+        }
+        keys = {"walk": "walks", "pain": "pain_reports", "stretch": "stretches"}
+        for record in self.log.records_between(start, end):
+            result[keys.get(record_type(record), "alternatives")].append(
+                record.to_dict()
+            )
+        return result

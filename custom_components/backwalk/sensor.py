@@ -1,0 +1,190 @@
+"""Sensors: thin views of the profile's snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .entity import BackwalkEntity
+from .model import Condition, PainStatus, day_start
+from .runtime import BackwalkConfigEntry, ProfileRuntime
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackwalkSensorDescription(SensorEntityDescription):
+    """How one sensor reads the profile."""
+
+    value_fn: Callable[[ProfileRuntime], StateType | datetime]
+    last_reset_fn: Callable[[ProfileRuntime], datetime] | None = None
+    attributes_fn: Callable[[ProfileRuntime], dict[str, Any]] | None = None
+
+
+def _week_start(runtime: ProfileRuntime) -> datetime:
+    return day_start(runtime.state.snapshot.week_start, runtime.log.timezone)
+
+
+def _day_start(runtime: ProfileRuntime) -> datetime:
+    return day_start(runtime.state.snapshot.day, runtime.log.timezone)
+
+
+def _last_walk_end(runtime: ProfileRuntime) -> datetime | None:
+    walk = runtime.state.snapshot.last_walk
+    return walk.end if walk else None
+
+
+def _last_walk_attributes(runtime: ProfileRuntime) -> dict[str, Any]:
+    walk = runtime.state.snapshot.last_walk
+    if walk is None:
+        return {}
+    return {
+        "started": walk.start.isoformat(),
+        "minutes": walk.minutes,
+        "distance_km": walk.distance_km,
+        "source": walk.source.value,
+    }
+
+
+SENSORS: tuple[BackwalkSensorDescription, ...] = (
+    BackwalkSensorDescription(
+        key="minutes_this_week",
+        translation_key="minutes_this_week",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        state_class=SensorStateClass.TOTAL,
+        suggested_display_precision=0,
+        value_fn=lambda runtime: round(runtime.state.snapshot.minutes_this_week, 1),
+        last_reset_fn=_week_start,
+    ),
+    BackwalkSensorDescription(
+        key="minutes_today",
+        translation_key="minutes_today",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        state_class=SensorStateClass.TOTAL,
+        suggested_display_precision=0,
+        value_fn=lambda runtime: round(runtime.state.snapshot.minutes_today, 1),
+        last_reset_fn=_day_start,
+    ),
+    BackwalkSensorDescription(
+        key="walks_this_week",
+        translation_key="walks_this_week",
+        state_class=SensorStateClass.TOTAL,
+        value_fn=lambda runtime: runtime.state.snapshot.walks_this_week,
+        last_reset_fn=_week_start,
+    ),
+    BackwalkSensorDescription(
+        key="goal_progress",
+        translation_key="goal_progress",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda runtime: runtime.state.snapshot.goal_progress,
+        attributes_fn=lambda runtime: {
+            "weekly_goal_minutes": runtime.state.snapshot.weekly_goal_minutes
+        },
+    ),
+    BackwalkSensorDescription(
+        key="current_streak",
+        translation_key="current_streak",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda runtime: runtime.state.snapshot.current_streak,
+    ),
+    BackwalkSensorDescription(
+        key="longest_streak",
+        translation_key="longest_streak",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda runtime: runtime.state.snapshot.longest_streak,
+    ),
+    BackwalkSensorDescription(
+        key="weekly_streak",
+        translation_key="weekly_streak",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda runtime: runtime.state.snapshot.weekly_streak,
+    ),
+    BackwalkSensorDescription(
+        key="last_walk",
+        translation_key="last_walk",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=_last_walk_end,
+        attributes_fn=_last_walk_attributes,
+    ),
+    BackwalkSensorDescription(
+        key="pain_today",
+        translation_key="pain_today",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda runtime: runtime.state.snapshot.pain_today,
+    ),
+    BackwalkSensorDescription(
+        key="target_minutes_today",
+        translation_key="target_minutes_today",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        value_fn=lambda runtime: runtime.state.snapshot.target_minutes_today,
+    ),
+    BackwalkSensorDescription(
+        key="pain_status",
+        translation_key="pain_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in PainStatus],
+        value_fn=lambda runtime: runtime.state.snapshot.pain_status.value,
+    ),
+    BackwalkSensorDescription(
+        key="condition",
+        translation_key="condition",
+        device_class=SensorDeviceClass.ENUM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        options=[condition.value for condition in Condition],
+        value_fn=lambda runtime: runtime.condition.value,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BackwalkConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the profile's sensors."""
+    async_add_entities(
+        BackwalkSensor(entry.runtime_data, description) for description in SENSORS
+    )
+
+
+class BackwalkSensor(BackwalkEntity, SensorEntity):
+    """A number or state read from the profile's snapshot."""
+
+    entity_description: BackwalkSensorDescription
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        """The value from the snapshot."""
+        return self.entity_description.value_fn(self.runtime)
+
+    @property
+    def last_reset(self) -> datetime | None:
+        """Start of the day or week this total counts from."""
+        if self.entity_description.last_reset_fn is None:
+            return None
+        return self.entity_description.last_reset_fn(self.runtime)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Details that do not fit the state."""
+        if self.entity_description.attributes_fn is None:
+            return None
+        return self.entity_description.attributes_fn(self.runtime)

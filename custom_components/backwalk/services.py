@@ -1,0 +1,233 @@
+"""Actions: log walks, pain, stretches and alternatives; delete; read history."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.util import dt as dt_util
+import voluptuous as vol
+
+from .const import (
+    ATTR_ACTIVITY,
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_DEVICE_ID,
+    ATTR_DISTANCE_KM,
+    ATTR_END,
+    ATTR_ENTRY_ID,
+    ATTR_LEVEL,
+    ATTR_MINUTES,
+    ATTR_NOTE,
+    ATTR_START,
+    ATTR_STARTED,
+    DOMAIN,
+    SERVICE_DELETE_ENTRY,
+    SERVICE_GET_HISTORY,
+    SERVICE_LOG_ALTERNATIVE,
+    SERVICE_LOG_STRETCH,
+    SERVICE_LOG_WALK,
+    SERVICE_REPORT_PAIN,
+)
+from .model import MAX_NOTE_LENGTH, Activity
+from .runtime import BackwalkConfigEntry, ProfileRuntime
+
+# Types are checked loosely here and precisely by the model, so that every refusal reaches the
+# user as one translated message naming what was wrong.
+_PROFILE = {
+    vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+    vol.Optional(ATTR_DEVICE_ID): cv.string,
+}
+_NOTE = {vol.Optional(ATTR_NOTE): vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH))}
+
+LOG_WALK_SCHEMA = vol.Schema(
+    {
+        **_PROFILE,
+        vol.Required(ATTR_MINUTES): vol.Coerce(float),
+        vol.Optional(ATTR_STARTED): cv.datetime,
+        vol.Optional(ATTR_DISTANCE_KM): vol.Coerce(float),
+        **_NOTE,
+    }
+)
+REPORT_PAIN_SCHEMA = vol.Schema(
+    {**_PROFILE, vol.Required(ATTR_LEVEL): vol.Coerce(int), **_NOTE}
+)
+LOG_STRETCH_SCHEMA = vol.Schema({**_PROFILE, **_NOTE})
+LOG_ALTERNATIVE_SCHEMA = vol.Schema(
+    {
+        **_PROFILE,
+        vol.Required(ATTR_ACTIVITY): vol.In([activity.value for activity in Activity]),
+        vol.Required(ATTR_MINUTES): vol.Coerce(float),
+        **_NOTE,
+    }
+)
+DELETE_ENTRY_SCHEMA = vol.Schema({**_PROFILE, vol.Required(ATTR_ENTRY_ID): cv.string})
+GET_HISTORY_SCHEMA = vol.Schema(
+    {
+        **_PROFILE,
+        vol.Optional(ATTR_START): cv.datetime,
+        vol.Optional(ATTR_END): cv.datetime,
+    }
+)
+
+
+def _error(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders or None,
+    )
+
+
+def _local(moment: datetime) -> datetime:
+    """Read a datetime from the user in Home Assistant's time zone when it has none."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt_util.get_default_time_zone())
+    return moment
+
+
+def _loaded_entries(hass: HomeAssistant) -> list[BackwalkConfigEntry]:
+    return [
+        entry
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.state is ConfigEntryState.LOADED
+    ]
+
+
+def resolve_profile(hass: HomeAssistant, data: dict[str, Any]) -> ProfileRuntime:
+    """Find the profile an action is for: by entry id, by device, or the only one."""
+    entry_id: str | None = data.get(ATTR_CONFIG_ENTRY_ID)
+    if device_id := data.get(ATTR_DEVICE_ID):
+        device = dr.async_get(hass).async_get(device_id)
+        if device is None:
+            raise _error("unknown_device", device_id=device_id)
+        ids = [id_ for id_ in device.config_entries if _is_backwalk(hass, id_)]
+        if not ids:
+            raise _error("unknown_device", device_id=device_id)
+        entry_id = ids[0]
+    if entry_id is None:
+        loaded = _loaded_entries(hass)
+        if len(loaded) != 1:
+            raise _error("profile_required")
+        return loaded[0].runtime_data
+    entry = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise _error("unknown_profile", config_entry_id=entry_id)
+    if entry.state is not ConfigEntryState.LOADED:
+        raise _error("profile_not_loaded", profile=entry.title)
+    runtime: ProfileRuntime = entry.runtime_data
+    return runtime
+
+
+def _is_backwalk(hass: HomeAssistant, entry_id: str) -> bool:
+    entry = hass.config_entries.async_get_entry(entry_id)
+    return entry is not None and entry.domain == DOMAIN
+
+
+async def _log_walk(call: ServiceCall) -> ServiceResponse:
+    runtime = resolve_profile(call.hass, dict(call.data))
+    started = call.data.get(ATTR_STARTED)
+    walk = await runtime.async_log_walk(
+        call.data[ATTR_MINUTES],
+        started=_local(started) if started is not None else None,
+        distance_km=call.data.get(ATTR_DISTANCE_KM),
+        note=call.data.get(ATTR_NOTE),
+    )
+    return {"id": walk.id}
+
+
+async def _report_pain(call: ServiceCall) -> ServiceResponse:
+    runtime = resolve_profile(call.hass, dict(call.data))
+    report = await runtime.async_report_pain(
+        call.data[ATTR_LEVEL], call.data.get(ATTR_NOTE)
+    )
+    return {"id": report.id}
+
+
+async def _log_stretch(call: ServiceCall) -> ServiceResponse:
+    runtime = resolve_profile(call.hass, dict(call.data))
+    stretch = await runtime.async_log_stretch(call.data.get(ATTR_NOTE))
+    return {"id": stretch.id}
+
+
+async def _log_alternative(call: ServiceCall) -> ServiceResponse:
+    runtime = resolve_profile(call.hass, dict(call.data))
+    alternative = await runtime.async_log_alternative(
+        Activity(call.data[ATTR_ACTIVITY]),
+        call.data[ATTR_MINUTES],
+        call.data.get(ATTR_NOTE),
+    )
+    return {"id": alternative.id}
+
+
+async def _delete_entry(call: ServiceCall) -> None:
+    runtime = resolve_profile(call.hass, dict(call.data))
+    await runtime.async_delete(call.data[ATTR_ENTRY_ID])
+
+
+async def _get_history(call: ServiceCall) -> ServiceResponse:
+    runtime = resolve_profile(call.hass, dict(call.data))
+    now = dt_util.now()
+    end = _local(call.data[ATTR_END]) if ATTR_END in call.data else now
+    start = (
+        _local(call.data[ATTR_START])
+        if ATTR_START in call.data
+        else end - timedelta(days=14)
+    )
+    if start >= end:
+        raise _error("start_not_before_end")
+    return {
+        "profile": runtime.name,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        **runtime.history(start, end),
+    }
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register backwalk's actions."""
+    optional = SupportsResponse.OPTIONAL
+    hass.services.async_register(
+        DOMAIN, SERVICE_LOG_WALK, _log_walk, LOG_WALK_SCHEMA, supports_response=optional
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_REPORT_PAIN,
+        _report_pain,
+        REPORT_PAIN_SCHEMA,
+        supports_response=optional,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_LOG_STRETCH,
+        _log_stretch,
+        LOG_STRETCH_SCHEMA,
+        supports_response=optional,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_LOG_ALTERNATIVE,
+        _log_alternative,
+        LOG_ALTERNATIVE_SCHEMA,
+        supports_response=optional,
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_DELETE_ENTRY, _delete_entry, DELETE_ENTRY_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_HISTORY,
+        _get_history,
+        GET_HISTORY_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )

@@ -1,0 +1,228 @@
+"""Durable storage of one profile's walk log (helpers.storage.Store, versioned)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+import glob
+import logging
+import os
+import shutil
+from typing import Any, TypedDict
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN
+from .model import Alternative, ModelError, PainReport, Record, Stretch, Walk
+
+_LOGGER = logging.getLogger(__name__)
+
+STORAGE_VERSION = 1
+STORAGE_MINOR_VERSION = 1
+
+# Suffixes of files kept aside for recovery: Home Assistant's own (invalid JSON) and ours.
+_ASIDE_PATTERNS = (".corrupt.*", ".invalid.*")
+
+
+class StoredData(TypedDict):
+    """What one profile keeps on disk."""
+
+    walks: list[dict[str, Any]]
+    pain_reports: list[dict[str, Any]]
+    stretches: list[dict[str, Any]]
+    alternatives: list[dict[str, Any]]
+    live_walk_started: str | None
+
+
+@dataclass(slots=True)
+class ProfileData:
+    """The decoded contents of a profile's store."""
+
+    records: list[Record] = field(default_factory=list)
+    live_walk_started: datetime | None = None
+
+
+class StorageUnreadableError(HomeAssistantError):
+    """The profile's file exists but cannot be read; it has been kept aside."""
+
+    def __init__(self, aside_path: str, reason: str) -> None:
+        """Remember where the unreadable file now is."""
+        super().__init__(f"Unreadable backwalk storage, kept at {aside_path}: {reason}")
+        self.aside_path = aside_path
+        self.reason = reason
+
+
+class _VersionedStore(Store[StoredData]):
+    """Store with the migration path between our storage versions."""
+
+    async def _async_migrate_func(
+        self,
+        old_major_version: int,
+        old_minor_version: int,
+        old_data: dict[str, Any],
+    ) -> StoredData:
+        # Version 1 is the first; later versions add their steps here, oldest first.
+        raise NotImplementedError
+
+
+def _record_key(record: Record) -> str:
+    if isinstance(record, Walk):
+        return "walks"
+    if isinstance(record, PainReport):
+        return "pain_reports"
+    if isinstance(record, Stretch):
+        return "stretches"
+    return "alternatives"
+
+
+_DECODERS: Mapping[str, type[Walk | PainReport | Stretch | Alternative]] = {
+    "walks": Walk,
+    "pain_reports": PainReport,
+    "stretches": Stretch,
+    "alternatives": Alternative,
+}
+
+
+def encode(data: ProfileData) -> StoredData:
+    """Turn profile data into the JSON-safe stored form."""
+    stored: StoredData = {
+        "walks": [],
+        "pain_reports": [],
+        "stretches": [],
+        "alternatives": [],
+        "live_walk_started": (
+            data.live_walk_started.isoformat() if data.live_walk_started else None
+        ),
+    }
+    for record in data.records:
+        stored[_record_key(record)].append(record.to_dict())  # type: ignore[literal-required]
+    return stored
+
+
+def decode(stored: Any) -> ProfileData:
+    """Decode the stored form; raise ModelError when anything is not as written."""
+    if not isinstance(stored, Mapping):
+        raise ModelError("invalid_record")
+    records: list[Record] = []
+    for key, record_type in _DECODERS.items():
+        items = stored.get(key, [])
+        if not isinstance(items, list):
+            raise ModelError("invalid_record")
+        records.extend(record_type.from_dict(item) for item in items)
+    live = stored.get("live_walk_started")
+    live_started: datetime | None = None
+    if live is not None:
+        if (
+            not isinstance(live, str)
+            or (parsed := dt_util.parse_datetime(live)) is None
+        ):
+            raise ModelError("invalid_record")
+        live_started = parsed
+    return ProfileData(records=records, live_walk_started=live_started)
+
+
+class ProfileStore:
+    """One profile's file: load with corruption handling, save immediately."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Create the store for a config entry."""
+        self._hass = hass
+        self._entry_id = entry_id
+        self._store = _VersionedStore(
+            hass,
+            STORAGE_VERSION,
+            f"{DOMAIN}.{entry_id}",
+            minor_version=STORAGE_MINOR_VERSION,
+            atomic_writes=True,
+        )
+
+    @property
+    def path(self) -> str:
+        """Path of the profile's file."""
+        return str(self._store.path)
+
+    @property
+    def issue_id(self) -> str:
+        """Repair issue id used when this profile's file is unreadable."""
+        return f"storage_unreadable_{self._entry_id}"
+
+    async def async_load(self) -> ProfileData:
+        """Load the profile, refusing to start empty over an unreadable file."""
+        path = self._store.path
+        existed, asides = await self._hass.async_add_executor_job(_file_state, path)
+        try:
+            stored = await self._store.async_load()
+        except (HomeAssistantError, NotImplementedError, KeyError, TypeError) as err:
+            # A version newer than this release understands, one we have no migration
+            # for, or a file that is JSON but not a Store document.
+            aside = await self._async_keep_aside(path)
+            raise self._unreadable(aside, str(err)) from err
+        if stored is None:
+            if existed or asides:
+                # Home Assistant moved an invalid JSON file aside (now or at an earlier
+                # start): starting empty would look like data loss to the user.
+                _, asides = await self._hass.async_add_executor_job(_file_state, path)
+                raise self._unreadable(asides[-1] if asides else path, "invalid JSON")
+            return ProfileData()
+        try:
+            data = decode(stored)
+        except ModelError as err:
+            aside = await self._async_keep_aside(path)
+            raise self._unreadable(aside, f"invalid content ({err.key})") from err
+        ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
+        return data
+
+    async def async_save(self, data: ProfileData) -> None:
+        """Write now; an action is acknowledged only after this returns."""
+        await self._store.async_save(encode(data))
+
+    async def async_start_fresh(self) -> None:
+        """Begin an empty log; unreadable files stay aside for manual recovery."""
+        await self._store.async_save(encode(ProfileData()))
+        ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
+
+    async def async_remove(self) -> None:
+        """Delete the profile's file (the config entry was removed)."""
+        await self._store.async_remove()
+        ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
+
+    async def _async_keep_aside(self, path: str) -> str:
+        aside = f"{path}.invalid.{dt_util.utcnow().strftime('%Y%m%dT%H%M%S%f')}"
+        await self._hass.async_add_executor_job(shutil.move, path, aside)
+        return aside
+
+    def _unreadable(self, aside: str, reason: str) -> StorageUnreadableError:
+        _LOGGER.error(
+            "backwalk storage %s is unreadable (%s); kept at %s",
+            self.path,
+            reason,
+            aside,
+        )
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            self.issue_id,
+            is_fixable=True,
+            is_persistent=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="storage_unreadable",
+            translation_placeholders={
+                "path": self.path,
+                "aside": aside,
+                "reason": reason,
+            },
+            data={"entry_id": self._entry_id},
+        )
+        return StorageUnreadableError(aside, reason)
+
+
+def _file_state(path: str) -> tuple[bool, list[str]]:
+    asides: list[str] = []
+    for pattern in _ASIDE_PATTERNS:
+        asides.extend(glob.glob(glob.escape(path) + pattern))
+    return os.path.exists(path), sorted(asides)
