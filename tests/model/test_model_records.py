@@ -7,7 +7,7 @@ import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.backwalk.model import (
@@ -381,10 +381,8 @@ def test_check_not_future() -> None:
         key_of(lambda: check_not_future(walk(start=now + timedelta(seconds=1)), now))
         == "start_in_future"
     )
-    assert (
-        key_of(lambda: check_not_future(walk(), datetime(2025, 6, 1)))
-        == "invalid_timestamp"
-    )  # noqa: DTZ001
+    naive = datetime(2025, 6, 1)  # noqa: DTZ001
+    assert key_of(lambda: check_not_future(walk(), naive)) == "invalid_timestamp"
 
 
 aware_times = st.datetimes(
@@ -401,6 +399,7 @@ aware_times = st.datetimes(
 )
 
 
+@settings(database=None)
 @given(
     start=aware_times,
     minutes=st.floats(min_value=0.001, max_value=600),
@@ -421,6 +420,7 @@ def test_walk_round_trip_property(
     assert again.end == w.end
 
 
+@settings(database=None)
 @given(
     time=aware_times, level=st.integers(0, 10), note=st.none() | st.text(max_size=500)
 )
