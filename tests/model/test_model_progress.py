@@ -642,3 +642,16 @@ def test_pain_today_fields() -> None:
 def test_no_red_flag_below_level() -> None:
     log = WalkLog(BERLIN, [pain(day_n(0), 7)])
     assert not snap(log, day_n(0)).red_flag_today
+
+
+def test_totals_do_not_depend_on_order() -> None:
+    # Plain float sums differ by order (0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1); fsum does not.
+    d = day_n(0)
+    walks = [walk(d, minutes, hour=8 + i) for i, minutes in enumerate([0.1, 0.2, 0.3])]
+    forward, backward = WalkLog(BERLIN), WalkLog(BERLIN)
+    for record in walks:
+        forward.add(record)
+    for record in reversed(walks):
+        backward.add(record)
+    assert forward.day(d).walk_minutes == backward.day(d).walk_minutes == 0.6
+    assert snap(forward, d) == snap(backward, d)
