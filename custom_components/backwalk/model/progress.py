@@ -368,16 +368,16 @@ class WalkLog:
             case Walk():
                 parts = split_minutes_by_day(record.start, record.minutes, self._tz)
                 touched.extend(day for day in parts if day != first)
-                _update(data.walk_starts, record.id, add=add)
+                _mark(data.walk_starts, record.id, add=add)
                 for day, minutes in parts.items():
-                    _update(self._day_data(day).walk_parts, record.id, minutes, add=add)
+                    _put(self._day_data(day).walk_parts, record.id, minutes, add=add)
             case PainReport():
-                _update(data.pains, record.id, (record.time, record.level), add=add)
+                _put(data.pains, record.id, (record.time, record.level), add=add)
             case Stretch():
-                _update(data.stretches, record.id, add=add)
-            case Alternative():
+                _mark(data.stretches, record.id, add=add)
+            case _:  # Alternative
                 # Counted on the day it began: alternatives excuse days, they are not split.
-                _update(data.alternatives, record.id, record.minutes, add=add)
+                _put(data.alternatives, record.id, record.minutes, add=add)
         for day in touched:
             day_data = self._days[day]
             if day_data.is_empty():
@@ -489,18 +489,18 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _update[T](
-    container: dict[str, T] | set[str], key: str, value: T | None = None, *, add: bool
-) -> None:
-    if isinstance(container, set):
-        if add:
-            container.add(key)
-        else:
-            container.discard(key)
-    elif add:
-        container[key] = value  # type: ignore[assignment]
+def _put[T](container: dict[str, T], key: str, value: T, *, add: bool) -> None:
+    if add:
+        container[key] = value
     else:
-        container.pop(key, None)
+        del container[key]
+
+
+def _mark(container: set[str], key: str, *, add: bool) -> None:
+    if add:
+        container.add(key)
+    else:
+        container.remove(key)
 
 
 def compute_snapshot(log: WalkLog, settings: Settings, now: datetime) -> Snapshot:
