@@ -223,7 +223,7 @@ def test_split_property(start: datetime, minutes: float, tz: ZoneInfo) -> None:
     assert all(part > 0 for part in parts.values()) or len(parts) == 1
     # Every part but the first fills from the start of its day.
     for day in days[1:-1]:
-        assert math.isclose(parts[day], hours_long(day, tz) * 60)  # type: ignore[arg-type]
+        assert math.isclose(parts[day], hours_long(day, tz) * 60)
 
 
 @settings(database=None)
