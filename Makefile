@@ -8,6 +8,7 @@ PYTEST_ARGS ?=
 .PHONY: run test lint check typecheck pytest icons clean
 
 run:
+	$(TOOL) scripts/run-deps.sh
 	$(TOOL) python scripts/dev.py run
 
 test: check typecheck pytest

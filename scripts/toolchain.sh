@@ -90,7 +90,7 @@ in_root() {
             fi
         done
         [ -f /etc/pip.conf ] && cp /etc/pip.conf "$root/etc/pip.conf"
-        exec chroot "$root" /usr/bin/env PATH="$inner_path" HOME=/root \
+        exec chroot "$root" /usr/bin/env PATH="$inner_path" HOME=/root BACKWALK_IN_ROOT=1 \
             /bin/bash -c "cd \"\$0\" && exec \"\$@\"" "$workdir" "$@"
     ' backwalk-root "$root" "$repo" "$PWD" "$inner_path" "$@"
 }

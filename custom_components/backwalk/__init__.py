@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
@@ -12,6 +14,8 @@ from .const import DOMAIN
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 from .services import async_setup_services
 from .store import ProfileStore, StorageUnreadableError
+
+_LOGGER = logging.getLogger(__name__)
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -40,6 +44,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> 
             translation_key="storage_unreadable",
             translation_placeholders={"aside": err.aside_path, "reason": err.reason},
         ) from err
+    _LOGGER.debug("Loaded %s records for %s", len(data.records), entry.title)
     runtime = ProfileRuntime(hass, entry, store, data)
     entry.runtime_data = runtime
     dr.async_get(hass).async_get_or_create(

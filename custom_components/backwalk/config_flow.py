@@ -61,8 +61,12 @@ def _box(minimum: int, maximum: int, unit: str) -> selector.NumberSelector:
     )
 
 
-def _as_int(value: float) -> int:
-    return int(value)
+def whole_numbers(user_input: dict[str, Any]) -> dict[str, Any]:
+    """Number selectors answer floats; every number in the profile is whole."""
+    return {
+        key: int(value) if isinstance(value, float) else value
+        for key, value in user_input.items()
+    }
 
 
 def profile_schema(values: dict[str, Any]) -> vol.Schema:
@@ -81,7 +85,7 @@ def profile_schema(values: dict[str, Any]) -> vol.Schema:
             ),
             vol.Required(
                 CONF_USUAL_PAIN, default=values.get(CONF_USUAL_PAIN, DEFAULT_USUAL_PAIN)
-            ): vol.All(_slider(0, MAX_PAIN_LEVEL), _as_int),
+            ): _slider(0, MAX_PAIN_LEVEL),
         }
     )
 
@@ -93,19 +97,19 @@ def goal_schema(values: dict[str, Any]) -> vol.Schema:
             vol.Required(
                 CONF_WALKS_PER_WEEK,
                 default=values.get(CONF_WALKS_PER_WEEK, _DEFAULTS.walks_per_week),
-            ): vol.All(_slider(1, 7), _as_int),
+            ): _slider(1, 7),
             vol.Required(
                 CONF_TARGET_MINUTES,
                 default=values.get(CONF_TARGET_MINUTES, _DEFAULTS.target_minutes),
-            ): vol.All(_box(5, 180, "min"), _as_int),
+            ): _box(5, 180, "min"),
             vol.Required(
                 CONF_STARTING_MINUTES,
                 default=values.get(CONF_STARTING_MINUTES, _DEFAULTS.starting_minutes),
-            ): vol.All(_box(1, 180, "min"), _as_int),
+            ): _box(1, 180, "min"),
             vol.Required(
                 CONF_DAILY_MINIMUM,
                 default=values.get(CONF_DAILY_MINIMUM, _DEFAULTS.daily_minimum_minutes),
-            ): vol.All(_box(1, 120, "min"), _as_int),
+            ): _box(1, 120, "min"),
             vol.Required(
                 CONF_FIRST_WEEKDAY,
                 default=_WEEKDAYS[
@@ -131,11 +135,11 @@ def thresholds_schema(values: dict[str, Any]) -> vol.Schema:
                 default=values.get(
                     CONF_PAIN_DAY_THRESHOLD, _DEFAULTS.pain_day_threshold
                 ),
-            ): vol.All(_slider(1, MAX_PAIN_LEVEL), _as_int),
+            ): _slider(1, MAX_PAIN_LEVEL),
             vol.Required(
                 CONF_RED_FLAG_LEVEL,
                 default=values.get(CONF_RED_FLAG_LEVEL, _DEFAULTS.red_flag_level),
-            ): vol.All(_slider(1, MAX_PAIN_LEVEL), _as_int),
+            ): _slider(1, MAX_PAIN_LEVEL),
         }
     )
 
@@ -180,7 +184,7 @@ class _ProfileSteps(ConfigEntryBaseFlow):
     ) -> ConfigFlowResult:
         """Ask how long the pain has lasted and how much it usually hurts."""
         if user_input is not None:
-            self.values.update(user_input)
+            self.values.update(whole_numbers(user_input))
             return await self.async_step_goal()
         return self.async_show_form(
             step_id="profile", data_schema=profile_schema(self.values)
@@ -193,6 +197,7 @@ class _ProfileSteps(ConfigEntryBaseFlow):
         errors: dict[str, str] = {}
         shown = self.values
         if user_input is not None:
+            user_input = whole_numbers(user_input)
             shown = {**self.values, **normalise_goal(user_input)}
             errors = validate_goal(user_input)
             if not errors:
@@ -209,6 +214,7 @@ class _ProfileSteps(ConfigEntryBaseFlow):
         errors: dict[str, str] = {}
         shown = self.values
         if user_input is not None:
+            user_input = whole_numbers(user_input)
             shown = {**self.values, **user_input}
             errors = validate_thresholds(user_input)
             if not errors:

@@ -1,0 +1,66 @@
+"""Shared fixtures: a real Home Assistant with backwalk loadable from the working tree."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.backwalk.const import CONF_NAME, DOMAIN
+from homeassistant.core import HomeAssistant
+
+pytest_plugins = ["pytest_homeassistant_custom_component"]
+
+PROFILE_OPTIONS: dict[str, Any] = {
+    "pain_duration": "under_6_weeks",
+    "usual_pain": 3,
+    "walks_per_week": 3,
+    "target_minutes": 30,
+    "starting_minutes": 5,
+    "daily_minimum_minutes": 5,
+    "first_weekday": 0,
+    "pain_day_threshold": 5,
+    "red_flag_level": 8,
+}
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    enable_custom_integrations: None,
+) -> Generator[None]:
+    """Let Home Assistant load custom_components/backwalk in every test."""
+    return
+
+
+@pytest.fixture
+def profile_options() -> dict[str, Any]:
+    """Options of a default profile (change in a test before setup)."""
+    return dict(PROFILE_OPTIONS)
+
+
+@pytest.fixture
+def config_entry(profile_options: dict[str, Any]) -> MockConfigEntry:
+    """A profile named Alex, not yet added."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Alex",
+        unique_id="alex",
+        data={CONF_NAME: "Alex"},
+        options=profile_options,
+        version=1,
+        minor_version=1,
+    )
+
+
+@pytest.fixture
+async def loaded_entry(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The profile, set up in Home Assistant."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry
