@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum, StrEnum
 import math
 from operator import itemgetter
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from .days import local_day, split_minutes_by_day, week_days, week_start
 from .errors import ModelError
-from .records import Alternative, PainReport, Stretch, Walk
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from .profile import Settings
-    from .records import Record
+from .profile import Settings
+from .records import Alternative, PainReport, Record, Stretch, Walk
 
 _ONE_DAY = timedelta(days=1)
 _ONE_WEEK = timedelta(days=7)
@@ -166,12 +162,12 @@ class _History:
     settings: Settings
     base_day: date
     base_week: date
-    day_run: list[int] = field(default_factory=list)  # streak ending that day
-    day_best: list[int] = field(default_factory=list)  # longest streak up to that day
-    week_run: list[int] = field(default_factory=list)  # goal-met weeks ending that week
-    week_next: list[int] = field(
-        default_factory=list
-    )  # per-walk target of the next week
+    # Streak ending on each day, and the longest streak up to it.
+    day_run: list[int] = field(default_factory=list)
+    day_best: list[int] = field(default_factory=list)
+    # Goal-met weeks ending with each week, and the per-walk target of the week after.
+    week_run: list[int] = field(default_factory=list)
+    week_next: list[int] = field(default_factory=list)
 
     def truncate(self, day: date) -> None:
         """Forget everything from `day` on (day >= base_day)."""
