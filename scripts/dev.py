@@ -29,7 +29,6 @@ DEV_CONFIG = REPO / "config"
 DEMO_USER = "demo"
 DEMO_PASSWORD = "backwalk-demo"  # noqa: S105 - a local demo login, printed to the user
 CLIENT_ID = "http://127.0.0.1/"
-TOKEN_FILE = ".backwalk-dev-token.json"
 
 # What the end-to-end tests load instead of default_config: the parts the HTTP API, the
 # onboarding and the config flow API need, so no component requirement is installed at start.
@@ -57,7 +56,9 @@ class Api:
     base: str
     token: str | None = None
 
-    def request(self, method: str, path: str, body: Any = None, form: bool = False) -> Any:
+    def request(
+        self, method: str, path: str, body: Any = None, form: bool = False
+    ) -> Any:
         """Send one request; return the decoded JSON answer (or None)."""
         headers = {}
         data = None
@@ -94,10 +95,14 @@ def link_integration(config_dir: Path) -> None:
 def write_minimal_configuration(config_dir: Path, port: int) -> None:
     """Write the end-to-end tests' configuration.yaml."""
     config_dir.mkdir(parents=True, exist_ok=True)
-    (config_dir / "configuration.yaml").write_text(MINIMAL_CONFIGURATION.format(port=port))
+    (config_dir / "configuration.yaml").write_text(
+        MINIMAL_CONFIGURATION.format(port=port)
+    )
 
 
-def start_hass(config_dir: Path, log_file: Path | None = None) -> subprocess.Popen[bytes]:
+def start_hass(
+    config_dir: Path, log_file: Path | None = None
+) -> subprocess.Popen[bytes]:
     """Start `hass -c config_dir` in its own process group."""
     output = log_file.open("ab") if log_file else None
     return subprocess.Popen(
@@ -274,7 +279,9 @@ def run(config_dir: Path, port: int) -> int:
     process = start_hass(config_dir)
     base = f"http://127.0.0.1:{port}"
     try:
-        print(f"Starting Home Assistant at {base} (the first start installs requirements)...")
+        print(
+            f"Starting Home Assistant at {base} (the first start installs requirements)..."
+        )
         wait_for_api(base, process)
         token = onboard(base)
         wait_until_running(base, token)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.backwalk.const import CONF_NAME, DOMAIN
-from homeassistant.core import HomeAssistant
 
 pytest_plugins = ["pytest_homeassistant_custom_component"]
 

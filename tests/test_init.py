@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-
-from custom_components.backwalk.const import DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.backwalk.const import DOMAIN
 
 
 async def test_setup_creates_device_and_entities(
@@ -20,7 +20,9 @@ async def test_setup_creates_device_and_entities(
     )
     assert device is not None
     assert device.name == "Alex"
-    entities = er.async_entries_for_config_entry(er.async_get(hass), loaded_entry.entry_id)
+    entities = er.async_entries_for_config_entry(
+        er.async_get(hass), loaded_entry.entry_id
+    )
     assert {entity.device_id for entity in entities} == {device.id}
     assert hass.states.get("sensor.alex_walking_minutes_this_week").state == "0.0"
     assert hass.states.get("sensor.alex_current_streak").state == "0"
@@ -31,4 +33,6 @@ async def test_unload(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> Non
     """Unloading stops the entities."""
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
     assert loaded_entry.state is ConfigEntryState.NOT_LOADED
-    assert hass.states.get("sensor.alex_walking_minutes_this_week").state == "unavailable"
+    assert (
+        hass.states.get("sensor.alex_walking_minutes_this_week").state == "unavailable"
+    )

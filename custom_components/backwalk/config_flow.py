@@ -62,7 +62,7 @@ def _box(minimum: int, maximum: int, unit: str) -> selector.NumberSelector:
 
 
 def whole_numbers(user_input: dict[str, Any]) -> dict[str, Any]:
-    """Number selectors answer floats; every number in the profile is whole."""
+    """Turn the floats number selectors answer into whole numbers, as the profile uses."""
     return {
         key: int(value) if isinstance(value, float) else value
         for key, value in user_input.items()

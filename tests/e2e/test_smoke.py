@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 
 def free_port() -> int:
-    """A loopback port nobody listens on."""
+    """Return a loopback port nobody listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -32,26 +32,36 @@ def test_hass_serves_backwalk(tmp_path: Path) -> None:
     try:
         with dev.running_hass(config_dir, port, log_file, timeout=120) as (base, token):
             api = dev.Api(base, token)
-            entries = api.request("GET", "/api/config/config_entries/entry?domain=backwalk")
+            entries = api.request(
+                "GET", "/api/config/config_entries/entry?domain=backwalk"
+            )
             assert [(entry["title"], entry["state"]) for entry in entries] == [
                 ("Demo", "loaded")
             ]
-            states = {state["entity_id"]: state for state in api.request("GET", "/api/states")}
+            states = {
+                state["entity_id"]: state for state in api.request("GET", "/api/states")
+            }
             week = states["sensor.demo_walking_minutes_this_week"]
             assert week["state"] == "0.0"
             assert week["attributes"]["unit_of_measurement"] == "min"
-            api.request(
-                "POST", "/api/services/backwalk/log_walk", {"minutes": 12}
+            api.request("POST", "/api/services/backwalk/log_walk", {"minutes": 12})
+            week = api.request(
+                "GET", "/api/states/sensor.demo_walking_minutes_this_week"
             )
-            week = api.request("GET", "/api/states/sensor.demo_walking_minutes_this_week")
             assert week["state"] == "12.0"
         # A second start reuses the onboarded user and the existing profile.
         with dev.running_hass(config_dir, port, log_file, timeout=120) as (base, token):
             api = dev.Api(base, token)
-            entries = api.request("GET", "/api/config/config_entries/entry?domain=backwalk")
+            entries = api.request(
+                "GET", "/api/config/config_entries/entry?domain=backwalk"
+            )
             assert len(entries) == 1
-            week = api.request("GET", "/api/states/sensor.demo_walking_minutes_this_week")
+            week = api.request(
+                "GET", "/api/states/sensor.demo_walking_minutes_this_week"
+            )
             assert week["state"] == "12.0"
-    except Exception:
-        print(log_file.read_text(errors="replace")[-5000:])
-        raise
+    except Exception as err:
+        log_tail = log_file.read_text(errors="replace")[-5000:]
+        raise AssertionError(
+            f"end-to-end run failed; Home Assistant log:\n{log_tail}"
+        ) from err
