@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Awaitable, Callable, Generator
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -64,3 +64,23 @@ async def loaded_entry(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+@pytest.fixture
+def add_profile(hass: HomeAssistant) -> Callable[[str], Awaitable[MockConfigEntry]]:
+    """Add and set up another profile by name."""
+
+    async def add(name: str) -> MockConfigEntry:
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title=name,
+            unique_id=name.lower(),
+            data={CONF_NAME: name},
+            options=dict(PROFILE_OPTIONS),
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        return entry
+
+    return add

@@ -176,12 +176,13 @@ async def _delete_entry(call: ServiceCall) -> None:
 
 async def _get_history(call: ServiceCall) -> ServiceResponse:
     runtime = resolve_profile(call.hass, dict(call.data))
-    now = dt_util.now()
-    end = _local(call.data[ATTR_END]) if ATTR_END in call.data else now
+    # By default: the last 14 local days, today included.
+    tomorrow = dt_util.start_of_local_day() + timedelta(days=1)
+    end = _local(call.data[ATTR_END]) if ATTR_END in call.data else tomorrow
     start = (
         _local(call.data[ATTR_START])
         if ATTR_START in call.data
-        else end - timedelta(days=14)
+        else dt_util.start_of_local_day(end.date() - timedelta(days=14))
     )
     if start >= end:
         raise _error("start_not_before_end")

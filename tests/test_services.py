@@ -1,0 +1,316 @@
+"""The actions users call: logging, deleting, history, and every refusal."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+
+from custom_components.backwalk.const import DOMAIN, EVENT_LOGGED
+
+WEEK = "sensor.alex_walking_minutes_this_week"
+TODAY = "sensor.alex_walking_minutes_today"
+
+
+async def call(
+    hass: HomeAssistant, service: str, data: dict[str, Any], *, response: bool = False
+) -> Any:
+    """Call a backwalk action and wait for it."""
+    return await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=response
+    )
+
+
+def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
+    """What the profile's store holds now."""
+    return dict(hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"])
+
+
+@pytest.fixture(autouse=True)
+def monday_morning(freezer: FrozenDateTimeFactory) -> None:
+    """Wednesday 2026-11-25, 10:00 in Berlin (09:00 UTC)."""
+    freezer.move_to("2026-11-25T09:00:00+00:00")
+
+
+async def test_log_walk_updates_sensors_saves_and_fires_event(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """A logged walk is saved before the action returns, counted, and announced."""
+    events = async_capture_events(hass, EVENT_LOGGED)
+    result = await call(
+        hass,
+        "log_walk",
+        {"minutes": 20, "distance_km": 1.5, "note": "river path"},
+        response=True,
+    )
+    walks = stored(hass_storage, loaded_entry)["walks"]
+    assert [walk["id"] for walk in walks] == [result["id"]]
+    assert walks[0]["minutes"] == 20
+    assert walks[0]["source"] == "manual"
+    assert hass.states.get(WEEK).state == "20.0"
+    assert hass.states.get(TODAY).state == "20.0"
+    assert hass.states.get("sensor.alex_walks_this_week").state == "1"
+    assert hass.states.get("sensor.alex_current_streak").state == "1"
+    last = hass.states.get("sensor.alex_last_walk")
+    assert last.state == "2026-11-25T09:00:00+00:00"
+    assert last.attributes["distance_km"] == 1.5
+    assert [event.data["type"] for event in events] == ["walk"]
+    assert events[0].data["profile"] == "Alex"
+    assert events[0].data["entry_id"] == loaded_entry.entry_id
+
+
+async def test_log_walk_with_start_time(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """A start without a zone is read in Home Assistant's zone; yesterday counts for the week."""
+    await call(hass, "log_walk", {"minutes": 30, "started": "2026-11-24 18:00:00"})
+    walk = stored(hass_storage, loaded_entry)["walks"][0]
+    assert datetime.fromisoformat(walk["start"]) == datetime.fromisoformat(
+        "2026-11-24T17:00:00+00:00"
+    )
+    assert hass.states.get(WEEK).state == "30.0"
+    assert hass.states.get(TODAY).state == "0.0"
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"minutes": 0}, "minutes_out_of_range"),
+        ({"minutes": -5}, "minutes_out_of_range"),
+        ({"minutes": 601}, "minutes_out_of_range"),
+        ({"minutes": 10, "distance_km": -1}, "distance_out_of_range"),
+        ({"minutes": 10, "distance_km": 1000}, "distance_out_of_range"),
+        ({"minutes": 10, "started": "2026-11-26 10:00:00"}, "start_in_future"),
+    ],
+)
+async def test_log_walk_refusals_store_nothing(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    """Every refusal is a translated error and leaves the log as it was."""
+    await call(hass, "log_walk", {"minutes": 10})
+    before = stored(hass_storage, loaded_entry)
+    with pytest.raises(ServiceValidationError) as error:
+        await call(hass, "log_walk", data)
+    assert error.value.translation_key == key
+    assert error.value.translation_domain == DOMAIN
+    assert stored(hass_storage, loaded_entry) == before
+    assert hass.states.get(WEEK).state == "10.0"
+
+
+async def test_note_too_long_is_refused(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Notes are capped at 500 characters."""
+    with pytest.raises(Exception, match="500"):
+        await call(hass, "report_pain", {"level": 3, "note": "x" * 501})
+    assert hass.states.get("sensor.alex_pain_level_today").state == "unknown"
+
+
+async def test_report_pain_drives_pain_entities(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """The latest report of the day is the day's pain; status follows the thresholds."""
+    status = "sensor.alex_pain_status"
+    assert hass.states.get(status).state == "none"
+    await call(hass, "report_pain", {"level": 3})
+    assert hass.states.get("sensor.alex_pain_level_today").state == "3"
+    assert hass.states.get(status).state == "mild"
+    assert hass.states.get("binary_sensor.alex_pain_day").state == "off"
+    freezer.tick(timedelta(minutes=30))
+    await call(hass, "report_pain", {"level": 6, "note": "after gardening"})
+    assert hass.states.get(status).state == "pain_day"
+    assert hass.states.get("binary_sensor.alex_pain_day").state == "on"
+    assert hass.states.get("number.alex_pain_today").state == "6"
+    freezer.tick(timedelta(minutes=30))
+    await call(hass, "report_pain", {"level": 9})
+    assert hass.states.get(status).state == "red_flag"
+    with pytest.raises(ServiceValidationError) as error:
+        await call(hass, "report_pain", {"level": 11})
+    assert error.value.translation_key == "level_out_of_range"
+    assert hass.states.get("sensor.alex_pain_level_today").state == "9"
+
+
+async def test_pain_slider_reports_pain(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """Moving the number entity is a pain report."""
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.alex_pain_today", "value": 4},
+        blocking=True,
+    )
+    reports = stored(hass_storage, loaded_entry)["pain_reports"]
+    assert [report["level"] for report in reports] == [4]
+    assert hass.states.get("sensor.alex_pain_level_today").state == "4"
+
+
+async def test_stretch_and_alternative(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """Stretches and alternatives are stored and announced; alternatives need a known activity."""
+    events = async_capture_events(hass, EVENT_LOGGED)
+    await call(hass, "log_stretch", {"note": "hamstrings"})
+    await call(hass, "log_alternative", {"activity": "swimming", "minutes": 25})
+    data = stored(hass_storage, loaded_entry)
+    assert len(data["stretches"]) == 1
+    assert data["alternatives"][0]["activity"] == "swimming"
+    assert [event.data["type"] for event in events] == ["stretch", "alternative"]
+    with pytest.raises(Exception, match="activity"):
+        await call(hass, "log_alternative", {"activity": "jogging", "minutes": 25})
+    with pytest.raises(ServiceValidationError) as error:
+        await call(hass, "log_alternative", {"activity": "yoga", "minutes": 0})
+    assert error.value.translation_key == "minutes_out_of_range"
+
+
+async def test_delete_entry(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """Deleting a walk takes it out of every total; an unknown id is refused."""
+    first = await call(hass, "log_walk", {"minutes": 15}, response=True)
+    await call(hass, "log_walk", {"minutes": 10}, response=True)
+    assert hass.states.get(WEEK).state == "25.0"
+    await call(hass, "delete_entry", {"entry_id": first["id"]})
+    assert hass.states.get(WEEK).state == "10.0"
+    assert len(stored(hass_storage, loaded_entry)["walks"]) == 1
+    with pytest.raises(ServiceValidationError) as error:
+        await call(hass, "delete_entry", {"entry_id": first["id"]})
+    assert error.value.translation_key == "unknown_record"
+
+
+async def test_get_history(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """History returns each kind of record in the range, newest range by default."""
+    await call(hass, "log_walk", {"minutes": 15, "started": "2026-11-01 08:00:00"})
+    await call(hass, "log_walk", {"minutes": 20})
+    await call(hass, "report_pain", {"level": 2})
+    await call(hass, "log_stretch", {})
+    await call(hass, "log_alternative", {"activity": "yoga", "minutes": 15})
+    recent = await call(hass, "get_history", {}, response=True)
+    assert [walk["minutes"] for walk in recent["walks"]] == [20]
+    assert len(recent["pain_reports"]) == 1
+    assert len(recent["stretches"]) == 1
+    assert len(recent["alternatives"]) == 1
+    assert recent["profile"] == "Alex"
+    everything = await call(
+        hass,
+        "get_history",
+        {"start": "2026-10-01 00:00:00", "end": "2026-11-26 00:00:00"},
+        response=True,
+    )
+    assert [walk["minutes"] for walk in everything["walks"]] == [15, 20]
+    with pytest.raises(ServiceValidationError) as error:
+        await call(
+            hass,
+            "get_history",
+            {"start": "2026-11-26 00:00:00", "end": "2026-11-01 00:00:00"},
+            response=True,
+        )
+    assert error.value.translation_key == "start_not_before_end"
+
+
+async def test_choosing_the_profile(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    add_profile: Callable[[str], Awaitable[MockConfigEntry]],
+) -> None:
+    """With two profiles an action needs one, by entry id or by device."""
+    other = await add_profile("Sam")
+
+    with pytest.raises(ServiceValidationError) as error:
+        await call(hass, "log_walk", {"minutes": 10})
+    assert error.value.translation_key == "profile_required"
+
+    await call(hass, "log_walk", {"minutes": 10, "config_entry_id": other.entry_id})
+    assert hass.states.get("sensor.sam_walking_minutes_this_week").state == "10.0"
+    assert hass.states.get(WEEK).state == "0.0"
+
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, loaded_entry.entry_id), loaded_entry.entry_id
+    )
+    assert device is not None
+    await call(hass, "log_walk", {"minutes": 7, "device_id": device.id})
+    assert hass.states.get(WEEK).state == "7.0"
+
+    with pytest.raises(ServiceValidationError) as error:
+        await call(hass, "log_walk", {"minutes": 7, "device_id": "nope"})
+    assert error.value.translation_key == "unknown_device"
+    with pytest.raises(ServiceValidationError) as error:
+        await call(hass, "log_walk", {"minutes": 7, "config_entry_id": "nope"})
+    assert error.value.translation_key == "unknown_profile"
+
+    await hass.config_entries.async_unload(other.entry_id)
+    with pytest.raises(ServiceValidationError) as error:
+        await call(hass, "log_walk", {"minutes": 7, "config_entry_id": other.entry_id})
+    assert error.value.translation_key == "profile_not_loaded"
+
+
+async def test_device_of_another_integration_is_refused(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A device that is not a backwalk profile cannot receive a walk."""
+    foreign = MockConfigEntry(domain="demo")
+    foreign.add_to_hass(hass)
+    device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=foreign.entry_id, identifiers={("demo", "x")}
+    )
+    with pytest.raises(ServiceValidationError) as error:
+        await call(hass, "log_walk", {"minutes": 7, "device_id": device.id})
+    assert error.value.translation_key == "unknown_device"
+
+
+async def test_live_walk_buttons(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Start, restart Home Assistant's entry in between, finish: the elapsed minutes count."""
+
+    async def press(button: str) -> None:
+        await hass.services.async_call(
+            "button", "press", {"entity_id": f"button.alex_{button}"}, blocking=True
+        )
+
+    with pytest.raises(ServiceValidationError) as error:
+        await press("finish_walk")
+    assert error.value.translation_key == "no_walk_started"
+    await press("start_walk")
+    assert stored(hass_storage, loaded_entry)["live_walk_started"] is not None
+    with pytest.raises(ServiceValidationError) as error:
+        await press("start_walk")
+    assert error.value.translation_key == "walk_already_started"
+
+    await hass.config_entries.async_reload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(minutes=25))
+    await press("finish_walk")
+    assert hass.states.get(WEEK).state == "25.0"
+    walk = stored(hass_storage, loaded_entry)["walks"][0]
+    assert walk["source"] == "button"
+    assert stored(hass_storage, loaded_entry)["live_walk_started"] is None
+
+
+async def test_log_stretch_button(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """The stretch button logs a stretch."""
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.alex_log_stretch"}, blocking=True
+    )
+    assert len(stored(hass_storage, loaded_entry)["stretches"]) == 1
