@@ -48,7 +48,7 @@ from .model import (
     condition_for,
     new_id,
 )
-from .store import ProfileData, ProfileStore
+from .store import ProfileData, ProfileStore, group_records
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -362,15 +362,11 @@ class ProfileRuntime:
 
     def history(self, start: datetime, end: datetime) -> dict[str, Any]:
         """Return the records in [start, end), grouped by kind, JSON-safe."""
-        result: dict[str, list[dict[str, Any]]] = {
-            "walks": [],
-            "pain_reports": [],
-            "stretches": [],
-            "alternatives": [],
+        return group_records(self.log.records_between(start, end))
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind the profile holds."""
+        return {
+            kind: len(items)
+            for kind, items in group_records(self.log.records()).items()
         }
-        keys = {"walk": "walks", "pain": "pain_reports", "stretch": "stretches"}
-        for record in self.log.records_between(start, end):
-            result[keys.get(record_type(record), "alternatives")].append(
-                record.to_dict()
-            )
-        return result

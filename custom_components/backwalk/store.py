@@ -16,6 +16,8 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
+from homeassistant.util.file import WriteError
+from homeassistant.util.json import SerializationError
 
 from .const import DOMAIN
 from .model import Alternative, ModelError, PainReport, Record, Stretch, Walk
@@ -60,6 +62,16 @@ class StorageUnreadableError(HomeAssistantError):
 class _VersionedStore(Store[StoredData]):
     """Store with the migration path between our storage versions."""
 
+    # Store logs a failed write and returns normally; keep the error for async_save.
+    write_error: Exception | None = None
+
+    async def _async_write_data(self, data: dict[str, Any]) -> None:
+        try:
+            await super()._async_write_data(data)
+        except (SerializationError, WriteError) as err:
+            self.write_error = err
+            raise
+
     async def _async_migrate_func(
         self,
         old_major_version: int,
@@ -70,14 +82,20 @@ class _VersionedStore(Store[StoredData]):
         raise NotImplementedError
 
 
-def _record_key(record: Record) -> str:
-    if isinstance(record, Walk):
-        return "walks"
-    if isinstance(record, PainReport):
-        return "pain_reports"
-    if isinstance(record, Stretch):
-        return "stretches"
-    return "alternatives"
+_GROUPS: dict[type, str] = {
+    Walk: "walks",
+    PainReport: "pain_reports",
+    Stretch: "stretches",
+    Alternative: "alternatives",
+}
+
+
+def group_records(records: list[Record]) -> dict[str, list[dict[str, Any]]]:
+    """Group records by kind, JSON-safe, under the names storage and responses use."""
+    grouped: dict[str, list[dict[str, Any]]] = {group: [] for group in _GROUPS.values()}
+    for record in records:
+        grouped[_GROUPS[type(record)]].append(record.to_dict())
+    return grouped
 
 
 _DECODERS: Mapping[str, type[Walk | PainReport | Stretch | Alternative]] = {
@@ -90,18 +108,16 @@ _DECODERS: Mapping[str, type[Walk | PainReport | Stretch | Alternative]] = {
 
 def encode(data: ProfileData) -> StoredData:
     """Turn profile data into the JSON-safe stored form."""
-    stored: StoredData = {
-        "walks": [],
-        "pain_reports": [],
-        "stretches": [],
-        "alternatives": [],
+    grouped = group_records(data.records)
+    return {
+        "walks": grouped["walks"],
+        "pain_reports": grouped["pain_reports"],
+        "stretches": grouped["stretches"],
+        "alternatives": grouped["alternatives"],
         "live_walk_started": (
             data.live_walk_started.isoformat() if data.live_walk_started else None
         ),
     }
-    for record in data.records:
-        stored[_record_key(record)].append(record.to_dict())  # type: ignore[literal-required]
-    return stored
 
 
 def decode(stored: Any) -> ProfileData:
@@ -114,12 +130,15 @@ def decode(stored: Any) -> ProfileData:
         if not isinstance(items, list):
             raise ModelError("invalid_record")
         records.extend(record_type.from_dict(item) for item in items)
+    if len({record.id for record in records}) != len(records):
+        raise ModelError("duplicate_record")
     live = stored.get("live_walk_started")
     live_started: datetime | None = None
     if live is not None:
         if (
             not isinstance(live, str)
             or (parsed := dt_util.parse_datetime(live)) is None
+            or parsed.tzinfo is None
         ):
             raise ModelError("invalid_record")
         live_started = parsed
@@ -179,11 +198,15 @@ class ProfileStore:
 
     async def async_save(self, data: ProfileData) -> None:
         """Write now; an action is acknowledged only after this returns."""
+        self._store.write_error = None
         await self._store.async_save(encode(data))
+        if (err := self._store.write_error) is not None:
+            self._store.write_error = None
+            raise err
 
     async def async_start_fresh(self) -> None:
         """Begin an empty log; unreadable files stay aside for manual recovery."""
-        await self._store.async_save(encode(ProfileData()))
+        await self.async_save(ProfileData())
         ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
 
     async def async_remove(self) -> None:
