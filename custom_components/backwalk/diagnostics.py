@@ -27,12 +27,11 @@ async def async_get_config_entry_diagnostics(
     history = runtime.history(
         now - timedelta(days=RECENT_DAYS), now + timedelta(seconds=1)
     )
-    snapshot = asdict(runtime.state.snapshot)
-    snapshot["last_walk"] = (
-        runtime.state.snapshot.last_walk.to_dict()
-        if runtime.state.snapshot.last_walk
-        else None
-    )
+    current = runtime.state.snapshot
+    snapshot = asdict(current)
+    snapshot["day"] = current.day.isoformat()
+    snapshot["week_start"] = current.week_start.isoformat()
+    snapshot["last_walk"] = current.last_walk.to_dict() if current.last_walk else None
     return async_redact_data(
         {
             "entry": {
