@@ -24,10 +24,13 @@ class StartFreshFlow(ConfirmRepairFlow):
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
         """Start the new log and load the profile again."""
-        if user_input is not None:
+        # A profile deleted while the form was open needs no new log (it would be orphaned).
+        if (
+            user_input is not None
+            and self.hass.config_entries.async_get_entry(self._entry_id) is not None
+        ):
             await ProfileStore(self.hass, self._entry_id).async_start_fresh()
-            if self.hass.config_entries.async_get_entry(self._entry_id) is not None:
-                await self.hass.config_entries.async_reload(self._entry_id)
+            await self.hass.config_entries.async_reload(self._entry_id)
         return await super().async_step_confirm(user_input)
 
 
