@@ -5,13 +5,25 @@ TOOL := scripts/toolchain.sh
 PACKAGE := custom_components/backwalk
 PYTEST_ARGS ?=
 
-.PHONY: run test lint check typecheck pytest icons clean
+.PHONY: run test toolchain lint check typecheck pytest icons clean
 
 run:
 	$(TOOL) scripts/run-deps.sh
 	$(TOOL) python scripts/dev.py run
 
-test: check typecheck pytest
+# Each step prints how long it took, so a slow loop shows where the time goes.
+test:
+	@start=$$(date +%s); $(MAKE) --no-print-directory toolchain && \
+	echo "-- toolchain ready in $$(( $$(date +%s) - start )) s"
+	@start=$$(date +%s); $(MAKE) --no-print-directory check && \
+	echo "-- ruff took $$(( $$(date +%s) - start )) s"
+	@start=$$(date +%s); $(MAKE) --no-print-directory typecheck && \
+	echo "-- mypy took $$(( $$(date +%s) - start )) s"
+	@start=$$(date +%s); $(MAKE) --no-print-directory pytest && \
+	echo "-- pytest took $$(( $$(date +%s) - start )) s"
+
+toolchain:
+	$(TOOL) true
 
 check:
 	@echo "== ruff check + format --check"
