@@ -42,7 +42,9 @@ async def test_diagnostics(
     ):
         await hass.services.async_call(DOMAIN, service, data, blocking=True)
 
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, config_entry)
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, config_entry
+    )
 
     text = str(diagnostics)
     assert "neighbour" not in text
