@@ -12,6 +12,7 @@ own temporary configuration directory so those files go to pytest's tmp_path.
 from __future__ import annotations
 
 from collections.abc import Generator
+from datetime import timedelta
 import glob
 import json
 import os
@@ -206,6 +207,33 @@ async def test_restart_keeps_walks_on_disk(
     assert config_entry.state is ConfigEntryState.LOADED
     assert hass.states.get(MINUTES_THIS_WEEK).state == "30.0"
     assert storage_issue(hass, config_entry) is None
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_restart_keeps_live_walk(
+    hass: HomeAssistant, config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """A walk started with the button is still under way after a restart."""
+    await setup_entry(hass, config_entry)
+    start_button = "button.alex_start_walk"
+    assert hass.states.get(start_button) is not None, hass.states.async_entity_ids()
+    await hass.services.async_call(
+        "button", "press", {"entity_id": start_button}, blocking=True
+    )
+    on_disk = json.loads(read_file(store_path(hass, config_entry)))
+    assert on_disk["data"]["live_walk_started"] == "2026-11-25T13:00:00+01:00"
+
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(minutes=20))
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.alex_finish_walk"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(MINUTES_THIS_WEEK).state == "20.0"
+    on_disk = json.loads(read_file(store_path(hass, config_entry)))
+    assert on_disk["data"]["live_walk_started"] is None
+    assert [item["minutes"] for item in on_disk["data"]["walks"]] == [20.0]
 
 
 async def test_remove_entry_deletes_log(
