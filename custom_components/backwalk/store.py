@@ -72,6 +72,11 @@ class _VersionedStore(Store[StoredData]):
             self.write_error = err
             raise
 
+    def take_write_error(self) -> Exception | None:
+        """Return and forget the error of the last write, if it failed."""
+        err, self.write_error = self.write_error, None
+        return err
+
     async def _async_migrate_func(
         self,
         old_major_version: int,
@@ -198,10 +203,9 @@ class ProfileStore:
 
     async def async_save(self, data: ProfileData) -> None:
         """Write now; an action is acknowledged only after this returns."""
-        self._store.write_error = None
+        self._store.take_write_error()
         await self._store.async_save(encode(data))
-        if (err := self._store.write_error) is not None:
-            self._store.write_error = None
+        if (err := self._store.take_write_error()) is not None:
             raise err
 
     async def async_start_fresh(self) -> None:
