@@ -314,3 +314,30 @@ async def test_log_stretch_button(
         "button", "press", {"entity_id": "button.alex_log_stretch"}, blocking=True
     )
     assert len(stored(hass_storage, loaded_entry)["stretches"]) == 1
+
+
+async def test_walk_left_running_is_discarded(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A live walk over 600 minutes is dropped with an explanation, not counted."""
+    in_progress = "binary_sensor.alex_walk_in_progress"
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.alex_start_walk"}, blocking=True
+    )
+    assert hass.states.get(in_progress).state == "on"
+    started = hass.states.get(in_progress).attributes["started"]
+    assert datetime.fromisoformat(started) == datetime.fromisoformat(
+        "2026-11-25T09:00:00+00:00"
+    )
+    freezer.tick(timedelta(hours=11))
+    with pytest.raises(ServiceValidationError) as error:
+        await hass.services.async_call(
+            "button", "press", {"entity_id": "button.alex_finish_walk"}, blocking=True
+        )
+    assert error.value.translation_key == "live_walk_too_long"
+    assert hass.states.get(in_progress).state == "off"
+    assert stored(hass_storage, loaded_entry)["live_walk_started"] is None
+    assert stored(hass_storage, loaded_entry)["walks"] == []

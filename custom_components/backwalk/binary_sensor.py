@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -23,6 +25,7 @@ class BackwalkBinarySensorDescription(BinarySensorEntityDescription):
     """How one binary sensor reads the profile."""
 
     is_on_fn: Callable[[ProfileRuntime], bool]
+    attributes_fn: Callable[[ProfileRuntime], dict[str, Any]] | None = None
 
 
 BINARY_SENSORS: tuple[BackwalkBinarySensorDescription, ...] = (
@@ -30,6 +33,17 @@ BINARY_SENSORS: tuple[BackwalkBinarySensorDescription, ...] = (
         key="pain_day",
         translation_key="pain_day",
         is_on_fn=lambda runtime: runtime.state.snapshot.pain_day,
+    ),
+    BackwalkBinarySensorDescription(
+        key="walk_in_progress",
+        translation_key="walk_in_progress",
+        device_class=BinarySensorDeviceClass.RUNNING,
+        is_on_fn=lambda runtime: runtime.state.live_walk_started is not None,
+        attributes_fn=lambda runtime: {
+            "started": started.isoformat()
+            if (started := runtime.state.live_walk_started)
+            else None
+        },
     ),
     BackwalkBinarySensorDescription(
         key="weekly_goal_met",
@@ -60,3 +74,10 @@ class BackwalkBinarySensor(BackwalkEntity, BinarySensorEntity):
     def is_on(self) -> bool:
         """Whether the condition holds today."""
         return self.entity_description.is_on_fn(self.runtime)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Details that do not fit the state."""
+        if self.entity_description.attributes_fn is None:
+            return None
+        return self.entity_description.attributes_fn(self.runtime)

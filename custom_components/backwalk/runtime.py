@@ -31,6 +31,7 @@ from .const import (
     EVENT_LOGGED,
 )
 from .model import (
+    MAX_WALK_MINUTES,
     Activity,
     Alternative,
     Condition,
@@ -307,15 +308,19 @@ class ProfileRuntime:
 
     async def async_start_walk(self) -> None:
         """Start a live walk; it survives a restart until finished."""
+        if self.live_walk_started is not None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="walk_already_started"
+            )
+        await self._async_set_live_walk(dt_util.now())
+
+    async def _async_set_live_walk(self, started: datetime | None) -> None:
         async with self._lock:
-            if self.live_walk_started is not None:
-                raise ServiceValidationError(
-                    translation_domain=DOMAIN, translation_key="walk_already_started"
-                )
-            self.live_walk_started = dt_util.now()
+            previous = self.live_walk_started
+            self.live_walk_started = started
 
             def revert() -> None:
-                self.live_walk_started = None
+                self.live_walk_started = previous
 
             await self._async_save_or_revert(revert)
         self.async_refresh()
@@ -328,6 +333,15 @@ class ProfileRuntime:
                 translation_domain=DOMAIN, translation_key="no_walk_started"
             )
         minutes = round((dt_util.now() - started).total_seconds() / 60, 1)
+        if minutes > MAX_WALK_MINUTES:
+            # Left running by mistake: counting it would distort every total, and keeping
+            # it would block the next walk. Drop it and say how to log the real walk.
+            await self._async_set_live_walk(None)
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="live_walk_too_long",
+                translation_placeholders={"max": str(MAX_WALK_MINUTES)},
+            )
         try:
             walk = Walk(
                 id=new_id(),
