@@ -2,6 +2,17 @@
 
 from .days import day_start, local_day, split_minutes_by_day, week_days, week_start
 from .errors import ModelError
+from .guidance import ACTIVITY_NAMES, GUIDANCE, TEMPLATES, Template
+from .nudges import (
+    Nudge,
+    NudgeContext,
+    NudgeType,
+    due_nudges,
+    next_due,
+    red_flag_now,
+    snoozed,
+    tip_for,
+)
 from .profile import Condition, PainDuration, Settings, condition_for
 from .progress import (
     DaySummary,
@@ -26,35 +37,59 @@ from .records import (
     check_not_future,
     new_id,
 )
+from .schedule import (
+    Schedule,
+    in_quiet_hours,
+    next_walk,
+    quiet_end_after,
+    walks_between,
+)
 
 __all__ = [
+    "ACTIVITY_NAMES",
+    "GUIDANCE",
     "MAX_DISTANCE_KM",
     "MAX_NOTE_LENGTH",
     "MAX_PAIN_LEVEL",
     "MAX_WALK_MINUTES",
+    "TEMPLATES",
     "Activity",
     "Alternative",
     "Condition",
     "DaySummary",
     "ModelError",
+    "Nudge",
+    "NudgeContext",
+    "NudgeType",
     "PainDuration",
     "PainReport",
     "PainStatus",
     "Record",
+    "Schedule",
     "Settings",
     "Snapshot",
     "Source",
     "Stretch",
+    "Template",
     "Walk",
     "WalkLog",
     "check_not_future",
     "compute_snapshot",
     "condition_for",
     "day_start",
+    "due_nudges",
+    "in_quiet_hours",
     "local_day",
     "new_id",
+    "next_due",
+    "next_walk",
     "pain_status",
+    "quiet_end_after",
+    "red_flag_now",
+    "snoozed",
     "split_minutes_by_day",
+    "tip_for",
+    "walks_between",
     "week_days",
     "week_start",
 ]
