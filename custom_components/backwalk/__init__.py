@@ -11,6 +11,8 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
+from .intents import async_setup_intents
+from .reminders import ReminderEngine
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 from .services import async_setup_services
 from .store import ProfileStore, StorageUnreadableError
@@ -20,6 +22,7 @@ _LOGGER = logging.getLogger(__name__)
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.CALENDAR,
     Platform.NUMBER,
     Platform.SENSOR,
 ]
@@ -30,6 +33,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions once, whatever profiles exist."""
     async_setup_services(hass)
+    async_setup_intents(hass)
     return True
 
 
@@ -57,6 +61,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> 
     )
     entry.async_on_unload(runtime.async_start())
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(ReminderEngine(hass, runtime).async_start())
     return True
 
 
