@@ -5,8 +5,13 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    ConfigEntriesFlowManager,
+    ConfigEntryState,
+    OptionsFlowManager,
+)
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData
 from homeassistant.helpers.data_entry_flow import _BaseFlowManagerView
 from homeassistant.setup import async_setup_component
@@ -26,6 +31,19 @@ GOAL_INPUT: dict[str, Any] = {
     "first_weekday": "sun",
 }
 THRESHOLDS_INPUT: dict[str, Any] = {"pain_day_threshold": 6.0, "red_flag_level": 9.0}
+SCHEDULE_INPUT: dict[str, Any] = {
+    "walk_days": ["sat", "tue", "thu"],
+    "walk_time": "18:15:00",
+    "stretch_lead_minutes": 15.0,
+    "check_in_after_minutes": 90.0,
+}
+DELIVERY_INPUT: dict[str, Any] = {
+    "media_players": [],
+    "mobile_app_services": [],
+    "notify_entities": [],
+    "persistent_notification": True,
+}
+ALL_ALTERNATIVES = ["swimming", "stationary_bike", "yoga"]
 
 EXPECTED_OPTIONS: dict[str, Any] = {
     "pain_duration": "over_3_months",
@@ -37,6 +55,28 @@ EXPECTED_OPTIONS: dict[str, Any] = {
     "first_weekday": 6,
     "pain_day_threshold": 6,
     "red_flag_level": 9,
+    "preferred_alternatives": ALL_ALTERNATIVES,
+    "walk_days": [1, 3, 5],
+    "walk_time": "18:15:00",
+    "stretch_lead_minutes": 15,
+    "check_in_after_minutes": 90,
+    "media_players": [],
+    "mobile_app_services": [],
+    "notify_entities": [],
+    "persistent_notification": True,
+}
+# Options a number selector answers: stored as ints, never floats.
+NUMBER_OPTIONS = {
+    "usual_pain",
+    "walks_per_week",
+    "target_minutes",
+    "starting_minutes",
+    "daily_minimum_minutes",
+    "first_weekday",
+    "pain_day_threshold",
+    "red_flag_level",
+    "stretch_lead_minutes",
+    "check_in_after_minutes",
 }
 
 
@@ -57,9 +97,21 @@ def field(fields: list[dict[str, Any]], name: str) -> dict[str, Any]:
 
 def assert_whole_numbers(options: dict[str, Any]) -> None:
     """Every number in the stored options is an int, never a float."""
-    for key, value in options.items():
-        if key != "pain_duration":
-            assert type(value) is int, (key, value)
+    for key in NUMBER_OPTIONS:
+        assert type(options[key]) is int, (key, options[key])
+    for day in options["walk_days"]:
+        assert type(day) is int, ("walk_days", day)
+
+
+def shown_answers(result: FlowResult) -> dict[str, Any]:
+    """What the frontend submits when the form is sent as shown."""
+    answers = {}
+    for item in serialized_schema(result):
+        if "default" in item:
+            answers[item["name"]] = item["default"]
+        elif suggested := (item.get("description") or {}).get("suggested_value"):
+            answers[item["name"]] = suggested
+    return answers
 
 
 async def start_user_flow(hass: HomeAssistant) -> FlowResult:
@@ -69,8 +121,59 @@ async def start_user_flow(hass: HomeAssistant) -> FlowResult:
     )
 
 
+async def finish_flow(
+    hass: HomeAssistant,
+    manager: ConfigEntriesFlowManager | OptionsFlowManager,
+    result: FlowResult,
+    schedule: dict[str, Any] = SCHEDULE_INPUT,
+    delivery: dict[str, Any] = DELIVERY_INPUT,
+) -> FlowResult:
+    """Answer the schedule and delivery steps that follow the thresholds."""
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "schedule"
+    assert result["errors"] == {}
+    result = await manager.async_configure(result["flow_id"], schedule)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "delivery"
+    assert result["errors"] == {}
+    result = await manager.async_configure(result["flow_id"], delivery)
+    await hass.async_block_till_done()
+    return result
+
+
+async def flow_to_schedule(hass: HomeAssistant) -> FlowResult:
+    """A config flow for Alex, answered up to the schedule step."""
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Alex"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], PROFILE_INPUT
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], GOAL_INPUT
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], THRESHOLDS_INPUT
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "schedule"
+    return result
+
+
+async def flow_to_delivery(hass: HomeAssistant) -> FlowResult:
+    """A config flow for Alex, answered up to the delivery step."""
+    result = await flow_to_schedule(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], SCHEDULE_INPUT
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "delivery"
+    return result
+
+
 async def test_full_user_flow(hass: HomeAssistant) -> None:
-    """Name, profile, goal and thresholds create a loaded entry with whole numbers."""
+    """Name, profile, goal, thresholds, schedule and delivery create a loaded entry."""
     result = await start_user_flow(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
@@ -104,9 +207,39 @@ async def test_full_user_flow(hass: HomeAssistant) -> None:
     fields = serialized_schema(result)
     assert field(fields, "pain_day_threshold")["default"] == 5
     assert field(fields, "red_flag_level")["default"] == 8
+    assert field(fields, "preferred_alternatives")["default"] == ALL_ALTERNATIVES
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], THRESHOLDS_INPUT
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "schedule"
+    assert result["errors"] == {}
+    fields = serialized_schema(result)
+    assert field(fields, "walk_days")["default"] == ["mon", "wed", "fri"]
+    assert field(fields, "walk_time")["default"] == "07:30:00"
+    assert field(fields, "stretch_lead_minutes")["default"] == 10
+    assert field(fields, "check_in_after_minutes")["default"] == 120
+    for name in ("quiet_start", "quiet_end"):
+        assert field(fields, name)["optional"] is True
+        assert "default" not in field(fields, name)
+        assert "description" not in field(fields, name)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], SCHEDULE_INPUT
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "delivery"
+    assert result["errors"] == {}
+    fields = serialized_schema(result)
+    assert field(fields, "media_players")["default"] == []
+    assert "default" not in field(fields, "tts_entity")
+    assert field(fields, "mobile_app_services")["default"] == []
+    assert field(fields, "notify_entities")["default"] == []
+    assert field(fields, "persistent_notification")["default"] is True
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], DELIVERY_INPUT
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -139,12 +272,23 @@ async def test_user_flow_int_input_kept(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"pain_day_threshold": 1, "red_flag_level": 2}
     )
-    await hass.async_block_till_done()
+    result = await finish_flow(
+        hass,
+        hass.config_entries.flow,
+        result,
+        schedule={
+            **SCHEDULE_INPUT,
+            "stretch_lead_minutes": 0,
+            "check_in_after_minutes": 720,
+        },
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["options"]["usual_pain"] == 2
     assert result["options"]["starting_minutes"] == 40
     assert result["options"]["first_weekday"] == 0
     assert result["options"]["red_flag_level"] == 2
+    assert result["options"]["stretch_lead_minutes"] == 0
+    assert result["options"]["check_in_after_minutes"] == 720
     assert_whole_numbers(result["options"])
 
 
@@ -177,7 +321,7 @@ async def test_first_weekday_stored_as_number(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], THRESHOLDS_INPUT
     )
-    await hass.async_block_till_done()
+    result = await finish_flow(hass, hass.config_entries.flow, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["options"]["first_weekday"] == number
 
@@ -235,7 +379,7 @@ async def test_user_flow_second_profile(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], THRESHOLDS_INPUT
     )
-    await hass.async_block_till_done()
+    result = await finish_flow(hass, hass.config_entries.flow, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == "alex_two"
     assert len(hass.config_entries.async_entries(DOMAIN)) == 2
@@ -271,7 +415,12 @@ async def test_user_flow_goal_and_threshold_errors(hass: HomeAssistant) -> None:
     assert result["step_id"] == "thresholds"
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"pain_day_threshold": 7.0, "red_flag_level": 7.0}
+        result["flow_id"],
+        {
+            "pain_day_threshold": 7.0,
+            "red_flag_level": 7.0,
+            "preferred_alternatives": ["yoga"],
+        },
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "thresholds"
@@ -279,6 +428,7 @@ async def test_user_flow_goal_and_threshold_errors(hass: HomeAssistant) -> None:
     fields = serialized_schema(result)
     assert field(fields, "pain_day_threshold")["default"] == 7
     assert field(fields, "red_flag_level")["default"] == 7
+    assert field(fields, "preferred_alternatives")["default"] == ["yoga"]
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"pain_day_threshold": 7.0, "red_flag_level": 6.0}
@@ -286,15 +436,21 @@ async def test_user_flow_goal_and_threshold_errors(hass: HomeAssistant) -> None:
     assert result["errors"] == {"red_flag_level": "red_flag_not_above_threshold"}
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"pain_day_threshold": 7.0, "red_flag_level": 8.0}
+        result["flow_id"],
+        {
+            "pain_day_threshold": 7.0,
+            "red_flag_level": 8.0,
+            "preferred_alternatives": ["yoga"],
+        },
     )
-    await hass.async_block_till_done()
+    result = await finish_flow(hass, hass.config_entries.flow, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["options"] == {
         **EXPECTED_OPTIONS,
         "starting_minutes": 40,
         "pain_day_threshold": 7,
         "red_flag_level": 8,
+        "preferred_alternatives": ["yoga"],
     }
     assert_whole_numbers(result["options"])
 
@@ -327,7 +483,7 @@ async def test_user_flow_invalid_choice_refused(hass: HomeAssistant) -> None:
 
 
 async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
-    """All three steps start from the current options; saving reloads the entry."""
+    """Every step starts from the current options; saving reloads the entry."""
     assert hass.states.get("sensor.alex_target_minutes_today").state == "5"
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
@@ -374,6 +530,27 @@ async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"pain_day_threshold": 4.0, "red_flag_level": 7.0}
     )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "schedule"
+    # A profile saved before the schedule existed is offered the defaults.
+    fields = serialized_schema(result)
+    assert field(fields, "walk_days")["default"] == ["mon", "wed", "fri"]
+    assert field(fields, "walk_time")["default"] == "07:30:00"
+    assert field(fields, "stretch_lead_minutes")["default"] == 10
+    assert field(fields, "check_in_after_minutes")["default"] == 120
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], SCHEDULE_INPUT
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "delivery"
+    fields = serialized_schema(result)
+    assert field(fields, "media_players")["default"] == []
+    assert field(fields, "persistent_notification")["default"] is True
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**DELIVERY_INPUT, "persistent_notification": False}
+    )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     expected = {
@@ -386,6 +563,15 @@ async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
         "first_weekday": 1,
         "pain_day_threshold": 4,
         "red_flag_level": 7,
+        "preferred_alternatives": ALL_ALTERNATIVES,
+        "walk_days": [1, 3, 5],
+        "walk_time": "18:15:00",
+        "stretch_lead_minutes": 15,
+        "check_in_after_minutes": 90,
+        "media_players": [],
+        "mobile_app_services": [],
+        "notify_entities": [],
+        "persistent_notification": False,
     }
     assert loaded_entry.options == expected
     assert_whole_numbers(dict(loaded_entry.options))
@@ -416,6 +602,446 @@ async def test_options_flow_shows_saved_weekday(
     )
     assert result["step_id"] == "goal"
     assert field(serialized_schema(result), "first_weekday")["default"] == "sun"
+
+
+@pytest.mark.parametrize(
+    ("days", "numbers"),
+    [
+        (["mon", "wed", "fri"], [0, 2, 4]),
+        (["sun", "mon"], [0, 6]),
+        (["sat", "fri", "thu", "wed", "tue", "mon", "sun"], [0, 1, 2, 3, 4, 5, 6]),
+        (["thu"], [3]),
+        ([], []),
+    ],
+)
+async def test_schedule_walk_days_stored_as_sorted_numbers(
+    hass: HomeAssistant, days: list[str], numbers: list[int]
+) -> None:
+    """Walk days are stored as the model's weekday numbers, in order."""
+    result = await flow_to_schedule(hass)
+    result = await finish_flow(
+        hass,
+        hass.config_entries.flow,
+        result,
+        schedule={**SCHEDULE_INPUT, "walk_days": days},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"]["walk_days"] == numbers
+    assert_whole_numbers(result["options"])
+
+
+async def test_schedule_step_stored(hass: HomeAssistant) -> None:
+    """Time, lead, check-in and quiet hours are stored as answered."""
+    result = await flow_to_schedule(hass)
+    result = await finish_flow(
+        hass,
+        hass.config_entries.flow,
+        result,
+        schedule={
+            "walk_days": ["fri", "mon"],
+            "walk_time": "06:45:00",
+            "stretch_lead_minutes": 30.0,
+            "check_in_after_minutes": 45.0,
+            "quiet_start": "21:30:00",
+            "quiet_end": "07:00:00",
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"] == {
+        **EXPECTED_OPTIONS,
+        "walk_days": [0, 4],
+        "walk_time": "06:45:00",
+        "stretch_lead_minutes": 30,
+        "check_in_after_minutes": 45,
+        "quiet_start": "21:30:00",
+        "quiet_end": "07:00:00",
+    }
+    assert_whole_numbers(result["options"])
+
+
+async def test_schedule_without_quiet_hours(hass: HomeAssistant) -> None:
+    """Leaving out both quiet-hour ends stores no quiet hours."""
+    result = await flow_to_schedule(hass)
+    result = await finish_flow(hass, hass.config_entries.flow, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "quiet_start" not in result["options"]
+    assert "quiet_end" not in result["options"]
+
+
+@pytest.mark.parametrize(
+    ("given", "missing"),
+    [
+        ({"quiet_start": "22:00:00"}, "quiet_end"),
+        ({"quiet_end": "06:00:00"}, "quiet_start"),
+    ],
+)
+async def test_schedule_quiet_hours_incomplete(
+    hass: HomeAssistant, given: dict[str, str], missing: str
+) -> None:
+    """One quiet-hour end alone is refused on the missing one; both then proceed."""
+    result = await flow_to_schedule(hass)
+    answer = {**SCHEDULE_INPUT, "walk_days": ["sun", "wed"], **given}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], answer)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "schedule"
+    assert result["errors"] == {missing: "quiet_hours_incomplete"}
+    # What was answered stays in the form.
+    fields = serialized_schema(result)
+    assert field(fields, "walk_days")["default"] == ["sun", "wed"]
+    assert field(fields, "walk_time")["default"] == "18:15:00"
+    assert field(fields, "stretch_lead_minutes")["default"] == 15
+    assert field(fields, "check_in_after_minutes")["default"] == 90
+    ((name, value),) = given.items()
+    assert field(fields, name)["description"] == {"suggested_value": value}
+    assert "description" not in field(fields, missing)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {**SCHEDULE_INPUT, "quiet_start": "22:00:00", "quiet_end": "06:00:00"},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "delivery"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], DELIVERY_INPUT
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"]["quiet_start"] == "22:00:00"
+    assert result["options"]["quiet_end"] == "06:00:00"
+
+
+async def test_schedule_invalid_values_refused(hass: HomeAssistant) -> None:
+    """The schedule's selectors refuse unknown days, bad times and out-of-range minutes."""
+    result = await flow_to_schedule(hass)
+    for key, value in [
+        ("walk_days", ["mon", "someday"]),
+        ("walk_time", "25:00:00"),
+        ("stretch_lead_minutes", -1.0),
+        ("stretch_lead_minutes", 121.0),
+        ("check_in_after_minutes", 14.0),
+        ("check_in_after_minutes", 721.0),
+        ("quiet_start", "late"),
+    ]:
+        with pytest.raises(InvalidData) as err:
+            await hass.config_entries.flow.async_configure(
+                result["flow_id"], {**SCHEDULE_INPUT, key: value}
+            )
+        assert set(err.value.schema_errors) == {key}
+
+
+async def test_options_flow_clears_quiet_hours(
+    hass: HomeAssistant, profile_options: dict[str, Any]
+) -> None:
+    """Saved quiet hours are suggested; clearing both removes them from the options."""
+    config_entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Alex",
+        unique_id="alex",
+        data={CONF_NAME: "Alex"},
+        options={
+            **profile_options,
+            "walk_days": [1, 6],
+            "walk_time": "08:00:00",
+            "stretch_lead_minutes": 5,
+            "check_in_after_minutes": 60,
+            "quiet_start": "22:00:00",
+            "quiet_end": "06:00:00",
+        },
+    )
+    config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], PROFILE_INPUT
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], GOAL_INPUT
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], THRESHOLDS_INPUT
+    )
+    assert result["step_id"] == "schedule"
+    fields = serialized_schema(result)
+    assert field(fields, "walk_days")["default"] == ["tue", "sun"]
+    assert field(fields, "walk_time")["default"] == "08:00:00"
+    assert field(fields, "stretch_lead_minutes")["default"] == 5
+    assert field(fields, "check_in_after_minutes")["default"] == 60
+    assert field(fields, "quiet_start")["description"] == {
+        "suggested_value": "22:00:00"
+    }
+    assert field(fields, "quiet_end")["description"] == {"suggested_value": "06:00:00"}
+
+    # Clearing one end only is refused, and the cleared end is not offered back.
+    answer = {**shown_answers(result)}
+    del answer["quiet_start"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], answer
+    )
+    assert result["step_id"] == "schedule"
+    assert result["errors"] == {"quiet_start": "quiet_hours_incomplete"}
+    fields = serialized_schema(result)
+    assert "description" not in field(fields, "quiet_start")
+    assert field(fields, "quiet_end")["description"] == {"suggested_value": "06:00:00"}
+
+    del answer["quiet_end"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], answer
+    )
+    assert result["step_id"] == "delivery"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], shown_answers(result)
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "quiet_start" not in config_entry.options
+    assert "quiet_end" not in config_entry.options
+    assert config_entry.options["walk_days"] == [1, 6]
+    assert config_entry.options["walk_time"] == "08:00:00"
+
+
+async def test_options_flow_unchanged_when_sent_as_shown(
+    hass: HomeAssistant, profile_options: dict[str, Any]
+) -> None:
+    """Every saved option is offered back: sending each form as shown changes nothing."""
+    saved = {
+        **profile_options,
+        "first_weekday": 3,
+        "preferred_alternatives": ["stationary_bike"],
+        "walk_days": [0, 5, 6],
+        "walk_time": "17:00:00",
+        "stretch_lead_minutes": 0,
+        "check_in_after_minutes": 720,
+        "quiet_start": "23:00:00",
+        "quiet_end": "07:30:00",
+        "media_players": ["media_player.kitchen", "media_player.bedroom"],
+        "tts_entity": "tts.piper",
+        "mobile_app_services": ["mobile_app_pixel"],
+        "notify_entities": ["notify.signal"],
+        "persistent_notification": False,
+    }
+    config_entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Alex",
+        unique_id="alex",
+        data={CONF_NAME: "Alex"},
+        options=saved,
+    )
+    config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    for step_id in ("profile", "goal", "thresholds", "schedule", "delivery"):
+        assert result["type"] is FlowResultType.FORM
+        assert result["step_id"] == step_id
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], shown_answers(result)
+        )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert dict(config_entry.options) == saved
+
+
+@pytest.mark.parametrize(
+    "alternatives",
+    [["swimming"], ["yoga", "stationary_bike"], ALL_ALTERNATIVES, []],
+)
+async def test_preferred_alternatives_stored(
+    hass: HomeAssistant, alternatives: list[str]
+) -> None:
+    """The chosen pain-day alternatives are stored as chosen."""
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Alex"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], PROFILE_INPUT
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], GOAL_INPUT
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {**THRESHOLDS_INPUT, "preferred_alternatives": alternatives},
+    )
+    result = await finish_flow(hass, hass.config_entries.flow, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"]["preferred_alternatives"] == alternatives
+
+
+async def test_preferred_alternatives_unknown_refused(hass: HomeAssistant) -> None:
+    """Only the listed alternatives can be chosen."""
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Alex"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], PROFILE_INPUT
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], GOAL_INPUT
+    )
+    with pytest.raises(InvalidData) as err:
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {**THRESHOLDS_INPUT, "preferred_alternatives": ["skydiving"]},
+        )
+    assert set(err.value.schema_errors) == {"preferred_alternatives"}
+
+
+async def test_delivery_tts_required_for_speakers(hass: HomeAssistant) -> None:
+    """Speakers without an engine are refused on the engine; adding one proceeds."""
+    result = await flow_to_delivery(hass)
+    speakers = {
+        **DELIVERY_INPUT,
+        "media_players": ["media_player.kitchen"],
+        "persistent_notification": False,
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], speakers)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "delivery"
+    assert result["errors"] == {"tts_entity": "tts_required"}
+    # What was answered stays in the form.
+    fields = serialized_schema(result)
+    assert field(fields, "media_players")["default"] == ["media_player.kitchen"]
+    assert field(fields, "persistent_notification")["default"] is False
+    assert "description" not in field(fields, "tts_entity")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**speakers, "tts_entity": "tts.piper"}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"]["media_players"] == ["media_player.kitchen"]
+    assert result["options"]["tts_entity"] == "tts.piper"
+    assert result["options"]["persistent_notification"] is False
+
+
+async def test_delivery_engine_without_speakers_allowed(hass: HomeAssistant) -> None:
+    """An engine alone is fine: it waits for speakers to be chosen."""
+    result = await flow_to_delivery(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**DELIVERY_INPUT, "tts_entity": "tts.piper"}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"]["media_players"] == []
+    assert result["options"]["tts_entity"] == "tts.piper"
+
+
+async def test_delivery_offers_mobile_app_services(hass: HomeAssistant) -> None:
+    """Registered notify.mobile_app_* services are the phone choices; others are not."""
+
+    async def handler(call: ServiceCall) -> None:
+        """Accept a notification."""
+
+    hass.services.async_register("notify", "mobile_app_pixel", handler)
+    hass.services.async_register("notify", "mobile_app_ipad", handler)
+    hass.services.async_register("notify", "email", handler)
+    result = await flow_to_delivery(hass)
+    phones = field(serialized_schema(result), "mobile_app_services")
+    assert phones["selector"]["select"]["options"] == [
+        "mobile_app_ipad",
+        "mobile_app_pixel",
+    ]
+    assert phones["selector"]["select"]["multiple"] is True
+    assert phones["selector"]["select"]["custom_value"] is True
+
+
+async def test_delivery_without_phones(hass: HomeAssistant) -> None:
+    """With no companion app registered there are no phone choices."""
+    result = await flow_to_delivery(hass)
+    phones = field(serialized_schema(result), "mobile_app_services")
+    assert phones["selector"]["select"]["options"] == []
+
+
+async def test_delivery_step_stored(hass: HomeAssistant) -> None:
+    """Every delivery answer is stored as given, typed phone names included."""
+
+    async def handler(call: ServiceCall) -> None:
+        """Accept a notification."""
+
+    hass.services.async_register("notify", "mobile_app_pixel", handler)
+    result = await flow_to_delivery(hass)
+    delivery = {
+        "media_players": ["media_player.kitchen", "media_player.bedroom"],
+        "tts_entity": "tts.piper",
+        "mobile_app_services": ["mobile_app_pixel", "mobile_app_old_phone"],
+        "notify_entities": ["notify.signal"],
+        "persistent_notification": False,
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], delivery)
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"] == {**EXPECTED_OPTIONS, **delivery}
+    assert result["result"].state is ConfigEntryState.LOADED
+
+
+async def test_delivery_defaults_when_left_out(hass: HomeAssistant) -> None:
+    """Fields left out of the answer get their defaults: nothing chosen but the panel."""
+    result = await flow_to_delivery(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"] == EXPECTED_OPTIONS
+
+
+async def test_delivery_invalid_entities_refused(hass: HomeAssistant) -> None:
+    """Entities of the wrong domain are refused."""
+    result = await flow_to_delivery(hass)
+    for key, value in [
+        ("media_players", ["light.kitchen"]),
+        ("tts_entity", "media_player.kitchen"),
+        ("notify_entities", ["tts.piper"]),
+    ]:
+        with pytest.raises(InvalidData) as err:
+            await hass.config_entries.flow.async_configure(
+                result["flow_id"], {**DELIVERY_INPUT, key: value}
+            )
+        # A bad list item is reported at its index, under the field.
+        assert err.value.path[0] == key
+
+
+async def test_options_flow_clears_tts_entity(
+    hass: HomeAssistant, profile_options: dict[str, Any]
+) -> None:
+    """A cleared engine is removed, and not offered back when speakers still need one."""
+    config_entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Alex",
+        unique_id="alex",
+        data={CONF_NAME: "Alex"},
+        options={
+            **profile_options,
+            "media_players": ["media_player.kitchen"],
+            "tts_entity": "tts.piper",
+        },
+    )
+    config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    for answer in (PROFILE_INPUT, GOAL_INPUT, THRESHOLDS_INPUT, SCHEDULE_INPUT):
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], answer
+        )
+    assert result["step_id"] == "delivery"
+    fields = serialized_schema(result)
+    assert field(fields, "media_players")["default"] == ["media_player.kitchen"]
+    assert field(fields, "tts_entity")["description"] == {
+        "suggested_value": "tts.piper"
+    }
+
+    answer = {**shown_answers(result)}
+    del answer["tts_entity"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], answer
+    )
+    assert result["step_id"] == "delivery"
+    assert result["errors"] == {"tts_entity": "tts_required"}
+    assert "description" not in field(serialized_schema(result), "tts_entity")
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**answer, "media_players": []}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert config_entry.options["media_players"] == []
+    assert "tts_entity" not in config_entry.options
 
 
 async def test_reconfigure_rename(
@@ -563,9 +1189,60 @@ async def test_flows_over_http(
 
     result = await post(f"{flow_url}/{result['flow_id']}", GOAL_INPUT)
     assert result["step_id"] == "thresholds"
-    assert {item["name"] for item in result["data_schema"]} == set(THRESHOLDS_INPUT)
+    assert {item["name"] for item in result["data_schema"]} == {
+        *THRESHOLDS_INPUT,
+        "preferred_alternatives",
+    }
+    alternatives = field(result["data_schema"], "preferred_alternatives")
+    assert alternatives["default"] == ALL_ALTERNATIVES
+    assert alternatives["selector"]["select"]["multiple"] is True
+    assert alternatives["selector"]["select"]["translation_key"] == "activity"
 
     result = await post(f"{flow_url}/{result['flow_id']}", THRESHOLDS_INPUT)
+    assert result["step_id"] == "schedule"
+    assert {item["name"] for item in result["data_schema"]} == {
+        *SCHEDULE_INPUT,
+        "quiet_start",
+        "quiet_end",
+    }
+    walk_days = field(result["data_schema"], "walk_days")["selector"]["select"]
+    assert walk_days["multiple"] is True
+    assert walk_days["options"] == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    assert walk_days["translation_key"] == "first_weekday"
+    assert "time" in field(result["data_schema"], "walk_time")["selector"]
+    check_in = field(result["data_schema"], "check_in_after_minutes")
+    assert (
+        check_in["selector"]["number"]["min"],
+        check_in["selector"]["number"]["max"],
+    ) == (15, 720)
+
+    result = await post(
+        f"{flow_url}/{result['flow_id']}", {**SCHEDULE_INPUT, "quiet_end": "06:00"}
+    )
+    assert result["step_id"] == "schedule"
+    assert result["errors"] == {"quiet_start": "quiet_hours_incomplete"}
+    quiet_end = field(result["data_schema"], "quiet_end")
+    assert quiet_end["description"] == {"suggested_value": "06:00"}
+
+    result = await post(f"{flow_url}/{result['flow_id']}", SCHEDULE_INPUT)
+    assert result["step_id"] == "delivery"
+    assert {item["name"] for item in result["data_schema"]} == {
+        *DELIVERY_INPUT,
+        "tts_entity",
+    }
+    phones = field(result["data_schema"], "mobile_app_services")["selector"]
+    assert phones["select"]["custom_value"] is True
+
+    result = await post(
+        f"{flow_url}/{result['flow_id']}",
+        {**DELIVERY_INPUT, "media_players": ["media_player.kitchen"]},
+    )
+    assert result["step_id"] == "delivery"
+    assert result["errors"] == {"tts_entity": "tts_required"}
+    players = field(result["data_schema"], "media_players")
+    assert players["default"] == ["media_player.kitchen"]
+
+    result = await post(f"{flow_url}/{result['flow_id']}", DELIVERY_INPUT)
     await hass.async_block_till_done()
     assert result["type"] == "create_entry"
     assert result["title"] == "Alex"
@@ -595,9 +1272,57 @@ async def test_flows_over_http(
     )
     assert result["step_id"] == "thresholds"
     result = await post(f"{options_url}/{result['flow_id']}", THRESHOLDS_INPUT)
+    assert result["step_id"] == "schedule"
+    assert field(result["data_schema"], "walk_days")["default"] == [
+        "tue",
+        "thu",
+        "sat",
+    ]
+    result = await post(
+        f"{options_url}/{result['flow_id']}",
+        {**SCHEDULE_INPUT, "quiet_start": "22:00:00", "quiet_end": "06:30:00"},
+    )
+    assert result["step_id"] == "delivery"
+    result = await post(
+        f"{options_url}/{result['flow_id']}",
+        {
+            **DELIVERY_INPUT,
+            "media_players": ["media_player.kitchen"],
+            "tts_entity": "tts.home_assistant_cloud",
+        },
+    )
     await hass.async_block_till_done()
     assert result["type"] == "create_entry"
     assert entry.options["starting_minutes"] == 20
+    assert entry.options["quiet_start"] == "22:00:00"
+    assert entry.options["quiet_end"] == "06:30:00"
+    assert entry.options["media_players"] == ["media_player.kitchen"]
+    assert entry.options["tts_entity"] == "tts.home_assistant_cloud"
+
+    # The saved quiet hours and engine are suggested back.
+    result = await post(options_url, {"handler": entry_id})
+    result = await post(f"{options_url}/{result['flow_id']}", PROFILE_INPUT)
+    result = await post(
+        f"{options_url}/{result['flow_id']}", {**GOAL_INPUT, "starting_minutes": 20}
+    )
+    result = await post(f"{options_url}/{result['flow_id']}", THRESHOLDS_INPUT)
+    assert result["step_id"] == "schedule"
+    quiet_start = field(result["data_schema"], "quiet_start")
+    assert quiet_start["description"] == {"suggested_value": "22:00:00"}
+    result = await post(
+        f"{options_url}/{result['flow_id']}",
+        {**SCHEDULE_INPUT, "quiet_start": "22:00:00", "quiet_end": "06:30:00"},
+    )
+    assert result["step_id"] == "delivery"
+    tts = field(result["data_schema"], "tts_entity")
+    assert tts["description"] == {"suggested_value": "tts.home_assistant_cloud"}
+    # Clearing the speakers and the engine removes them.
+    result = await post(f"{options_url}/{result['flow_id']}", DELIVERY_INPUT)
+    await hass.async_block_till_done()
+    assert result["type"] == "create_entry"
+    assert entry.options["media_players"] == []
+    assert "tts_entity" not in entry.options
+    assert entry.options["quiet_start"] == "22:00:00"
     assert hass.states.get("sensor.alex_target_minutes_today").state == "20"
 
     result = await post(flow_url, {"handler": DOMAIN, "entry_id": entry_id})
