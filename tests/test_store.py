@@ -161,7 +161,7 @@ async def test_reload_keeps_walks(
     assert hass.states.get(MINUTES_THIS_WEEK).state == "25.0"
     stored = hass_storage[f"{DOMAIN}.{loaded_entry.entry_id}"]
     assert stored["version"] == 1
-    assert stored["minor_version"] == 1
+    assert stored["minor_version"] == 2
     assert [item["minutes"] for item in stored["data"]["walks"]] == [25.0]
 
     assert await hass.config_entries.async_reload(loaded_entry.entry_id)
@@ -192,7 +192,8 @@ async def test_restart_keeps_walks_on_disk(
     """The walk is in the file before the action returns, and survives unload/setup."""
     await setup_entry(hass, config_entry)
     path = store_path(hass, config_entry)
-    assert not exists(path)  # a new profile starts empty without a file
+    # A new profile starts empty (the reminder engine notes when it began).
+    assert json.loads(read_file(path))["data"]["walks"] == []
 
     await log_walk(hass, 30)
     on_disk = json.loads(read_file(path))

@@ -12,6 +12,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .intents import async_setup_intents
+from .reminders import ReminderEngine
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 from .services import async_setup_services
 from .store import ProfileStore, StorageUnreadableError
@@ -21,6 +22,7 @@ _LOGGER = logging.getLogger(__name__)
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.CALENDAR,
     Platform.NUMBER,
     Platform.SENSOR,
 ]
@@ -59,6 +61,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> 
     )
     entry.async_on_unload(runtime.async_start())
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(ReminderEngine(hass, runtime).async_start())
     return True
 
 

@@ -11,23 +11,40 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
 from homeassistant.util import slugify
 import voluptuous as vol
 
 from .const import (
+    ALTERNATIVES,
+    CONF_ALTERNATIVES,
+    CONF_CHECK_IN_AFTER,
     CONF_DAILY_MINIMUM,
     CONF_FIRST_WEEKDAY,
+    CONF_MEDIA_PLAYERS,
+    CONF_MOBILE_APPS,
     CONF_NAME,
+    CONF_NOTIFY_ENTITIES,
     CONF_PAIN_DAY_THRESHOLD,
     CONF_PAIN_DURATION,
+    CONF_PERSISTENT,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
     CONF_RED_FLAG_LEVEL,
     CONF_STARTING_MINUTES,
+    CONF_STRETCH_LEAD,
     CONF_TARGET_MINUTES,
+    CONF_TTS_ENTITY,
     CONF_USUAL_PAIN,
+    CONF_WALK_DAYS,
+    CONF_WALK_TIME,
     CONF_WALKS_PER_WEEK,
+    DEFAULT_CHECK_IN_AFTER,
+    DEFAULT_STRETCH_LEAD,
     DEFAULT_USUAL_PAIN,
+    DEFAULT_WALK_DAYS,
+    DEFAULT_WALK_TIME,
     DOMAIN,
 )
 from .model import MAX_PAIN_LEVEL, PainDuration, Settings
@@ -36,9 +53,7 @@ _DEFAULTS = Settings()
 _WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
-def _slider(
-    minimum: int, maximum: int, unit: str | None = None
-) -> selector.NumberSelector:
+def _slider(minimum: int, maximum: int) -> selector.NumberSelector:
     return selector.NumberSelector(
         selector.NumberSelectorConfig(
             min=minimum,
@@ -144,6 +159,128 @@ def thresholds_schema(values: dict[str, Any]) -> vol.Schema:
     )
 
 
+def thresholds_and_alternatives_schema(values: dict[str, Any]) -> vol.Schema:
+    """Thresholds, and what to suggest on a pain day instead of walking (G7)."""
+    return thresholds_schema(values).extend(
+        {
+            vol.Required(
+                CONF_ALTERNATIVES, default=values.get(CONF_ALTERNATIVES, ALTERNATIVES)
+            ): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=ALTERNATIVES,
+                    multiple=True,
+                    translation_key="activity",
+                    mode=selector.SelectSelectorMode.LIST,
+                )
+            )
+        }
+    )
+
+
+def _optional_suggested(key: str, values: dict[str, Any]) -> vol.Optional:
+    suggested = values.get(key)
+    return vol.Optional(
+        key, description={"suggested_value": suggested} if suggested else None
+    )
+
+
+def schedule_schema(values: dict[str, Any]) -> vol.Schema:
+    """Ask which days and at what time the walks are, and when to stay quiet."""
+    days = values.get(CONF_WALK_DAYS, DEFAULT_WALK_DAYS)
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_WALK_DAYS, default=[_WEEKDAYS[day] for day in days]
+            ): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=_WEEKDAYS,
+                    multiple=True,
+                    translation_key=CONF_FIRST_WEEKDAY,
+                    mode=selector.SelectSelectorMode.LIST,
+                )
+            ),
+            vol.Required(
+                CONF_WALK_TIME, default=values.get(CONF_WALK_TIME, DEFAULT_WALK_TIME)
+            ): selector.TimeSelector(),
+            vol.Required(
+                CONF_STRETCH_LEAD,
+                default=values.get(CONF_STRETCH_LEAD, DEFAULT_STRETCH_LEAD),
+            ): _box(0, 120, "min"),
+            vol.Required(
+                CONF_CHECK_IN_AFTER,
+                default=values.get(CONF_CHECK_IN_AFTER, DEFAULT_CHECK_IN_AFTER),
+            ): _box(15, 720, "min"),
+            _optional_suggested(CONF_QUIET_START, values): selector.TimeSelector(),
+            _optional_suggested(CONF_QUIET_END, values): selector.TimeSelector(),
+        }
+    )
+
+
+def validate_schedule(user_input: dict[str, Any]) -> dict[str, str]:
+    """Quiet hours need both ends."""
+    if (CONF_QUIET_START in user_input) != (CONF_QUIET_END in user_input):
+        missing = CONF_QUIET_END if CONF_QUIET_START in user_input else CONF_QUIET_START
+        return {missing: "quiet_hours_incomplete"}
+    return {}
+
+
+def normalise_schedule(user_input: dict[str, Any]) -> dict[str, Any]:
+    """Store walk days as weekday numbers; drop cleared quiet hours."""
+    values = {
+        **user_input,
+        CONF_WALK_DAYS: sorted(
+            _WEEKDAYS.index(day) for day in user_input[CONF_WALK_DAYS]
+        ),
+    }
+    for key in (CONF_QUIET_START, CONF_QUIET_END):
+        if not values.get(key):
+            values.pop(key, None)
+    return values
+
+
+def delivery_schema(hass: HomeAssistant, values: dict[str, Any]) -> vol.Schema:
+    """Ask where nudges go: speakers, phones, notify entities, notifications."""
+    phones = sorted(
+        service
+        for service in hass.services.async_services_for_domain("notify")
+        if service.startswith("mobile_app_")
+    )
+    return vol.Schema(
+        {
+            vol.Optional(
+                CONF_MEDIA_PLAYERS, default=values.get(CONF_MEDIA_PLAYERS, [])
+            ): selector.EntitySelector(
+                selector.EntitySelectorConfig(domain="media_player", multiple=True)
+            ),
+            _optional_suggested(CONF_TTS_ENTITY, values): selector.EntitySelector(
+                selector.EntitySelectorConfig(domain="tts")
+            ),
+            vol.Optional(
+                CONF_MOBILE_APPS, default=values.get(CONF_MOBILE_APPS, [])
+            ): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=phones, multiple=True, custom_value=True
+                )
+            ),
+            vol.Optional(
+                CONF_NOTIFY_ENTITIES, default=values.get(CONF_NOTIFY_ENTITIES, [])
+            ): selector.EntitySelector(
+                selector.EntitySelectorConfig(domain="notify", multiple=True)
+            ),
+            vol.Required(
+                CONF_PERSISTENT, default=values.get(CONF_PERSISTENT, True)
+            ): selector.BooleanSelector(),
+        }
+    )
+
+
+def validate_delivery(user_input: dict[str, Any]) -> dict[str, str]:
+    """Speakers need a text-to-speech engine to speak with."""
+    if user_input.get(CONF_MEDIA_PLAYERS) and not user_input.get(CONF_TTS_ENTITY):
+        return {CONF_TTS_ENTITY: "tts_required"}
+    return {}
+
+
 def validate_goal(user_input: dict[str, Any]) -> dict[str, str]:
     """Field errors for the goal step."""
     if user_input[CONF_STARTING_MINUTES] > user_input[CONF_TARGET_MINUTES]:
@@ -219,9 +356,63 @@ class _ProfileSteps(ConfigEntryBaseFlow):
             errors = validate_thresholds(user_input)
             if not errors:
                 self.values = shown
-                return await self.async_finish()
+                return await self.async_step_schedule()
         return self.async_show_form(
-            step_id="thresholds", data_schema=thresholds_schema(shown), errors=errors
+            step_id="thresholds",
+            data_schema=thresholds_and_alternatives_schema(shown),
+            errors=errors,
+        )
+
+    async def async_step_schedule(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the walk schedule, stretch lead time and quiet hours."""
+        errors: dict[str, str] = {}
+        shown = self.values
+        if user_input is not None:
+            user_input = whole_numbers(user_input)
+            errors = validate_schedule(user_input)
+            # Cleared optional fields are absent from the answer: drop old values.
+            kept = {
+                key: value
+                for key, value in self.values.items()
+                if key not in (CONF_QUIET_START, CONF_QUIET_END)
+            }
+            if not errors:
+                self.values = {**kept, **normalise_schedule(user_input)}
+                return await self.async_step_delivery()
+            shown = {
+                **kept,
+                **user_input,
+                CONF_WALK_DAYS: [
+                    _WEEKDAYS.index(day) for day in user_input[CONF_WALK_DAYS]
+                ],
+            }
+        return self.async_show_form(
+            step_id="schedule", data_schema=schedule_schema(shown), errors=errors
+        )
+
+    async def async_step_delivery(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask where nudges go."""
+        errors: dict[str, str] = {}
+        shown = self.values
+        if user_input is not None:
+            errors = validate_delivery(user_input)
+            kept = {
+                key: value
+                for key, value in self.values.items()
+                if key != CONF_TTS_ENTITY
+            }
+            if not errors:
+                self.values = {**kept, **user_input}
+                return await self.async_finish()
+            shown = {**kept, **user_input}
+        return self.async_show_form(
+            step_id="delivery",
+            data_schema=delivery_schema(self.hass, shown),
+            errors=errors,
         )
 
 

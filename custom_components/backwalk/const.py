@@ -18,7 +18,29 @@ CONF_FIRST_WEEKDAY: Final = "first_weekday"
 CONF_PAIN_DAY_THRESHOLD: Final = "pain_day_threshold"
 CONF_RED_FLAG_LEVEL: Final = "red_flag_level"
 
+CONF_ALTERNATIVES: Final = "preferred_alternatives"
+# Schedule
+CONF_WALK_DAYS: Final = "walk_days"
+CONF_WALK_TIME: Final = "walk_time"
+CONF_STRETCH_LEAD: Final = "stretch_lead_minutes"
+CONF_CHECK_IN_AFTER: Final = "check_in_after_minutes"
+CONF_QUIET_START: Final = "quiet_start"
+CONF_QUIET_END: Final = "quiet_end"
+# Where nudges go
+CONF_MEDIA_PLAYERS: Final = "media_players"
+CONF_TTS_ENTITY: Final = "tts_entity"
+CONF_MOBILE_APPS: Final = "mobile_app_services"
+CONF_NOTIFY_ENTITIES: Final = "notify_entities"
+CONF_PERSISTENT: Final = "persistent_notification"
+
 DEFAULT_USUAL_PAIN: Final = 3
+DEFAULT_WALK_DAYS: Final = [0, 2, 4]
+DEFAULT_WALK_TIME: Final = "07:30:00"
+DEFAULT_STRETCH_LEAD: Final = 10
+DEFAULT_CHECK_IN_AFTER: Final = 120
+ALTERNATIVES: Final = ["swimming", "stationary_bike", "yoga"]
+
+EVENT_NUDGE: Final = "backwalk_nudge"
 
 # Events other automations can listen to.
 EVENT_LOGGED: Final = "backwalk_logged"

@@ -1,6 +1,8 @@
-"""Repair flows: recover from a walk log that could not be read."""
+"""Repair flows: an unreadable walk log, and reminder targets that no longer exist."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from homeassistant.components.repairs import (
     ConfirmRepairFlow,
@@ -8,8 +10,26 @@ from homeassistant.components.repairs import (
     RepairsFlowResult,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 
+from .config_flow import delivery_schema, validate_delivery
+from .const import (
+    CONF_MEDIA_PLAYERS,
+    CONF_MOBILE_APPS,
+    CONF_NOTIFY_ENTITIES,
+    CONF_PERSISTENT,
+    CONF_TTS_ENTITY,
+    DOMAIN,
+)
 from .store import ProfileStore
+
+_DELIVERY_KEYS = (
+    CONF_MEDIA_PLAYERS,
+    CONF_TTS_ENTITY,
+    CONF_MOBILE_APPS,
+    CONF_NOTIFY_ENTITIES,
+    CONF_PERSISTENT,
+)
 
 
 class StartFreshFlow(ConfirmRepairFlow):
@@ -34,6 +54,72 @@ class StartFreshFlow(ConfirmRepairFlow):
         return await super().async_step_confirm(user_input)
 
 
+class ChooseTargetsFlow(RepairsFlow):
+    """Choose new reminder targets; the profile reloads with them."""
+
+    def __init__(self, entry_id: str) -> None:
+        """Remember which profile to repair."""
+        super().__init__()
+        self._entry_id = entry_id
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Start with the form (the flow's start data is not an answer)."""
+        return await self.async_step_targets()
+
+    async def async_step_targets(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Show the delivery form filled with the targets that still exist."""
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        if entry is None:
+            return self.async_abort(reason="profile_removed")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = validate_delivery(user_input)
+            if not errors:
+                options = {
+                    key: value
+                    for key, value in entry.options.items()
+                    if key not in _DELIVERY_KEYS
+                }
+                self.hass.config_entries.async_update_entry(
+                    entry, options={**options, **user_input}
+                )
+                ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+                await self.hass.config_entries.async_reload(self._entry_id)
+                return self.async_create_entry(data={})
+        current = {
+            CONF_MEDIA_PLAYERS: self._existing(
+                entry.options.get(CONF_MEDIA_PLAYERS, [])
+            ),
+            CONF_NOTIFY_ENTITIES: self._existing(
+                entry.options.get(CONF_NOTIFY_ENTITIES, [])
+            ),
+            CONF_MOBILE_APPS: [
+                service
+                for service in entry.options.get(CONF_MOBILE_APPS, [])
+                if self.hass.services.has_service("notify", service)
+            ],
+            CONF_PERSISTENT: entry.options.get(CONF_PERSISTENT, True),
+        }
+        if (tts := entry.options.get(CONF_TTS_ENTITY)) and self.hass.states.get(tts):
+            current[CONF_TTS_ENTITY] = tts
+        issue = ir.async_get(self.hass).async_get_issue(DOMAIN, self.issue_id)
+        return self.async_show_form(
+            step_id="targets",
+            data_schema=delivery_schema(self.hass, current),
+            errors=errors,
+            description_placeholders=issue.translation_placeholders if issue else None,
+        )
+
+    def _existing(self, entity_ids: list[str]) -> list[str]:
+        return [
+            entity_id for entity_id in entity_ids if self.hass.states.get(entity_id)
+        ]
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant,
     issue_id: str,
@@ -41,4 +127,6 @@ async def async_create_fix_flow(
 ) -> RepairsFlow:
     """Create the fix flow for one of backwalk's issues."""
     entry_id = str((data or {})["entry_id"])
+    if issue_id.startswith("missing_target_"):
+        return ChooseTargetsFlow(entry_id)
     return StartFreshFlow(entry_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 import logging
 from typing import Any
 
@@ -13,20 +13,32 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.event import async_track_time_change
+from homeassistant.helpers.event import (
+    async_track_point_in_time,
+    async_track_time_change,
+)
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    CONF_CHECK_IN_AFTER,
     CONF_DAILY_MINIMUM,
     CONF_FIRST_WEEKDAY,
     CONF_NAME,
     CONF_PAIN_DAY_THRESHOLD,
     CONF_PAIN_DURATION,
+    CONF_QUIET_END,
+    CONF_QUIET_START,
     CONF_RED_FLAG_LEVEL,
     CONF_STARTING_MINUTES,
+    CONF_STRETCH_LEAD,
     CONF_TARGET_MINUTES,
+    CONF_WALK_DAYS,
+    CONF_WALK_TIME,
     CONF_WALKS_PER_WEEK,
+    DEFAULT_CHECK_IN_AFTER,
+    DEFAULT_STRETCH_LEAD,
+    DEFAULT_WALK_TIME,
     DOMAIN,
     EVENT_LOGGED,
 )
@@ -39,6 +51,7 @@ from .model import (
     PainDuration,
     PainReport,
     Record,
+    Schedule,
     Settings,
     Snapshot,
     Source,
@@ -48,6 +61,7 @@ from .model import (
     compute_snapshot,
     condition_for,
     new_id,
+    next_walk,
 )
 from .store import ProfileData, ProfileStore, group_records
 
@@ -83,6 +97,22 @@ def settings_from_options(options: dict[str, Any]) -> Settings:
     )
 
 
+def schedule_from_options(options: dict[str, Any]) -> Schedule:
+    """Build the walk schedule from config entry options (no walks when unset)."""
+    quiet_start = options.get(CONF_QUIET_START)
+    quiet_end = options.get(CONF_QUIET_END)
+    return Schedule(
+        walk_days=frozenset(int(day) for day in options.get(CONF_WALK_DAYS, [])),
+        walk_time=time.fromisoformat(options.get(CONF_WALK_TIME, DEFAULT_WALK_TIME)),
+        stretch_lead_minutes=int(options.get(CONF_STRETCH_LEAD, DEFAULT_STRETCH_LEAD)),
+        check_in_after_minutes=int(
+            options.get(CONF_CHECK_IN_AFTER, DEFAULT_CHECK_IN_AFTER)
+        ),
+        quiet_start=time.fromisoformat(quiet_start) if quiet_start else None,
+        quiet_end=time.fromisoformat(quiet_end) if quiet_end else None,
+    )
+
+
 def validation_error(err: ModelError) -> ServiceValidationError:
     """Translate a model refusal into the error a user sees."""
     return ServiceValidationError(
@@ -104,6 +134,7 @@ class ProfileState:
 
     snapshot: Snapshot
     live_walk_started: datetime | None
+    next_walk: datetime | None
 
 
 class ProfileRuntime:
@@ -123,7 +154,10 @@ class ProfileRuntime:
         self.settings = settings_from_options(dict(entry.options))
         self.log = WalkLog(dt_util.get_default_time_zone(), data.records)
         self.live_walk_started = data.live_walk_started
+        self.schedule = schedule_from_options(dict(entry.options))
+        self.reminders: dict[str, Any] = data.reminders
         self._lock = asyncio.Lock()
+        self._unsub_next_walk: Callable[[], None] | None = None
         self.coordinator: DataUpdateCoordinator[ProfileState] = DataUpdateCoordinator(
             hass,
             _LOGGER,
@@ -166,14 +200,39 @@ class ProfileRuntime:
         def stop() -> None:
             for unsubscribe in unsubscribers:
                 unsubscribe()
+            if self._unsub_next_walk is not None:
+                self._unsub_next_walk()
+                self._unsub_next_walk = None
 
+        self._async_track_next_walk(self.state.next_walk)
         return stop
 
     def _compute(self) -> ProfileState:
+        now = dt_util.now()
         return ProfileState(
-            snapshot=compute_snapshot(self.log, self.settings, dt_util.now()),
+            snapshot=compute_snapshot(self.log, self.settings, now),
             live_walk_started=self.live_walk_started,
+            # Strictly after now: at a walk's own start time the next one is shown.
+            next_walk=next_walk(
+                self.schedule, self.log.timezone, now + timedelta(microseconds=1)
+            ),
         )
+
+    @callback
+    def _async_track_next_walk(self, walk: datetime | None) -> None:
+        """Refresh when the next scheduled walk begins, so the one after it shows."""
+        if self._unsub_next_walk is not None:
+            self._unsub_next_walk()
+            self._unsub_next_walk = None
+        if walk is not None:
+            self._unsub_next_walk = async_track_point_in_time(
+                self.hass, self._async_walk_time, walk
+            )
+
+    @callback
+    def _async_walk_time(self, _now: datetime) -> None:
+        self._unsub_next_walk = None
+        self.async_refresh()
 
     async def _async_compute(self) -> ProfileState:
         return self._compute()
@@ -181,7 +240,10 @@ class ProfileRuntime:
     @callback
     def async_refresh(self) -> None:
         """Publish a freshly computed state to every entity."""
+        previous = self.state.next_walk
         self.coordinator.async_set_updated_data(self._compute())
+        if self.state.next_walk != previous or self._unsub_next_walk is None:
+            self._async_track_next_walk(self.state.next_walk)
 
     @callback
     def _async_new_day(self, _now: datetime) -> None:
@@ -194,8 +256,21 @@ class ProfileRuntime:
 
     def _profile_data(self) -> ProfileData:
         return ProfileData(
-            records=self.log.records(), live_walk_started=self.live_walk_started
+            records=self.log.records(),
+            live_walk_started=self.live_walk_started,
+            reminders=self.reminders,
         )
+
+    async def async_save_reminders(self, reminders: dict[str, Any]) -> None:
+        """Save the reminder engine's state (what was sent) with the log."""
+        async with self._lock:
+            previous = self.reminders
+            self.reminders = reminders
+
+            def revert() -> None:
+                self.reminders = previous
+
+            await self._async_save_or_revert(revert)
 
     async def _async_save_or_revert(self, revert: Callable[[], None]) -> None:
         try:

@@ -137,6 +137,12 @@ SENSORS: tuple[BackwalkSensorDescription, ...] = (
         value_fn=lambda runtime: runtime.state.snapshot.target_minutes_today,
     ),
     BackwalkSensorDescription(
+        key="next_walk",
+        translation_key="next_walk",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda runtime: runtime.state.next_walk,
+    ),
+    BackwalkSensorDescription(
         key="pain_status",
         translation_key="pain_status",
         device_class=SensorDeviceClass.ENUM,

@@ -25,7 +25,7 @@ from .model import Alternative, ModelError, PainReport, Record, Stretch, Walk
 _LOGGER = logging.getLogger(__name__)
 
 STORAGE_VERSION = 1
-STORAGE_MINOR_VERSION = 1
+STORAGE_MINOR_VERSION = 2
 
 # Suffixes of files kept aside for recovery: Home Assistant's own (invalid JSON) and ours.
 _ASIDE_PATTERNS = (".corrupt.*", ".invalid.*")
@@ -39,6 +39,8 @@ class StoredData(TypedDict):
     stretches: list[dict[str, Any]]
     alternatives: list[dict[str, Any]]
     live_walk_started: str | None
+    # Owned by reminders.py: which nudges were sent, snoozed ones, how far it checked.
+    reminders: dict[str, Any]
 
 
 @dataclass(slots=True)
@@ -47,6 +49,7 @@ class ProfileData:
 
     records: list[Record] = field(default_factory=list)
     live_walk_started: datetime | None = None
+    reminders: dict[str, Any] = field(default_factory=dict)
 
 
 class StorageUnreadableError(HomeAssistantError):
@@ -83,7 +86,14 @@ class _VersionedStore(Store[StoredData]):
         old_minor_version: int,
         old_data: dict[str, Any],
     ) -> StoredData:
-        # Version 1 is the first; later versions add their steps here, oldest first.
+        # One step per version, oldest first; a newer minor version of version 1 is
+        # read as it is (Home Assistant's convention: minor versions only add).
+        if old_major_version == 1 and old_minor_version < 2:
+            # Store writes what this returns at once: refuse bad content here, so an
+            # unreadable file is kept aside as it was, not rewritten first.
+            decode(old_data)
+            # 1.2 added the reminder engine's state.
+            return {**old_data, "reminders": old_data.get("reminders", {})}  # type: ignore[typeddict-item]
         raise NotImplementedError
 
 
@@ -122,6 +132,7 @@ def encode(data: ProfileData) -> StoredData:
         "live_walk_started": (
             data.live_walk_started.isoformat() if data.live_walk_started else None
         ),
+        "reminders": data.reminders,
     }
 
 
@@ -147,7 +158,12 @@ def decode(stored: Any) -> ProfileData:
         ):
             raise ModelError("invalid_record")
         live_started = parsed
-    return ProfileData(records=records, live_walk_started=live_started)
+    reminders = stored.get("reminders", {})
+    if not isinstance(reminders, dict):
+        raise ModelError("invalid_record")
+    return ProfileData(
+        records=records, live_walk_started=live_started, reminders=reminders
+    )
 
 
 class ProfileStore:
@@ -181,6 +197,10 @@ class ProfileStore:
         existed, asides = await self._hass.async_add_executor_job(_file_state, path)
         try:
             stored = await self._store.async_load()
+        except ModelError as err:
+            # Found by the migration step, before anything was rewritten.
+            aside = await self._async_keep_aside(path)
+            raise self._unreadable(aside, f"invalid content ({err.key})") from err
         except (HomeAssistantError, NotImplementedError, KeyError, TypeError) as err:
             # A version newer than this release understands, one we have no migration
             # for, or a file that is JSON but not a Store document.

@@ -1,0 +1,454 @@
+"""The reminder engine: one timer, restart-safe, delivered where the person will hear it.
+
+What to say and when comes from model.nudges; this module owns time, persistence and
+delivery. State saved with the profile: the keys of sent nudges, how far it has checked,
+snoozed nudges and the last nudge (the one a phone's buttons answer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime, timedelta
+import logging
+from typing import Any
+
+from homeassistant.components import persistent_notification
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers.event import async_track_point_in_time
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    ALTERNATIVES,
+    CONF_ALTERNATIVES,
+    CONF_MEDIA_PLAYERS,
+    CONF_MOBILE_APPS,
+    CONF_NOTIFY_ENTITIES,
+    CONF_PERSISTENT,
+    CONF_TTS_ENTITY,
+    DOMAIN,
+    EVENT_NUDGE,
+)
+from .model import (
+    ModelError,
+    Nudge,
+    NudgeContext,
+    NudgeType,
+    due_nudges,
+    next_due,
+    red_flag_now,
+    snoozed,
+)
+from .runtime import ProfileRuntime
+
+_LOGGER = logging.getLogger(__name__)
+
+EVENT_NOTIFICATION_ACTION = "mobile_app_notification_action"
+ACTION_PREFIX = "BACKWALK"
+ACTION_STRETCHED = "STRETCHED"
+ACTION_WALKED = "WALKED"
+ACTION_SNOOZE = "SNOOZE"
+ACTION_PAIN = "PAIN"
+SNOOZE_MINUTES = 15
+# Sent keys older than this can no longer come due again.
+SENT_MEMORY = timedelta(days=3)
+
+
+def action_id(verb: str, entry_id: str) -> str:
+    """Build a notification action id that names the profile it belongs to."""
+    return f"{ACTION_PREFIX}_{verb}_{entry_id}"
+
+
+def nudge_to_dict(nudge: Nudge) -> dict[str, Any]:
+    """Store a nudge (for snoozing and answering) as JSON."""
+    data = asdict(nudge)
+    data["type"] = nudge.type.value
+    data["due"] = nudge.due.isoformat()
+    data["walk_time"] = nudge.walk_time.isoformat() if nudge.walk_time else None
+    data["guidance"] = list(nudge.guidance)
+    return data
+
+
+def nudge_from_dict(data: Any) -> Nudge | None:
+    """Read a stored nudge back; None when it is not one (never raise on old state)."""
+    try:
+        walk_time = data["walk_time"]
+        return Nudge(
+            type=NudgeType(data["type"]),
+            key=str(data["key"]),
+            walk_time=datetime.fromisoformat(walk_time) if walk_time else None,
+            due=datetime.fromisoformat(data["due"]),
+            title=str(data["title"]),
+            message=str(data["message"]),
+            spoken=str(data["spoken"]),
+            guidance=tuple(str(item) for item in data["guidance"]),
+        )
+    except KeyError, TypeError, ValueError:
+        return None
+
+
+class ReminderEngine:
+    """Sends each due nudge once, sets one timer for the next, answers phone buttons."""
+
+    def __init__(self, hass: HomeAssistant, runtime: ProfileRuntime) -> None:
+        """Read the saved state of a profile's reminders."""
+        self.hass = hass
+        self.runtime = runtime
+        self._lock = asyncio.Lock()
+        self._unsub_timer: Callable[[], None] | None = None
+        saved = runtime.reminders
+        sent = saved.get("sent")
+        self._sent: dict[str, str] = dict(sent) if isinstance(sent, dict) else {}
+        checked = saved.get("checked")
+        self._checked: datetime | None = (
+            dt_util.parse_datetime(checked) if isinstance(checked, str) else None
+        )
+        snoozes = saved.get("snoozed")
+        self._snoozed: list[Nudge] = [
+            nudge
+            for item in (snoozes if isinstance(snoozes, list) else [])
+            if (nudge := nudge_from_dict(item)) is not None
+        ]
+        self._last: Nudge | None = nudge_from_dict(saved.get("last"))
+        self._new = False
+
+    @property
+    def entry_id(self) -> str:
+        """The profile's config entry id."""
+        return self.runtime.entry.entry_id
+
+    @callback
+    def async_start(self) -> Callable[[], None]:
+        """Catch up on what came due while stopped, then follow time and pain reports."""
+        self._new = self._checked is None
+        if self._checked is None:
+            # A new profile starts now: nothing from before it existed is due.
+            self._checked = dt_util.utcnow()
+        unsubscribers = [
+            self.runtime.coordinator.async_add_listener(self._async_state_changed),
+            self.hass.bus.async_listen(
+                EVENT_NOTIFICATION_ACTION, self._async_notification_action
+            ),
+        ]
+        self.hass.async_create_task(self.async_check(), eager_start=False)
+
+        @callback
+        def stop() -> None:
+            for unsubscribe in unsubscribers:
+                unsubscribe()
+            self._cancel_timer()
+
+        return stop
+
+    def _context(self) -> NudgeContext:
+        snapshot = self.runtime.state.snapshot
+        last_walk = snapshot.last_walk
+        options = self.runtime.entry.options
+        return NudgeContext(
+            name=self.runtime.name,
+            condition=self.runtime.condition,
+            today_pain_status=snapshot.pain_status,
+            target_minutes=snapshot.target_minutes_today,
+            preferred_alternatives=tuple(options.get(CONF_ALTERNATIVES, ALTERNATIVES)),
+            last_walk_start=last_walk.start if last_walk else None,
+            last_walk_end=last_walk.end if last_walk else None,
+        )
+
+    async def async_check(self) -> None:
+        """Send everything due since the last check, save, and set the next timer."""
+        async with self._lock:
+            now = dt_util.utcnow()
+            tz = self.runtime.log.timezone
+            since = self._checked or now
+            nudges = due_nudges(
+                self.runtime.schedule, tz, self._context(), now, since, self._sent
+            )
+            nudges += [nudge for nudge in self._snoozed if nudge.due <= now]
+            for nudge in nudges:
+                await self._async_deliver(nudge)
+                self._sent[nudge.key] = now.isoformat()
+            remaining = [nudge for nudge in self._snoozed if nudge.due > now]
+            changed = bool(nudges) or self._new or len(remaining) != len(self._snoozed)
+            self._snoozed = remaining
+            self._checked = now
+            if changed:
+                # Nothing new sent: the saved check time still covers this one, and a
+                # restart re-decides the same moments the same way.
+                await self._async_save(now)
+                self._new = False
+            self._schedule_next(now)
+
+    async def _async_save(self, now: datetime) -> None:
+        oldest = now - SENT_MEMORY
+        self._sent = {
+            key: when
+            for key, when in self._sent.items()
+            if (parsed := dt_util.parse_datetime(when)) is not None and parsed >= oldest
+        }
+        await self.runtime.async_save_reminders(
+            {
+                "sent": self._sent,
+                "checked": self._checked.isoformat() if self._checked else None,
+                "snoozed": [nudge_to_dict(nudge) for nudge in self._snoozed],
+                "last": nudge_to_dict(self._last) if self._last else None,
+            }
+        )
+
+    def _cancel_timer(self) -> None:
+        if self._unsub_timer is not None:
+            self._unsub_timer()
+            self._unsub_timer = None
+
+    def _schedule_next(self, now: datetime) -> None:
+        self._cancel_timer()
+        moments = [nudge.due for nudge in self._snoozed]
+        if (
+            scheduled := next_due(self.runtime.schedule, self.runtime.log.timezone, now)
+        ) is not None:
+            moments.append(scheduled)
+        if moments:
+            self._unsub_timer = async_track_point_in_time(
+                self.hass, self._async_timer, min(moments)
+            )
+
+    @callback
+    def _async_timer(self, _now: datetime) -> None:
+        self._unsub_timer = None
+        self.hass.async_create_task(self.async_check(), eager_start=True)
+
+    @callback
+    def _async_state_changed(self) -> None:
+        """Give red-flag advice as soon as a report makes today a red-flag day (G15)."""
+        nudge = red_flag_now(
+            self.runtime.log.timezone, self._context(), dt_util.utcnow(), self._sent
+        )
+        if nudge is not None:
+            self.hass.async_create_task(self._async_send_now(nudge), eager_start=True)
+
+    async def _async_send_now(self, nudge: Nudge) -> None:
+        async with self._lock:
+            if nudge.key in self._sent:
+                return
+            await self._async_deliver(nudge)
+            now = dt_util.utcnow()
+            self._sent[nudge.key] = now.isoformat()
+            await self._async_save(now)
+
+    # Delivery
+
+    async def _async_deliver(self, nudge: Nudge) -> None:
+        """Speak, push, notify and announce one nudge; a failing target skips only itself."""
+        self._last = nudge
+        options = self.runtime.entry.options
+        missing: list[str] = []
+        delivered = False
+
+        players = [
+            p for p in options.get(CONF_MEDIA_PLAYERS, []) if self._exists(p, missing)
+        ]
+        tts_entity = options.get(CONF_TTS_ENTITY)
+        if players and tts_entity and self._exists(tts_entity, missing):
+            delivered |= await self._async_call(
+                "tts",
+                "speak",
+                {"media_player_entity_id": players, "message": nudge.spoken},
+                {"entity_id": tts_entity},
+            )
+        for service in options.get(CONF_MOBILE_APPS, []):
+            if not self.hass.services.has_service("notify", service):
+                missing.append(f"notify.{service}")
+                continue
+            delivered |= await self._async_call(
+                "notify",
+                service,
+                {
+                    "title": nudge.title,
+                    "message": nudge.message,
+                    "data": {
+                        "tag": f"backwalk_{self.entry_id}",
+                        "actions": self._actions(nudge),
+                    },
+                },
+            )
+        notify_entities = [
+            e for e in options.get(CONF_NOTIFY_ENTITIES, []) if self._exists(e, missing)
+        ]
+        if notify_entities:
+            delivered |= await self._async_call(
+                "notify",
+                "send_message",
+                {"title": nudge.title, "message": nudge.message},
+                {"entity_id": notify_entities},
+            )
+        if options.get(CONF_PERSISTENT, True) or not delivered:
+            persistent_notification.async_create(
+                self.hass,
+                nudge.message,
+                title=nudge.title,
+                notification_id=f"{DOMAIN}_{self.entry_id}",
+            )
+        self._report_missing(missing)
+        device = dr.async_get(self.hass).async_get_device_by_identifier(
+            (DOMAIN, self.entry_id), self.entry_id
+        )
+        self.hass.bus.async_fire(
+            EVENT_NUDGE,
+            {
+                "entry_id": self.entry_id,
+                "device_id": device.id if device else None,
+                "profile": self.runtime.name,
+                "type": nudge.type.value,
+                "key": nudge.key,
+                "title": nudge.title,
+                "message": nudge.message,
+                "spoken": nudge.spoken,
+                "walk_time": nudge.walk_time.isoformat() if nudge.walk_time else None,
+                "guidance": list(nudge.guidance),
+            },
+        )
+
+    def _exists(self, entity_id: str, missing: list[str]) -> bool:
+        if self.hass.states.get(entity_id) is None:
+            missing.append(entity_id)
+            return False
+        return True
+
+    async def _async_call(
+        self,
+        domain: str,
+        service: str,
+        data: dict[str, Any],
+        target: dict[str, Any] | None = None,
+    ) -> bool:
+        try:
+            await self.hass.services.async_call(
+                domain, service, data, blocking=True, target=target
+            )
+        except HomeAssistantError as err:
+            _LOGGER.warning(
+                "Could not deliver a backwalk reminder via %s.%s: %s",
+                domain,
+                service,
+                err,
+            )
+            return False
+        return True
+
+    def _actions(self, nudge: Nudge) -> list[dict[str, Any]]:
+        """Phone buttons that answer the nudge; each names this profile."""
+        if nudge.type is NudgeType.RED_FLAG:
+            return []  # nothing to log or snooze about seeking care (G15)
+        buttons: list[dict[str, Any]] = []
+        if nudge.type is NudgeType.STRETCH:
+            buttons.append(
+                {
+                    "action": action_id(ACTION_STRETCHED, self.entry_id),
+                    "title": "Stretched",
+                }
+            )
+        if nudge.type in (NudgeType.STRETCH, NudgeType.CHECK_IN):
+            buttons.append(
+                {"action": action_id(ACTION_WALKED, self.entry_id), "title": "Walked"}
+            )
+        buttons.append(
+            {
+                "action": action_id(ACTION_SNOOZE, self.entry_id),
+                "title": f"Snooze {SNOOZE_MINUTES} min",
+            }
+        )
+        buttons.append(
+            {
+                "action": action_id(ACTION_PAIN, self.entry_id),
+                "title": "In pain",
+                "behavior": "textInput",
+                "textInputButtonTitle": "Report",
+                "textInputPlaceholder": "Pain level 0-10",
+            }
+        )
+        return buttons
+
+    def _report_missing(self, missing: list[str]) -> None:
+        issue_id = f"missing_target_{self.entry_id}"
+        if not missing:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="missing_target",
+            translation_placeholders={
+                "profile": self.runtime.name,
+                "targets": ", ".join(sorted(set(missing))),
+            },
+            data={"entry_id": self.entry_id},
+        )
+
+    # Answers from a phone
+
+    @callback
+    def _async_notification_action(self, event: Event) -> None:
+        action = str(event.data.get("action", ""))
+        prefix, _, rest = action.partition("_")
+        verb, _, entry_id = rest.partition("_")
+        if prefix != ACTION_PREFIX or entry_id != self.entry_id:
+            return  # another profile's or another integration's button
+        self.hass.async_create_task(
+            self._async_answer(verb, event.data.get("reply_text")), eager_start=True
+        )
+
+    async def _async_answer(self, verb: str, reply: Any) -> None:
+        try:
+            if verb == ACTION_STRETCHED:
+                await self.runtime.async_log_stretch()
+            elif verb == ACTION_WALKED:
+                await self._async_walked()
+            elif verb == ACTION_SNOOZE:
+                await self._async_snooze()
+            elif verb == ACTION_PAIN:
+                await self.runtime.async_report_pain(self._pain_level(reply))
+        except (HomeAssistantError, ModelError) as err:
+            _LOGGER.warning(
+                "Could not record the answer %s from a phone: %s", verb, err
+            )
+
+    async def _async_walked(self) -> None:
+        """Log the scheduled walk at today's target minutes, once."""
+        minutes = self.runtime.state.snapshot.target_minutes_today
+        now = dt_util.utcnow()
+        walk_time = self._last.walk_time if self._last else None
+        last_walk = self.runtime.state.snapshot.last_walk
+        if (
+            walk_time is not None
+            and last_walk is not None
+            and last_walk.start >= walk_time - timedelta(hours=1)
+        ):
+            return  # already logged: a second tap must not count twice
+        started = (
+            walk_time
+            if walk_time is not None and walk_time + timedelta(minutes=minutes) <= now
+            else now - timedelta(minutes=minutes)
+        )
+        await self.runtime.async_log_walk(minutes, started=started)
+
+    async def _async_snooze(self) -> None:
+        if self._last is None:
+            return
+        async with self._lock:
+            now = dt_util.utcnow()
+            self._snoozed.append(snoozed(self._last, now, SNOOZE_MINUTES))
+            await self._async_save(now)
+            self._schedule_next(now)
+
+    def _pain_level(self, reply: Any) -> int:
+        """Read the level typed in the notification, else use the pain-day threshold."""
+        try:
+            level = int(str(reply).strip())
+        except ValueError:
+            return self.runtime.settings.pain_day_threshold
+        return level
