@@ -242,7 +242,18 @@ def ensure_demo_profile(base: str, token: str) -> dict[str, Any]:
             "daily_minimum_minutes": 5,
             "first_weekday": "mon",
         },
-        {"pain_day_threshold": 5, "red_flag_level": 8},
+        {
+            "pain_day_threshold": 5,
+            "red_flag_level": 8,
+            "preferred_alternatives": ["swimming", "stationary_bike", "yoga"],
+        },
+        {
+            "walk_days": ["mon", "wed", "fri"],
+            "walk_time": "07:30:00",
+            "stretch_lead_minutes": 10,
+            "check_in_after_minutes": 120,
+        },
+        {"persistent_notification": True},
     ]
     for answer in answers:
         flow = api.request(
