@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import logging
 
+from homeassistant.components import webhook
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .const import CONF_WEBHOOK_ID, DOMAIN
 from .intents import async_setup_intents
 from .reminders import ReminderEngine
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 from .services import async_setup_services
 from .store import ProfileStore, StorageUnreadableError
+from .webhook_handler import async_register_webhook
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,6 +36,20 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions once, whatever profiles exist."""
     async_setup_services(hass)
     async_setup_intents(hass)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> bool:
+    """Bring entries made by older versions up to date."""
+    if entry.version > 1:
+        return False  # made by a newer backwalk: never guess
+    if entry.minor_version < 2:
+        # 1.2: every profile has a webhook.
+        hass.config_entries.async_update_entry(
+            entry,
+            data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()},
+            minor_version=2,
+        )
     return True
 
 
@@ -62,6 +78,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> 
     entry.async_on_unload(runtime.async_start())
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(ReminderEngine(hass, runtime).async_start())
+    async_register_webhook(hass, runtime)
     return True
 
 

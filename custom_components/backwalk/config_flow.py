@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.components import webhook
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigEntryBaseFlow,
@@ -40,6 +41,8 @@ from .const import (
     CONF_WALK_DAYS,
     CONF_WALK_TIME,
     CONF_WALKS_PER_WEEK,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_LOCAL_ONLY,
     DEFAULT_CHECK_IN_AFTER,
     DEFAULT_STRETCH_LEAD,
     DEFAULT_USUAL_PAIN,
@@ -48,6 +51,7 @@ from .const import (
     DOMAIN,
 )
 from .model import MAX_PAIN_LEVEL, PainDuration, Settings
+from .webhook_handler import webhook_url
 
 _DEFAULTS = Settings()
 _WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -281,6 +285,18 @@ def validate_delivery(user_input: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+def sources_schema(values: dict[str, Any]) -> vol.Schema:
+    """Ask where walks come from on their own."""
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_WEBHOOK_LOCAL_ONLY,
+                default=values.get(CONF_WEBHOOK_LOCAL_ONLY, True),
+            ): selector.BooleanSelector(),
+        }
+    )
+
+
 def validate_goal(user_input: dict[str, Any]) -> dict[str, str]:
     """Field errors for the goal step."""
     if user_input[CONF_STARTING_MINUTES] > user_input[CONF_TARGET_MINUTES]:
@@ -310,6 +326,7 @@ class _ProfileSteps(ConfigEntryBaseFlow):
     """
 
     values: dict[str, Any]
+    webhook_id: str
 
     if TYPE_CHECKING:
 
@@ -407,7 +424,7 @@ class _ProfileSteps(ConfigEntryBaseFlow):
             }
             if not errors:
                 self.values = {**kept, **user_input}
-                return await self.async_finish()
+                return await self.async_step_sources()
             shown = {**kept, **user_input}
         return self.async_show_form(
             step_id="delivery",
@@ -415,17 +432,34 @@ class _ProfileSteps(ConfigEntryBaseFlow):
             errors=errors,
         )
 
+    async def async_step_sources(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask where walks come from automatically; show the profile's webhook."""
+        if user_input is not None:
+            self.values = {**self.values, **user_input}
+            return await self.async_finish()
+        return self.async_show_form(
+            step_id="sources",
+            data_schema=sources_schema(self.values),
+            description_placeholders={
+                "webhook_url": webhook_url(self.hass, self.webhook_id)
+            },
+        )
+
 
 class BackwalkConfigFlow(ConfigFlow, _ProfileSteps, domain=DOMAIN):
     """Create a pain profile: name, profile, goal, thresholds."""
 
     VERSION = 1
-    MINOR_VERSION = 1
+    # 1.2: data holds the profile's webhook id.
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Start with the defaults."""
         self.values = {}
         self._name = ""
+        self.webhook_id = webhook.async_generate_id()
 
     @staticmethod
     @callback
@@ -455,7 +489,9 @@ class BackwalkConfigFlow(ConfigFlow, _ProfileSteps, domain=DOMAIN):
     async def async_finish(self) -> ConfigFlowResult:
         """Create the entry: the name identifies it, the rest are options."""
         return self.async_create_entry(
-            title=self._name, data={CONF_NAME: self._name}, options=self.values
+            title=self._name,
+            data={CONF_NAME: self._name, CONF_WEBHOOK_ID: self.webhook_id},
+            options=self.values,
         )
 
     async def async_step_reconfigure(
@@ -494,6 +530,7 @@ class BackwalkOptionsFlow(OptionsFlowWithReload, _ProfileSteps):
     ) -> ConfigFlowResult:
         """Start from the current options."""
         self.values = dict(self.config_entry.options)
+        self.webhook_id = self.config_entry.data[CONF_WEBHOOK_ID]
         return await self.async_step_profile()
 
     async def async_finish(self) -> ConfigFlowResult:

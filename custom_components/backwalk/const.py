@@ -32,6 +32,9 @@ CONF_TTS_ENTITY: Final = "tts_entity"
 CONF_MOBILE_APPS: Final = "mobile_app_services"
 CONF_NOTIFY_ENTITIES: Final = "notify_entities"
 CONF_PERSISTENT: Final = "persistent_notification"
+# Webhook (the id identifies the profile, so it lives in data)
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_WEBHOOK_LOCAL_ONLY: Final = "webhook_local_only"
 
 DEFAULT_USUAL_PAIN: Final = 3
 DEFAULT_WALK_DAYS: Final = [0, 2, 4]

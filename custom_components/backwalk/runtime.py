@@ -320,6 +320,7 @@ class ProfileRuntime:
         distance_km: float | None = None,
         note: str | None = None,
         source: Source = Source.MANUAL,
+        record_id: str | None = None,
     ) -> Walk:
         """Log a finished walk; it started `minutes` ago unless told otherwise."""
         now = dt_util.now()
@@ -331,7 +332,7 @@ class ProfileRuntime:
         def make() -> Walk:
             start = started if started is not None else now - timedelta(minutes=minutes)
             return Walk(
-                id=new_id(),
+                id=record_id or new_id(),
                 start=start,
                 minutes=minutes,
                 distance_km=distance_km,
@@ -342,11 +343,13 @@ class ProfileRuntime:
         return await self.async_add(make)
 
     async def async_report_pain(
-        self, level: int, note: str | None = None
+        self, level: int, note: str | None = None, *, record_id: str | None = None
     ) -> PainReport:
         """Record how much the back hurts now (0-10)."""
         return await self.async_add(
-            lambda: PainReport(id=new_id(), time=dt_util.now(), level=level, note=note)
+            lambda: PainReport(
+                id=record_id or new_id(), time=dt_util.now(), level=level, note=note
+            )
         )
 
     async def async_log_stretch(self, note: str | None = None) -> Stretch:
