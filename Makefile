@@ -5,7 +5,7 @@ TOOL := scripts/toolchain.sh
 PACKAGE := custom_components/backwalk
 PYTEST_ARGS ?=
 
-.PHONY: run test toolchain lint check typecheck pytest icons clean
+.PHONY: run test toolchain validate lint check typecheck pytest icons clean
 
 run:
 	$(TOOL) scripts/run-deps.sh
@@ -39,6 +39,18 @@ pytest:
 	$(TOOL) python -m pytest -p no:cacheprovider --durations=15 \
 		--cov=$(PACKAGE) --cov-branch --cov-report=term-missing:skip-covered \
 		--cov-fail-under=95 $(PYTEST_ARGS)
+
+# Home Assistant's own hassfest, from a home-assistant/core checkout at the tag we test
+# (see requirements.txt), for example:
+#   git clone --depth 1 --branch 2026.10.4 <home-assistant/core repository> .toolchain/core
+#   make validate CORE_DIR=.toolchain/core
+# CORE_DIR must be inside this repository (the toolchain root only sees the repository).
+CORE_DIR ?=
+validate:
+	@test -n "$(CORE_DIR)" || { echo "Set CORE_DIR to a home-assistant/core checkout (see Makefile)"; exit 2; }
+	@test -d "$(CORE_DIR)/script/hassfest" || { echo "$(CORE_DIR) has no script/hassfest"; exit 2; }
+	cd "$(CORE_DIR)" && $(CURDIR)/$(TOOL) env PYTHONPATH="$$(pwd)" python -m script.hassfest \
+		--action validate --integration-path "$(CURDIR)/$(PACKAGE)"
 
 lint:
 	$(TOOL) ruff check --fix .
