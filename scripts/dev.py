@@ -254,6 +254,7 @@ def ensure_demo_profile(base: str, token: str) -> dict[str, Any]:
             "check_in_after_minutes": 120,
         },
         {"persistent_notification": True},
+        {"webhook_local_only": True},
     ]
     for answer in answers:
         flow = api.request(
