@@ -11,6 +11,7 @@ from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .card import async_register_card
 from .const import CONF_WEBHOOK_ID, DOMAIN
 from .intents import async_setup_intents
 from .reminders import ReminderEngine
@@ -36,6 +37,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions once, whatever profiles exist."""
     async_setup_services(hass)
     async_setup_intents(hass)
+    await async_register_card(hass)
     return True
 
 

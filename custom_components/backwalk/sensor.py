@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .const import ALTERNATIVES, CONF_ALTERNATIVES
 from .entity import BackwalkEntity
 from .model import Condition, PainStatus, day_start
 from .runtime import BackwalkConfigEntry, ProfileRuntime
@@ -59,6 +60,23 @@ def _last_walk_attributes(runtime: ProfileRuntime) -> dict[str, Any]:
     }
 
 
+def _pain_status_attributes(runtime: ProfileRuntime) -> dict[str, Any]:
+    """Return the pain thresholds and the pain-day alternatives (G7)."""
+    preferred = [
+        activity
+        for activity in runtime.entry.options.get(CONF_ALTERNATIVES, ALTERNATIVES)
+        if activity in ALTERNATIVES
+    ]
+    return {
+        "pain_day_threshold": runtime.settings.pain_day_threshold,
+        "red_flag_level": runtime.settings.red_flag_level,
+        # A red flag holds for the rest of the day, even after a lower report (G15).
+        "red_flag_today": runtime.state.snapshot.red_flag_today,
+        # None chosen (or none that G7 names) means all of them, as in the reminders.
+        "preferred_alternatives": preferred or list(ALTERNATIVES),
+    }
+
+
 SENSORS: tuple[BackwalkSensorDescription, ...] = (
     BackwalkSensorDescription(
         key="minutes_this_week",
@@ -95,7 +113,8 @@ SENSORS: tuple[BackwalkSensorDescription, ...] = (
         suggested_display_precision=0,
         value_fn=lambda runtime: runtime.state.snapshot.goal_progress,
         attributes_fn=lambda runtime: {
-            "weekly_goal_minutes": runtime.state.snapshot.weekly_goal_minutes
+            "weekly_goal_minutes": runtime.state.snapshot.weekly_goal_minutes,
+            "walks_per_week": runtime.settings.walks_per_week,
         },
     ),
     BackwalkSensorDescription(
@@ -148,6 +167,7 @@ SENSORS: tuple[BackwalkSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in PainStatus],
         value_fn=lambda runtime: runtime.state.snapshot.pain_status.value,
+        attributes_fn=_pain_status_attributes,
     ),
     BackwalkSensorDescription(
         key="condition",

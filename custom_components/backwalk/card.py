@@ -1,0 +1,39 @@
+"""The backwalk dashboard card, served by the integration (no build step, no resource to add).
+
+`frontend/backwalk-card.js` is a plain JavaScript web component. It is served at
+CARD_URL and loaded on every frontend page as an extra module, with the integration's version
+in the query so a new release is never hidden by a cached old one.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from homeassistant.core import HomeAssistant
+from homeassistant.loader import async_get_integration
+
+from .const import DOMAIN
+
+_LOGGER = logging.getLogger(__name__)
+
+CARD_FILE = Path(__file__).parent / "frontend" / "backwalk-card.js"
+CARD_URL = f"/{DOMAIN}/backwalk-card.js"
+
+
+async def async_register_card(hass: HomeAssistant) -> None:
+    """Serve the card and have the frontend load it, when those components run."""
+    if "http" not in hass.config.components:
+        _LOGGER.debug("http is not loaded: the dashboard card is not served")
+        return
+    from homeassistant.components.http.server import StaticPathConfig
+
+    await hass.http.async_register_static_paths(
+        [StaticPathConfig(CARD_URL, str(CARD_FILE), cache_headers=False)]
+    )
+    if "frontend" not in hass.config.components:
+        return
+    from homeassistant.components.frontend import add_extra_js_url
+
+    integration = await async_get_integration(hass, DOMAIN)
+    add_extra_js_url(hass, f"{CARD_URL}?v={integration.version}")
