@@ -26,8 +26,8 @@ EVERY_DAY = frozenset(range(7))
 SUNDAY = frozenset({6})
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def quiet(start: time, end: time, **kwargs: object) -> Schedule:
@@ -194,6 +194,16 @@ def test_walks_across_dst(
     ]
 
 
+def test_gap_over_midnight_moves_the_walk_into_the_next_day() -> None:
+    nuuk = ZoneInfo("America/Nuuk")
+    # Saturday 29 March 2025 the clocks go from 23:00 straight to Sunday 00:00.
+    schedule = Schedule(frozenset({5}), time(23, 30))
+    sunday = datetime(2025, 3, 30, tzinfo=nuuk)
+    (walk,) = walks_between(schedule, nuuk, sunday, sunday + timedelta(hours=1))
+    assert walk.astimezone(nuuk) == datetime(2025, 3, 30, 0, 30, tzinfo=nuuk)
+    assert next_walk(schedule, nuuk, sunday) == walk
+
+
 def test_gap_walk_shows_the_later_wall_time() -> None:
     schedule = Schedule(SUNDAY, time(2, 30))
     (walk,) = walks_between(schedule, BERLIN, utc(2025, 3, 29), utc(2025, 4, 1))
@@ -287,12 +297,40 @@ def test_quiet_end_in_the_spring_gap_moves_on() -> None:
     assert quiet_end_after(schedule, BERLIN, night) == utc(2025, 3, 30, 1, 30)
 
 
-def test_quiet_end_in_the_repeated_hour() -> None:
+def test_quiet_end_in_the_spring_gap_keeps_the_last_minutes_quiet() -> None:
+    schedule = quiet(time(4), time(2, 1))
+    # 02:01 becomes 03:01 summer time; the minute from 03:00 to 03:01 is still quiet.
+    end = utc(2024, 3, 31, 1, 1)
+    assert in_quiet_hours(schedule, BERLIN, end - timedelta(seconds=1))
+    assert quiet_end_after(schedule, BERLIN, utc(2024, 3, 30, 3)) == end
+
+
+def test_quiet_window_swallowed_by_the_gap() -> None:
+    # Only 02:00-02:01 is not quiet, and on the spring night those wall times both
+    # become 03:00-03:01... the end (03:00) comes before the next start (03:01).
+    schedule = quiet(time(2, 1), time(2))
+    moment = utc(2024, 3, 30, 12)
+    assert quiet_end_after(schedule, BERLIN, moment) == utc(2024, 3, 31, 1)
+    assert not in_quiet_hours(schedule, BERLIN, utc(2024, 3, 31, 1))
+    assert in_quiet_hours(schedule, BERLIN, utc(2024, 3, 31, 1, 1))
+
+
+def test_gap_moving_the_end_past_the_next_start_joins_two_periods() -> None:
+    # Quiet 03:15 to 02:30: on the spring night 02:30 becomes 03:30, after the next
+    # period has begun at 03:15, so the quiet hours run on to the following night.
+    schedule = quiet(time(3, 15), time(2, 30))
+    saturday = utc(2025, 3, 29, 12)
+    assert quiet_end_after(schedule, BERLIN, saturday) == utc(2025, 3, 31, 0, 30)
+
+
+def test_quiet_hours_end_once_in_the_repeated_hour() -> None:
     schedule = quiet(time(22), time(2, 30))
     first_pass = utc(2025, 10, 26, 0, 15)  # 02:15 summer time
     second_pass = utc(2025, 10, 26, 1, 15)  # 02:15 winter time
     assert quiet_end_after(schedule, BERLIN, first_pass) == utc(2025, 10, 26, 0, 30)
-    assert quiet_end_after(schedule, BERLIN, second_pass) == utc(2025, 10, 26, 1, 30)
+    # The clocks show 02:15 again, but the quiet hours already ended.
+    assert not in_quiet_hours(schedule, BERLIN, second_pass)
+    assert quiet_end_after(schedule, BERLIN, second_pass) == second_pass
 
 
 def test_quiet_end_in_lord_howe_repeated_half_hour() -> None:
@@ -300,9 +338,18 @@ def test_quiet_end_in_lord_howe_repeated_half_hour() -> None:
     assert quiet_end_after(schedule, LORD_HOWE, utc(2025, 4, 5, 14, 40)) == utc(
         2025, 4, 5, 14, 45
     )
-    assert quiet_end_after(schedule, LORD_HOWE, utc(2025, 4, 5, 15)) == utc(
-        2025, 4, 5, 15, 15
-    )
+    assert not in_quiet_hours(schedule, LORD_HOWE, utc(2025, 4, 5, 15))
+
+
+def test_quiet_hours_across_a_gap_over_midnight() -> None:
+    nuuk = ZoneInfo("America/Nuuk")
+    # Saturday 29 March 2025 the clocks go from 23:00 straight to Sunday 00:00.
+    schedule = quiet(time(23, 30), time(6))
+    assert in_quiet_hours(schedule, nuuk, datetime(2025, 3, 30, 0, 45, tzinfo=nuuk))
+    assert not in_quiet_hours(schedule, nuuk, datetime(2025, 3, 30, 0, 15, tzinfo=nuuk))
+    assert quiet_end_after(
+        schedule, nuuk, datetime(2025, 3, 30, 0, 45, tzinfo=nuuk)
+    ) == datetime(2025, 3, 30, 6, tzinfo=nuuk)
 
 
 times = st.times().map(lambda value: value.replace(second=0, microsecond=0))
@@ -314,7 +361,12 @@ moments = st.datetimes(
 
 
 @settings(max_examples=300, deadline=None)
-@given(tz=st.sampled_from(ZONES), start=times, end=times, moment=moments)
+@given(
+    tz=st.sampled_from([*ZONES, ZoneInfo("America/Nuuk")]),
+    start=times,
+    end=times,
+    moment=moments,
+)
 def test_quiet_end_is_the_first_moment_out_of_quiet(
     tz: ZoneInfo, start: time, end: time, moment: datetime
 ) -> None:
@@ -324,7 +376,8 @@ def test_quiet_end_is_the_first_moment_out_of_quiet(
         assert result == moment
         return
     assert result > moment
-    assert result - moment < timedelta(days=1)
+    # Longer than a day only when a gap swallows the whole time between two periods.
+    assert result - moment < timedelta(days=2, hours=1)
     assert not in_quiet_hours(schedule, tz, result)
     # Still quiet just before the end, and at the halfway point.
     assert in_quiet_hours(schedule, tz, result - timedelta(seconds=1))

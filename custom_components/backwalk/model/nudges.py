@@ -34,8 +34,9 @@ CHECK_IN_RELEVANT_FOR = timedelta(hours=6)
 SNOOZE_RANGE = (1, 720)
 
 # How far back a nudge can still be relevant: a check-in up to 12 h after its walk,
-# deferred by quiet hours by less than a day, then relevant for 6 h. A margin on top.
-_LOOK_BACK = timedelta(days=3)
+# deferred by quiet hours by up to a day (two where a DST gap swallows the time
+# between two quiet periods), then relevant for 6 h. A margin on top.
+_LOOK_BACK = timedelta(days=4)
 # How far ahead next_due looks: a whole week of walks plus the same margin.
 _LOOK_AHEAD = timedelta(days=10)
 
@@ -272,14 +273,10 @@ def due_nudges(  # noqa: PLR0917
             _before_walk(schedule, tz, context, walk, now),
             _check_in(schedule, tz, context, walk, now),
         ):
-            if (
-                nudge is not None
-                and since < nudge.due <= now
-                and nudge.key not in sent
-                # The red-flag key is per day: the earliest slot of the day carries it.
-                and nudge.key not in found
-            ):
-                found[nudge.key] = nudge
+            if nudge is not None and since < nudge.due <= now and nudge.key not in sent:
+                # Walks come in order and the red-flag key is per day, so the first
+                # slot carrying it is kept.
+                found.setdefault(nudge.key, nudge)
     return sorted(found.values(), key=lambda nudge: (nudge.due, nudge.key))
 
 

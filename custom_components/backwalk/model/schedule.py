@@ -15,6 +15,8 @@ _ONE_DAY = timedelta(days=1)
 # next_walk looks no further: with any weekday scheduled a walk falls within a week.
 _NEXT_WALK_HORIZON = timedelta(days=8)
 
+type _Period = tuple[datetime, datetime]
+
 STRETCH_LEAD_RANGE = (0, 120)
 CHECK_IN_AFTER_RANGE = (15, 720)
 
@@ -115,28 +117,10 @@ def at_wall_time(day: date, wall: time, tz: tzinfo) -> datetime:
     return datetime.combine(day, wall, tzinfo=tz).astimezone(UTC)
 
 
-def _occurrences(day: date, wall: time, tz: tzinfo) -> list[datetime]:
-    """Every instant at which the clocks show `wall` on `day`, in UTC, earliest first.
-
-    Two for a time passed twice; for a skipped time, where the clocks show it never,
-    the instant the gap moves it to.
-    """
-    naive = datetime.combine(day, wall)
-    real = {
-        instant
-        for fold in (0, 1)
-        if (instant := naive.replace(fold=fold, tzinfo=tz).astimezone(UTC))
-        .astimezone(tz)
-        .replace(tzinfo=None)
-        == naive
-    }
-    return sorted(real) or [at_wall_time(day, wall, tz)]
-
-
 def _walks(schedule: Schedule, tz: tzinfo, start: datetime) -> Iterator[datetime]:
     """Yield the scheduled walks from `start` on, in UTC, without end."""
-    # From the day before: an instant early on one local day may still be late on the
-    # previous day's calendar in UTC terms, so its walk must not be missed.
+    # From the day before: where the clocks jump over midnight (America/Nuuk goes from
+    # 23:00 straight to 00:00), a late walk in the gap lands on the next local day.
     day = local_day(start, tz) - _ONE_DAY
     while True:
         if day.weekday() in schedule.walk_days:
@@ -170,18 +154,41 @@ def _quiet_window(schedule: Schedule) -> tuple[time, time] | None:
     return start, end
 
 
-def _in_window(window: tuple[time, time], wall: time) -> bool:
+def _quiet_from(window: tuple[time, time], tz: tzinfo, day: date) -> _Period:
+    """Return the quiet period that begins on local `day` (it may be empty)."""
     start, end = window
-    if start < end:
-        return start <= wall < end
-    # Wrapping midnight: late evening or early morning.
-    return wall >= start or wall < end
+    # A period wrapping midnight ends on the next day.
+    end_day = day + _ONE_DAY if end < start else day
+    return at_wall_time(day, start, tz), at_wall_time(end_day, end, tz)
+
+
+def _quiet_period(schedule: Schedule, tz: tzinfo, moment: datetime) -> _Period | None:
+    """Return the quiet period holding `moment`, if any.
+
+    Quiet hours are real intervals between the instants their wall times resolve to,
+    by the same rules as walks (a skipped end moves on by the gap, a repeated one is
+    its first pass), so they end exactly once and a gap never splits them.
+    """
+    window = _quiet_window(schedule)
+    if window is None:
+        return None
+    # A period ends at most a day and a gap after the day it starts.
+    day = local_day(moment, tz) - 2 * _ONE_DAY
+    for _ in range(3):
+        start, end = _quiet_from(window, tz, day)
+        if start <= moment < end:
+            # Where a gap moved one end past the next start, the two run together.
+            while (following := _quiet_from(window, tz, day + _ONE_DAY))[0] <= end:
+                end = max(end, following[1])
+                day += _ONE_DAY
+            return start, end
+        day += _ONE_DAY
+    return None
 
 
 def in_quiet_hours(schedule: Schedule, tz: tzinfo, moment: datetime) -> bool:
-    """Whether the local wall time at `moment` lies in the quiet hours."""
-    window = _quiet_window(schedule)
-    return window is not None and _in_window(window, _utc(moment).astimezone(tz).time())
+    """Whether `moment` lies in the quiet hours."""
+    return _quiet_period(schedule, tz, _utc(moment)) is not None
 
 
 def quiet_end_after(schedule: Schedule, tz: tzinfo, moment: datetime) -> datetime:
@@ -190,15 +197,5 @@ def quiet_end_after(schedule: Schedule, tz: tzinfo, moment: datetime) -> datetim
     A moment outside quiet hours is returned as it is (in UTC): nothing holds it back.
     """
     moment = _utc(moment)
-    window = _quiet_window(schedule)
-    local = moment.astimezone(tz)
-    if window is None or not _in_window(window, local.time()):
-        return moment
-    end = window[1]
-    day = local.date()
-    if local.time() >= end:
-        # The evening part of a period wrapping midnight ends tomorrow.
-        day += _ONE_DAY
-    # The first occurrence still ahead: in a repeated hour the end comes twice, and a
-    # moment in the second pass ends at the second.
-    return next(instant for instant in _occurrences(day, end, tz) if instant > moment)
+    period = _quiet_period(schedule, tz, moment)
+    return moment if period is None else period[1]
