@@ -1,7 +1,7 @@
 """The health guidance backwalk follows, and every message written from it.
 
-Each fact of /work/shared/GUIDANCE.md appears here once, in our own words, under its
-id. Every message template cites the ids it is written from, so a test can check that
+Each fact of the guidance the product was founded on (the article "Is walking a good
+exercise for lower back pain?") appears here once, in our own words, under its id. Every message template cites the ids it is written from, so a test can check that
 nothing the product says lacks a source. backwalk is not medical advice and never
 tells someone in severe pain to exercise (G15).
 """
