@@ -17,6 +17,7 @@ from .intents import async_setup_intents
 from .reminders import ReminderEngine
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 from .services import async_setup_services
+from .sources import SourceTracking
 from .store import ProfileStore, StorageUnreadableError
 from .webhook_handler import async_register_webhook
 
@@ -78,7 +79,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> 
         entry_type=dr.DeviceEntryType.SERVICE,
     )
     entry.async_on_unload(runtime.async_start())
+    tracking = SourceTracking(hass, runtime)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(tracking.async_start())
     entry.async_on_unload(ReminderEngine(hass, runtime).async_start())
     async_register_webhook(hass, runtime)
     return True

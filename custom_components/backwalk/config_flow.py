@@ -19,11 +19,16 @@ import voluptuous as vol
 
 from .const import (
     ALTERNATIVES,
+    CONF_ACTIVITY_ENTITIES,
     CONF_ALTERNATIVES,
+    CONF_CADENCE,
     CONF_CHECK_IN_AFTER,
     CONF_DAILY_MINIMUM,
     CONF_FIRST_WEEKDAY,
     CONF_MEDIA_PLAYERS,
+    CONF_MERGE_WINDOW,
+    CONF_MIN_CONFIDENCE,
+    CONF_MIN_WALK,
     CONF_MOBILE_APPS,
     CONF_NAME,
     CONF_NOTIFY_ENTITIES,
@@ -34,23 +39,32 @@ from .const import (
     CONF_QUIET_START,
     CONF_RED_FLAG_LEVEL,
     CONF_STARTING_MINUTES,
+    CONF_STEPS_ENTITY,
+    CONF_STEPS_MODE,
     CONF_STRETCH_LEAD,
     CONF_TARGET_MINUTES,
     CONF_TTS_ENTITY,
     CONF_USUAL_PAIN,
     CONF_WALK_DAYS,
     CONF_WALK_TIME,
+    CONF_WALKING_STATES,
     CONF_WALKS_PER_WEEK,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_LOCAL_ONLY,
+    DEFAULT_CADENCE,
     DEFAULT_CHECK_IN_AFTER,
+    DEFAULT_MERGE_WINDOW,
+    DEFAULT_MIN_CONFIDENCE,
+    DEFAULT_MIN_WALK,
     DEFAULT_STRETCH_LEAD,
     DEFAULT_USUAL_PAIN,
     DEFAULT_WALK_DAYS,
     DEFAULT_WALK_TIME,
+    DEFAULT_WALKING_STATES,
     DOMAIN,
 )
-from .model import MAX_PAIN_LEVEL, PainDuration, Settings
+from .model import MAX_PAIN_LEVEL, PainDuration, Settings, StepMode
+from .sources import walking_states
 from .webhook_handler import webhook_url
 
 _DEFAULTS = Settings()
@@ -286,15 +300,64 @@ def validate_delivery(user_input: dict[str, Any]) -> dict[str, str]:
 
 
 def sources_schema(values: dict[str, Any]) -> vol.Schema:
-    """Ask where walks come from on their own."""
+    """Ask where walks come from on their own: activity sensors, steps, the webhook."""
     return vol.Schema(
         {
+            vol.Optional(
+                CONF_ACTIVITY_ENTITIES, default=values.get(CONF_ACTIVITY_ENTITIES, [])
+            ): selector.EntitySelector(
+                selector.EntitySelectorConfig(
+                    domain=["sensor", "binary_sensor", "switch"], multiple=True
+                )
+            ),
+            vol.Required(
+                CONF_WALKING_STATES,
+                default=values.get(CONF_WALKING_STATES, DEFAULT_WALKING_STATES),
+            ): selector.TextSelector(),
+            vol.Required(
+                CONF_MIN_CONFIDENCE,
+                default=values.get(CONF_MIN_CONFIDENCE, DEFAULT_MIN_CONFIDENCE),
+            ): _box(0, 100, "%"),
+            vol.Required(
+                CONF_MERGE_WINDOW,
+                default=values.get(CONF_MERGE_WINDOW, DEFAULT_MERGE_WINDOW),
+            ): _box(0, 30, "min"),
+            vol.Required(
+                CONF_MIN_WALK, default=values.get(CONF_MIN_WALK, DEFAULT_MIN_WALK)
+            ): _box(1, 60, "min"),
+            _optional_suggested(CONF_STEPS_ENTITY, values): selector.EntitySelector(
+                selector.EntitySelectorConfig(domain="sensor")
+            ),
+            vol.Required(
+                CONF_STEPS_MODE,
+                default=values.get(CONF_STEPS_MODE, StepMode.DAILY_RESET.value),
+            ): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=[mode.value for mode in StepMode],
+                    translation_key=CONF_STEPS_MODE,
+                    mode=selector.SelectSelectorMode.DROPDOWN,
+                )
+            ),
+            vol.Required(
+                CONF_CADENCE, default=values.get(CONF_CADENCE, DEFAULT_CADENCE)
+            ): _box(40, 200, "steps/min"),
             vol.Required(
                 CONF_WEBHOOK_LOCAL_ONLY,
                 default=values.get(CONF_WEBHOOK_LOCAL_ONLY, True),
             ): selector.BooleanSelector(),
         }
     )
+
+
+def validate_sources(user_input: dict[str, Any]) -> dict[str, str]:
+    """Check the walking states name at least one real state."""
+    states = {
+        state.lower()
+        for state in walking_states(user_input.get(CONF_WALKING_STATES, ""))
+    }
+    if not states or states & {"unknown", "unavailable"}:
+        return {CONF_WALKING_STATES: "invalid_walking_states"}
+    return {}
 
 
 def validate_goal(user_input: dict[str, Any]) -> dict[str, str]:
@@ -436,12 +499,22 @@ class _ProfileSteps(ConfigEntryBaseFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask where walks come from automatically; show the profile's webhook."""
+        errors: dict[str, str] = {}
+        kept = {
+            key: value for key, value in self.values.items() if key != CONF_STEPS_ENTITY
+        }
+        shown = self.values
         if user_input is not None:
-            self.values = {**self.values, **user_input}
-            return await self.async_finish()
+            user_input = whole_numbers(user_input)
+            errors = validate_sources(user_input)
+            if not errors:
+                self.values = {**kept, **user_input}
+                return await self.async_finish()
+            shown = {**kept, **user_input}
         return self.async_show_form(
             step_id="sources",
-            data_schema=sources_schema(self.values),
+            data_schema=sources_schema(shown),
+            errors=errors,
             description_placeholders={
                 "webhook_url": webhook_url(self.hass, self.webhook_id)
             },

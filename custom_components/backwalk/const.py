@@ -32,6 +32,20 @@ CONF_TTS_ENTITY: Final = "tts_entity"
 CONF_MOBILE_APPS: Final = "mobile_app_services"
 CONF_NOTIFY_ENTITIES: Final = "notify_entities"
 CONF_PERSISTENT: Final = "persistent_notification"
+# Automatic tracking
+CONF_ACTIVITY_ENTITIES: Final = "activity_entities"
+CONF_WALKING_STATES: Final = "walking_states"
+CONF_MIN_CONFIDENCE: Final = "min_confidence"
+CONF_MERGE_WINDOW: Final = "merge_window_minutes"
+CONF_MIN_WALK: Final = "min_walk_minutes"
+CONF_STEPS_ENTITY: Final = "steps_entity"
+CONF_STEPS_MODE: Final = "steps_mode"
+CONF_CADENCE: Final = "cadence_threshold"
+DEFAULT_WALKING_STATES: Final = "walking, on_foot"
+DEFAULT_MIN_CONFIDENCE: Final = 50
+DEFAULT_MERGE_WINDOW: Final = 3
+DEFAULT_MIN_WALK: Final = 3
+DEFAULT_CADENCE: Final = 90
 # Webhook (the id identifies the profile, so it lives in data)
 CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_WEBHOOK_LOCAL_ONLY: Final = "webhook_local_only"

@@ -114,6 +114,7 @@ class ReminderEngine:
         ]
         self._last: Nudge | None = nudge_from_dict(saved.get("last"))
         self._new = False
+        self._running = False
 
     @property
     def entry_id(self) -> str:
@@ -123,6 +124,7 @@ class ReminderEngine:
     @callback
     def async_start(self) -> Callable[[], None]:
         """Catch up on what came due while stopped, then follow time and pain reports."""
+        self._running = True
         self._new = self._checked is None
         if self._checked is None:
             # A new profile starts now: nothing from before it existed is due.
@@ -137,6 +139,8 @@ class ReminderEngine:
 
         @callback
         def stop() -> None:
+            # A check already under way must not set a timer after this.
+            self._running = False
             for unsubscribe in unsubscribers:
                 unsubscribe()
             self._cancel_timer()
@@ -160,6 +164,8 @@ class ReminderEngine:
     async def async_check(self) -> None:
         """Send everything due since the last check, save, and set the next timer."""
         async with self._lock:
+            if not self._running:
+                return
             now = dt_util.utcnow()
             tz = self.runtime.log.timezone
             since = self._checked or now
@@ -204,6 +210,8 @@ class ReminderEngine:
 
     def _schedule_next(self, now: datetime) -> None:
         self._cancel_timer()
+        if not self._running:
+            return
         moments = [nudge.due for nudge in self._snoozed]
         if (
             scheduled := next_due(self.runtime.schedule, self.runtime.log.timezone, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 import logging
 from typing import Any
@@ -47,6 +47,7 @@ from .model import (
     Activity,
     Alternative,
     Condition,
+    DetectedWalk,
     ModelError,
     PainDuration,
     PainReport,
@@ -55,11 +56,13 @@ from .model import (
     Settings,
     Snapshot,
     Source,
+    StepTotals,
     Stretch,
     Walk,
     WalkLog,
     compute_snapshot,
     condition_for,
+    merge_with_logged,
     new_id,
     next_walk,
 )
@@ -68,6 +71,9 @@ from .store import ProfileData, ProfileStore, group_records
 _LOGGER = logging.getLogger(__name__)
 
 type BackwalkConfigEntry = ConfigEntry[ProfileRuntime]
+
+# A leftover of a sensor walk shorter than this is not a walk of its own.
+MIN_SENSOR_WALK = timedelta(minutes=3)
 
 _RECORD_TYPES: dict[type, str] = {
     Walk: "walk",
@@ -135,6 +141,8 @@ class ProfileState:
     snapshot: Snapshot
     live_walk_started: datetime | None
     next_walk: datetime | None
+    steps_today: int | None = None
+    steps_this_week: int | None = None
 
 
 class ProfileRuntime:
@@ -156,8 +164,12 @@ class ProfileRuntime:
         self.live_walk_started = data.live_walk_started
         self.schedule = schedule_from_options(dict(entry.options))
         self.reminders: dict[str, Any] = data.reminders
+        self.tracking: dict[str, Any] = data.tracking
+        # Set by sources.py when a step counter is configured.
+        self.steps: StepTotals | None = None
         self._lock = asyncio.Lock()
         self._unsub_next_walk: Callable[[], None] | None = None
+        self._running = False
         self.coordinator: DataUpdateCoordinator[ProfileState] = DataUpdateCoordinator(
             hass,
             _LOGGER,
@@ -198,12 +210,14 @@ class ProfileRuntime:
 
         @callback
         def stop() -> None:
+            self._running = False
             for unsubscribe in unsubscribers:
                 unsubscribe()
             if self._unsub_next_walk is not None:
                 self._unsub_next_walk()
                 self._unsub_next_walk = None
 
+        self._running = True
         self._async_track_next_walk(self.state.next_walk)
         return stop
 
@@ -216,6 +230,8 @@ class ProfileRuntime:
             next_walk=next_walk(
                 self.schedule, self.log.timezone, now + timedelta(microseconds=1)
             ),
+            steps_today=self.steps.today(now) if self.steps else None,
+            steps_this_week=self.steps.this_week(now) if self.steps else None,
         )
 
     @callback
@@ -224,7 +240,7 @@ class ProfileRuntime:
         if self._unsub_next_walk is not None:
             self._unsub_next_walk()
             self._unsub_next_walk = None
-        if walk is not None:
+        if walk is not None and self._running:
             self._unsub_next_walk = async_track_point_in_time(
                 self.hass, self._async_walk_time, walk
             )
@@ -259,7 +275,19 @@ class ProfileRuntime:
             records=self.log.records(),
             live_walk_started=self.live_walk_started,
             reminders=self.reminders,
+            tracking=self.tracking,
         )
+
+    async def async_save_tracking(self, tracking: dict[str, Any]) -> None:
+        """Save the automatic tracking's state (an open walk, step baselines)."""
+        async with self._lock:
+            previous = self.tracking
+            self.tracking = tracking
+
+            def revert() -> None:
+                self.tracking = previous
+
+            await self._async_save_or_revert(revert)
 
     async def async_save_reminders(self, reminders: dict[str, Any]) -> None:
         """Save the reminder engine's state (what was sent) with the log."""
@@ -295,9 +323,14 @@ class ProfileRuntime:
                 self.log.add(record)
             except ModelError as err:
                 raise validation_error(err) from err
+            replaced = self._yield_sensor_walks(record)
 
             def revert() -> None:
                 self.log.remove(record.id)
+                for old, new in replaced:
+                    if new is not None:
+                        self.log.remove(new.id)
+                    self.log.add(old)
 
             await self._async_save_or_revert(revert)
         self.async_refresh()
@@ -311,6 +344,35 @@ class ProfileRuntime:
             },
         )
         return record
+
+    def _yield_sensor_walks(self, record: Record) -> list[tuple[Walk, Walk | None]]:
+        """Trim sensor walks that a person's own walk overlaps: the person's entry wins.
+
+        Returns (old, replacement) pairs so the change can be undone.
+        """
+        if not isinstance(record, Walk) or record.source is Source.SENSOR:
+            return []
+        changes: list[tuple[Walk, Walk | None]] = []
+        earliest = record.start - timedelta(minutes=MAX_WALK_MINUTES)
+        for other in self.log.records_between(earliest, record.end):
+            if (
+                not isinstance(other, Walk)
+                or other.source is not Source.SENSOR
+                or other.end <= record.start
+            ):
+                continue
+            self.log.remove(other.id)
+            rest = merge_with_logged(
+                DetectedWalk(other.start, other.end), [record], min_walk=MIN_SENSOR_WALK
+            )
+            replacement = None
+            if rest is not None:
+                replacement = replace(
+                    other, id=new_id(), start=rest.start, minutes=rest.minutes
+                )
+                self.log.add(replacement)
+            changes.append((other, replacement))
+        return changes
 
     async def async_log_walk(
         self,

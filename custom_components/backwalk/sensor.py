@@ -180,14 +180,34 @@ SENSORS: tuple[BackwalkSensorDescription, ...] = (
 )
 
 
+STEP_SENSORS: tuple[BackwalkSensorDescription, ...] = (
+    BackwalkSensorDescription(
+        key="steps_today",
+        translation_key="steps_today",
+        state_class=SensorStateClass.TOTAL,
+        value_fn=lambda runtime: runtime.state.steps_today,
+        last_reset_fn=_day_start,
+    ),
+    BackwalkSensorDescription(
+        key="steps_this_week",
+        translation_key="steps_this_week",
+        state_class=SensorStateClass.TOTAL,
+        value_fn=lambda runtime: runtime.state.steps_this_week,
+        last_reset_fn=_week_start,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: BackwalkConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the profile's sensors."""
+    """Add the profile's sensors (step sensors only with a step counter)."""
+    runtime = entry.runtime_data
+    descriptions = SENSORS + (STEP_SENSORS if runtime.steps is not None else ())
     async_add_entities(
-        BackwalkSensor(entry.runtime_data, description) for description in SENSORS
+        BackwalkSensor(runtime, description) for description in descriptions
     )
 
 

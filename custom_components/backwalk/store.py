@@ -41,6 +41,8 @@ class StoredData(TypedDict):
     live_walk_started: str | None
     # Owned by reminders.py: which nudges were sent, snoozed ones, how far it checked.
     reminders: dict[str, Any]
+    # Owned by sources.py: an open automatic walk, step-counter baselines and totals.
+    tracking: dict[str, Any]
 
 
 @dataclass(slots=True)
@@ -50,6 +52,7 @@ class ProfileData:
     records: list[Record] = field(default_factory=list)
     live_walk_started: datetime | None = None
     reminders: dict[str, Any] = field(default_factory=dict)
+    tracking: dict[str, Any] = field(default_factory=dict)
 
 
 class StorageUnreadableError(HomeAssistantError):
@@ -92,8 +95,13 @@ class _VersionedStore(Store[StoredData]):
             # Store writes what this returns at once: refuse bad content here, so an
             # unreadable file is kept aside as it was, not rewritten first.
             decode(old_data)
-            # 1.2 added the reminder engine's state.
-            return {**old_data, "reminders": old_data.get("reminders", {})}  # type: ignore[typeddict-item]
+            # 1.2 added the reminder engine's and the automatic tracking's state.
+            migrated: dict[str, Any] = {
+                **old_data,
+                "reminders": old_data.get("reminders", {}),
+                "tracking": old_data.get("tracking", {}),
+            }
+            return migrated  # type: ignore[return-value]
         raise NotImplementedError
 
 
@@ -133,6 +141,7 @@ def encode(data: ProfileData) -> StoredData:
             data.live_walk_started.isoformat() if data.live_walk_started else None
         ),
         "reminders": data.reminders,
+        "tracking": data.tracking,
     }
 
 
@@ -159,10 +168,14 @@ def decode(stored: Any) -> ProfileData:
             raise ModelError("invalid_record")
         live_started = parsed
     reminders = stored.get("reminders", {})
-    if not isinstance(reminders, dict):
+    tracking = stored.get("tracking", {})
+    if not isinstance(reminders, dict) or not isinstance(tracking, dict):
         raise ModelError("invalid_record")
     return ProfileData(
-        records=records, live_walk_started=live_started, reminders=reminders
+        records=records,
+        live_walk_started=live_started,
+        reminders=reminders,
+        tracking=tracking,
     )
 
 
