@@ -10,6 +10,7 @@ from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import intent
 from homeassistant.helpers.storage import Store
 import pytest
@@ -183,3 +184,53 @@ async def test_reload_50_times_leaks_nothing(
     assert after == without
     # Intents belong to async_setup (once per Home Assistant start): still there, once.
     assert after["intents"] == loaded["intents"]
+
+
+async def test_reload_waits_for_a_save_under_way(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A walk being saved when a reload begins is acknowledged and in the reloaded log.
+
+    A walk still waiting for its turn is refused (the caller retries): saved by the
+    unloaded profile it would be missing from the reloaded one, then overwritten.
+    """
+    runtime = loaded_entry.runtime_data
+    release = asyncio.Event()
+    save = runtime.store.async_save
+
+    async def slow_save(data: Any) -> None:
+        await release.wait()
+        await save(data)
+
+    runtime.store.async_save = slow_save  # type: ignore[method-assign]
+
+    def log_walk(note: str) -> asyncio.Task[Any]:
+        return hass.async_create_task(
+            hass.services.async_call(
+                DOMAIN,
+                "log_walk",
+                {"minutes": 15, "note": note},
+                blocking=True,
+                return_response=True,
+            )
+        )
+
+    saving = log_walk("being saved")
+    await asyncio.sleep(0.01)
+    waiting = log_walk("waiting")
+    await asyncio.sleep(0.01)
+    reload = hass.async_create_task(
+        hass.config_entries.async_reload(loaded_entry.entry_id)
+    )
+    await asyncio.sleep(0.1)
+    assert not reload.done(), "the reload did not wait for the save"
+    release.set()
+    answer = await saving
+    with pytest.raises(HomeAssistantError, match="not loaded"):
+        await waiting
+    assert await reload
+    await settle(hass)
+    walks = (await history(hass))["walks"]
+    assert [(walk["id"], walk["note"]) for walk in walks] == [
+        (answer["id"], "being saved")
+    ]

@@ -219,7 +219,15 @@ class ProfileRuntime:
 
         self._running = True
         self._async_track_next_walk(self.state.next_walk)
+        # Runs after stop (unload callbacks run last first): the next load must read a
+        # save that was under way, and nothing may write this profile's file after it.
+        self.entry.async_on_unload(self._async_writes_done)
         return stop
+
+    async def _async_writes_done(self) -> None:
+        """Wait for the save under way; saves waiting for the lock are refused."""
+        async with self._lock:
+            pass
 
     def _compute(self) -> ProfileState:
         now = dt_util.now()
@@ -301,6 +309,15 @@ class ProfileRuntime:
             await self._async_save_or_revert(revert)
 
     async def _async_save_or_revert(self, revert: Callable[[], None]) -> None:
+        if not self._running:
+            # Unloaded (a reload may have loaded the file again already): a save now
+            # would be overwritten, or overwrite newer records. Refuse; nothing is kept.
+            revert()
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="profile_not_loaded",
+                translation_placeholders={"profile": self.entry.title},
+            )
         try:
             await self.store.async_save(self._profile_data())
         except Exception as err:
