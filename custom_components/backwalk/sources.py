@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import logging
 from typing import Any
 
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import (
     Event,
     EventStateChangedData,
@@ -125,6 +126,10 @@ class SourceTracking:
         unsubscribe = async_track_state_change_event(
             self.hass, watched, self._async_state_changed
         )
+        # Home Assistant stops without unloading the entry.
+        unsubscribe_stop = self.hass.bus.async_listen(
+            EVENT_HOMEASSISTANT_STOP, self._async_save_progress
+        )
         # What the sources say right now confirms or ends a walk restored from before a
         # restart, and starts one that began while Home Assistant was down.
         now = dt_util.utcnow()
@@ -137,20 +142,44 @@ class SourceTracking:
         def stop() -> None:
             self._running = False
             unsubscribe()
+            unsubscribe_stop()
             if self._unsub_tick is not None:
                 self._unsub_tick()
                 self._unsub_tick = None
+            self._async_save_progress()
 
         return stop
 
     @callback
+    def _async_save_progress(self, _event: Event | None = None) -> None:
+        """Save an open walk as seen until now, before a restart or a reload.
+
+        Otherwise the walk is saved as seen until its last state change (often its
+        start), and if it turns out to have stopped while Home Assistant was down, it
+        ends there instead of at the last moment walking was seen.
+        """
+        if self.tracker.open_since is None:
+            return
+        finished = self.tracker.tick(dt_util.utcnow())
+        self.hass.async_create_task(
+            self._async_log_and_save(finished, save=True), eager_start=True
+        )
+
+    @callback
     def _async_state_changed(self, event: Event[EventStateChangedData]) -> None:
         state = event.data["new_state"]
-        if state is None:
-            return
         entity_id = event.data["entity_id"]
+        if state is None:
+            # A removed sensor says nothing any more, as if it were unavailable.
+            if entity_id in self.sources:
+                self._after_tracker(
+                    self.tracker.observe(entity_id, None, event.time_fired)
+                )
+            return
         if entity_id in self.sources:
-            self._observe(entity_id, state, state.last_changed)
+            # last_updated, not last_changed: a confidence that rises or falls while
+            # the state stays "Walking" starts or ends a walk at that moment.
+            self._observe(entity_id, state, state.last_updated)
         if entity_id == self.steps_entity:
             self._count_steps(state)
 
@@ -231,15 +260,23 @@ class SourceTracking:
             for walk in finished:
                 await self._async_log(walk)
             if save:
-                self._saved_open = self.tracker.open_since
-                await self.runtime.async_save_tracking(
-                    {
-                        "walks": self.tracker.to_dict(),
-                        "counter": self.counter.to_dict(),
-                        "totals": self.totals.to_dict(),
-                        "estimate": _write_estimate(self.estimate),
-                    }
+                saved_before, self._saved_open = (
+                    self._saved_open,
+                    self.tracker.open_since,
                 )
+                try:
+                    await self.runtime.async_save_tracking(
+                        {
+                            "walks": self.tracker.to_dict(),
+                            "counter": self.counter.to_dict(),
+                            "totals": self.totals.to_dict(),
+                            "estimate": _write_estimate(self.estimate),
+                        }
+                    )
+                except HomeAssistantError as err:
+                    # Still in memory; the next change saves it again.
+                    self._saved_open = saved_before
+                    _LOGGER.warning("Could not save the walk tracking: %s", err)
 
     async def _async_log(self, detected: DetectedWalk) -> None:
         """Log a detected walk, minus whatever an already logged walk covers."""

@@ -1,0 +1,715 @@
+"""Walks that log themselves: activity sensors and step counters, in a real Home Assistant.
+
+The companion apps' sensors are played by `hass.states.async_set`, and the clock by the
+freezer: Home Assistant stamps each state with the frozen time, so the clock moves
+before every state.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.backwalk.const import DOMAIN
+from custom_components.backwalk.sources import ESTIMATE_NOTE
+from custom_components.backwalk.store import ProfileStore
+
+IPHONE = "sensor.pixel_activity"  # the iOS companion app's activity sensor
+ANDROID = "sensor.phone_detected_activity"  # the Android app's detected activity
+STEPS = "sensor.pixel_steps"
+TODAY = "sensor.alex_walking_minutes_today"
+STEPS_TODAY = "sensor.alex_steps_today"
+STEPS_WEEK = "sensor.alex_steps_this_week"
+
+ACTIVITY_OPTIONS: dict[str, Any] = {
+    "activity_entities": [IPHONE, ANDROID],
+    "walking_states": "walking, on_foot",
+    "min_confidence": 50,
+    "merge_window_minutes": 3,
+    "min_walk_minutes": 3,
+    "steps_mode": "daily_reset",
+    "cadence_threshold": 90,
+    "webhook_local_only": True,
+}
+STEPS_ONLY: dict[str, Any] = {
+    **ACTIVITY_OPTIONS,
+    "activity_entities": [],
+    "steps_entity": STEPS,
+}
+STEPS_AND_ACTIVITY: dict[str, Any] = {**ACTIVITY_OPTIONS, "steps_entity": STEPS}
+SINCE_BOOT: dict[str, Any] = {**STEPS_ONLY, "steps_mode": "since_boot"}
+
+
+@pytest.fixture
+def tracking_options() -> dict[str, Any]:
+    """The sources step's answers (a test parametrizes this to change them)."""
+    return ACTIVITY_OPTIONS
+
+
+@pytest.fixture
+def profile_options(
+    profile_options: dict[str, Any], tracking_options: dict[str, Any]
+) -> dict[str, Any]:
+    """A profile with automatic tracking."""
+    return {**profile_options, **tracking_options}
+
+
+@pytest.fixture(autouse=True)
+def wednesday(freezer: FrozenDateTimeFactory) -> None:
+    """Wednesday 2026-11-25, 09:00 UTC (10:00 in Berlin)."""
+    freezer.move_to(utc("09:00"))
+
+
+def utc(clock: str, day: int = 25) -> str:
+    """A moment of November 2026 in UTC, from "HH:MM" or "HH:MM:SS"."""
+    if clock.count(":") == 1:
+        clock += ":00"
+    return f"2026-11-{day:02d}T{clock}+00:00"
+
+
+async def at(hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: str) -> None:
+    """Move the clock and let the timers that are due run."""
+    freezer.move_to(moment)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def say(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    moment: str,
+    entity_id: str,
+    state: str,
+    **attributes: Any,
+) -> None:
+    """At `moment`, a sensor reports `state` (timers due by then run first)."""
+    await at(hass, freezer, moment)
+    hass.states.async_set(entity_id, state, attributes)
+    await hass.async_block_till_done()
+
+
+async def iphone(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    moment: str,
+    state: str,
+    confidence: str = "High",
+) -> None:
+    """The iOS activity sensor: a state and how sure the phone is of it."""
+    await say(hass, freezer, moment, IPHONE, state, confidence=confidence)
+
+
+def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
+    """What the profile's store holds."""
+    return dict(hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"])
+
+
+def walks(hass_storage: dict[str, Any], entry: MockConfigEntry) -> list[Any]:
+    """The stored walks as (source, minutes, start), in order of start."""
+    return sorted(
+        (
+            (walk["source"], walk["minutes"], as_utc(walk["start"]))
+            for walk in stored(hass_storage, entry)["walks"]
+        ),
+        key=lambda walk: walk[2],
+    )
+
+
+def as_utc(moment: str) -> str:
+    """A stored moment in UTC, as utc() writes it."""
+    return datetime.fromisoformat(moment).astimezone(UTC).isoformat()
+
+
+def minutes_today(hass: HomeAssistant) -> float:
+    """What the walking-minutes-today sensor shows."""
+    return float(hass.states.get(TODAY).state)
+
+
+def open_walk(hass_storage: dict[str, Any], entry: MockConfigEntry) -> Any:
+    """The walk the tracker has saved as not final yet, or None."""
+    return stored(hass_storage, entry)["tracking"]["walks"]["open"]
+
+
+async def log_walk(hass: HomeAssistant, **data: Any) -> None:
+    """A person logs a walk themselves."""
+    await hass.services.async_call(DOMAIN, "log_walk", data, blocking=True)
+    await hass.async_block_till_done()
+
+
+# --- iOS -----------------------------------------------------------------------------------
+
+
+async def test_ios_walk_logged_after_the_merge_window(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A 20-minute walk is logged as a sensor walk once the merge window has passed."""
+    await iphone(hass, freezer, utc("09:00"), "Stationary")
+    await iphone(hass, freezer, utc("09:01"), "Walking")
+    # The open walk is saved at once, so that a restart does not lose it.
+    assert open_walk(hass_storage, loaded_entry)["start"] == utc("09:01")
+    await iphone(hass, freezer, utc("09:21"), "Stationary")
+
+    await at(hass, freezer, utc("09:23:59"))
+    assert minutes_today(hass) == 0
+    assert stored(hass_storage, loaded_entry)["walks"] == []
+
+    await at(hass, freezer, utc("09:24"))
+    assert minutes_today(hass) == 20
+    [walk] = stored(hass_storage, loaded_entry)["walks"]
+    assert walk["source"] == "sensor"
+    assert walk["minutes"] == 20.0
+    assert walk["start"] == utc("09:01")
+    assert walk["note"] is None
+    assert open_walk(hass_storage, loaded_entry) is None
+    assert hass.states.get("sensor.alex_last_walk").state == "2026-11-25T09:21:00+00:00"
+
+
+async def test_ios_low_confidence_ignored(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Walking with Low confidence is no walk; the walk starts once the phone is sure."""
+    await iphone(hass, freezer, utc("09:00"), "Walking", "Low")
+    await iphone(hass, freezer, utc("09:20"), "Stationary", "Low")
+    await at(hass, freezer, utc("09:40"))
+    assert minutes_today(hass) == 0
+    assert stored(hass_storage, loaded_entry)["walks"] == []
+
+    # Only the confidence changes (the state stays Walking): the walk starts then.
+    await iphone(hass, freezer, utc("10:00"), "Walking", "Low")
+    await iphone(hass, freezer, utc("10:05"), "Walking", "Medium")
+    await iphone(hass, freezer, utc("10:25"), "Walking", "High")
+    # And ends when the confidence falls again.
+    await iphone(hass, freezer, utc("10:30"), "Walking", "Low")
+    await at(hass, freezer, utc("10:40"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 25.0, utc("10:05"))]
+
+
+async def test_ios_flicker_joins_into_one_walk(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Walking and Stationary every 30 seconds is one walk, not twenty short ones."""
+    for step in range(24):
+        minute, half = divmod(step, 2)
+        state = "Walking" if step % 2 == 0 else "Stationary"
+        await iphone(hass, freezer, utc(f"09:{minute:02d}:{half * 30:02d}"), state)
+    # The last Stationary came at 09:11:30.
+    await at(hass, freezer, utc("09:14:29"))
+    assert stored(hass_storage, loaded_entry)["walks"] == []
+    await at(hass, freezer, utc("09:14:30"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 11.5, utc("09:00"))]
+
+
+async def test_ios_unknown_mid_walk_ends_nothing_by_itself(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A short Unknown (or unavailable) inside a walk does not split it."""
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    await iphone(hass, freezer, utc("09:10"), "Unknown", "Low")
+    await iphone(hass, freezer, utc("09:12"), "Walking")
+    await say(hass, freezer, utc("09:14"), IPHONE, "unavailable")
+    await iphone(hass, freezer, utc("09:15"), "Walking")
+    await iphone(hass, freezer, utc("09:20"), "Stationary")
+    await at(hass, freezer, utc("09:30"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 20.0, utc("09:00"))]
+
+    # Unknown for longer than the merge window: the walk ends where walking was seen.
+    await iphone(hass, freezer, utc("10:00"), "Walking")
+    await iphone(hass, freezer, utc("10:10"), "Unknown", "Low")
+    await at(hass, freezer, utc("10:12:59"))
+    assert len(walks(hass_storage, loaded_entry)) == 1
+    await at(hass, freezer, utc("10:13"))
+    assert walks(hass_storage, loaded_entry)[1] == ("sensor", 10.0, utc("10:00"))
+    assert minutes_today(hass) == 30
+
+
+async def test_ios_walk_shorter_than_min_walk_dropped(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Walking to the kitchen and back is not a walk."""
+    await iphone(hass, freezer, utc("09:01"), "Walking")
+    await iphone(hass, freezer, utc("09:03:30"), "Stationary")
+    await at(hass, freezer, utc("09:30"))
+    assert minutes_today(hass) == 0
+    assert stored(hass_storage, loaded_entry)["walks"] == []
+    assert open_walk(hass_storage, loaded_entry) is None
+
+
+# --- Android -------------------------------------------------------------------------------
+
+
+async def test_android_walk(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Detected activity "walking" with its percentage, then "still", is a walk."""
+    await say(hass, freezer, utc("09:00"), ANDROID, "still", still=100)
+    await say(hass, freezer, utc("09:05"), ANDROID, "walking", walking=87)
+    await say(hass, freezer, utc("09:30"), ANDROID, "still", still=92)
+    await at(hass, freezer, utc("09:33"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 25.0, utc("09:05"))]
+    assert minutes_today(hass) == 25
+
+    # A walking guess the phone is not sure of is no walk.
+    await say(hass, freezer, utc("10:00"), ANDROID, "walking", walking=30)
+    await say(hass, freezer, utc("10:20"), ANDROID, "still", still=80)
+    await at(hass, freezer, utc("10:30"))
+    assert len(walks(hass_storage, loaded_entry)) == 1
+
+
+async def test_two_sources_overlapping_count_once(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A phone and a second device both seeing the walk make one walk."""
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    await say(hass, freezer, utc("09:05"), ANDROID, "walking", walking=90)
+    await iphone(hass, freezer, utc("09:20"), "Stationary")
+    # The other one still walks: no walk ends.
+    await at(hass, freezer, utc("09:24"))
+    assert stored(hass_storage, loaded_entry)["walks"] == []
+    await say(hass, freezer, utc("09:25"), ANDROID, "still", still=95)
+    await at(hass, freezer, utc("09:28"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 25.0, utc("09:00"))]
+    assert minutes_today(hass) == 25
+
+
+# --- restarts ------------------------------------------------------------------------------
+
+
+async def test_restart_mid_walk_is_one_walk(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A reload while walking neither ends nor splits the walk."""
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    await at(hass, freezer, utc("09:10"))
+    assert await hass.config_entries.async_reload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert open_walk(hass_storage, loaded_entry)["start"] == utc("09:00")
+
+    await iphone(hass, freezer, utc("09:15"), "Walking", "Medium")
+    await iphone(hass, freezer, utc("09:30"), "Stationary")
+    await at(hass, freezer, utc("09:33"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 30.0, utc("09:00"))]
+    assert minutes_today(hass) == 30
+
+
+async def test_restart_while_still_walking_at_once(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Reloaded in the middle of a walk with no state change at all, then stopping."""
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    assert await hass.config_entries.async_reload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    await iphone(hass, freezer, utc("09:12"), "Stationary")
+    await at(hass, freezer, utc("09:15"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 12.0, utc("09:00"))]
+
+
+async def test_long_restart_then_stationary_ends_before_the_restart(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Down longer than the merge window, back to Stationary: the walk ends at the stop.
+
+    The last walking moment Home Assistant saw was when it stopped, still walking.
+    """
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    await iphone(hass, freezer, utc("09:04"), "Walking", "Medium")
+    await at(hass, freezer, utc("09:10"))
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+
+    # While Home Assistant is down the person stops; the phone says so later.
+    await iphone(hass, freezer, utc("09:20"), "Stationary")
+    assert await hass.config_entries.async_setup(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert walks(hass_storage, loaded_entry) == [("sensor", 10.0, utc("09:00"))]
+    assert open_walk(hass_storage, loaded_entry) is None
+    assert minutes_today(hass) == 10
+
+    # Nothing more is logged later.
+    await at(hass, freezer, utc("09:40"))
+    assert len(walks(hass_storage, loaded_entry)) == 1
+
+
+async def test_home_assistant_stop_saves_how_long_the_walk_was_seen(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Home Assistant stops without unloading the entry: the open walk is saved then."""
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    assert open_walk(hass_storage, loaded_entry)["seen_until"] == utc("09:00")
+    await at(hass, freezer, utc("09:10"))
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+    await hass.async_block_till_done()
+    assert open_walk(hass_storage, loaded_entry) == {
+        "start": utc("09:00"),
+        "seen_until": utc("09:10"),
+        "sources": [IPHONE],
+    }
+
+
+# --- walks a person logs too --------------------------------------------------------------
+
+
+async def test_manual_walk_before_detection_wins(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A walk logged by hand while the sensor walk is not final: only the rest counts."""
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    await iphone(hass, freezer, utc("09:30"), "Stationary")
+    # Back home, Alex logs 28 minutes by hand before the merge window has passed.
+    await at(hass, freezer, utc("09:31"))
+    await log_walk(hass, minutes=28, started="2026-11-25 10:01:00")
+    await at(hass, freezer, utc("09:40"))
+    # The two minutes either side are too short to be walks of their own.
+    assert walks(hass_storage, loaded_entry) == [("manual", 28.0, utc("09:01"))]
+    assert minutes_today(hass) == 28
+
+    # A manual walk covering only part of the detected one: the rest is the sensor's.
+    await iphone(hass, freezer, utc("10:00"), "Walking")
+    await iphone(hass, freezer, utc("10:30"), "Stationary")
+    await at(hass, freezer, utc("10:31"))
+    await log_walk(hass, minutes=15, started="2026-11-25 11:00:00")
+    await at(hass, freezer, utc("10:40"))
+    assert walks(hass_storage, loaded_entry)[1:] == [
+        ("manual", 15.0, utc("10:00")),
+        ("sensor", 15.0, utc("10:15")),
+    ]
+    assert minutes_today(hass) == 28 + 30
+
+
+async def test_manual_walk_after_sensor_walk_wins(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A walk logged by hand over a logged sensor walk trims or replaces it."""
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    await iphone(hass, freezer, utc("09:30"), "Stationary")
+    await at(hass, freezer, utc("09:33"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 30.0, utc("09:00"))]
+
+    # "I walked 32 minutes" a little later: it covers all but two minutes of it.
+    await at(hass, freezer, utc("09:34"))
+    await log_walk(hass, minutes=32)
+    assert walks(hass_storage, loaded_entry) == [("manual", 32.0, utc("09:02"))]
+    assert minutes_today(hass) == 32
+
+    # A shorter manual walk inside a sensor walk keeps the sensor's larger rest.
+    await iphone(hass, freezer, utc("10:00"), "Walking")
+    await iphone(hass, freezer, utc("10:30"), "Stationary")
+    await at(hass, freezer, utc("10:33"))
+    await log_walk(hass, minutes=10, started="2026-11-25 11:15:00")
+    assert walks(hass_storage, loaded_entry)[1:] == [
+        ("sensor", 15.0, utc("10:00")),
+        ("manual", 10.0, utc("10:15")),
+    ]
+    assert minutes_today(hass) == 32 + 25
+
+
+# --- step counters -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tracking_options", [STEPS_AND_ACTIVITY])
+async def test_steps_today_and_this_week(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A daily count rising: steps today and this week; a reset at local midnight."""
+    assert hass.states.get(STEPS_TODAY).state == "0"
+    await say(hass, freezer, utc("09:00"), STEPS, "1000")
+    await say(hass, freezer, utc("09:10"), STEPS, "1500")
+    await say(hass, freezer, utc("09:20"), STEPS, "2300")
+    assert hass.states.get(STEPS_TODAY).state == "1300"
+    assert hass.states.get(STEPS_WEEK).state == "1300"
+    # Unknown readings count nothing and keep the baseline.
+    await say(hass, freezer, utc("12:00"), STEPS, "unavailable")
+    await say(hass, freezer, utc("22:50"), STEPS, "8300")  # 23:50 in Berlin
+    assert hass.states.get(STEPS_TODAY).state == "7300"
+
+    # Midnight in Berlin: a new day starts at 0, the week goes on.
+    await at(hass, freezer, utc("23:00:01"))
+    assert hass.states.get(STEPS_TODAY).state == "0"
+    assert hass.states.get(STEPS_WEEK).state == "7300"
+    # The phone's count starts again too; its first reading is the new day's steps.
+    await say(hass, freezer, utc("23:20"), STEPS, "300")
+    assert hass.states.get(STEPS_TODAY).state == "300"
+    assert hass.states.get(STEPS_WEEK).state == "7600"
+    totals = stored(hass_storage, loaded_entry)["tracking"]["totals"]["days"]
+    assert totals == {"2026-11-25": 7300, "2026-11-26": 300}
+    # With an activity sensor configured, steps estimate no walks.
+    assert stored(hass_storage, loaded_entry)["walks"] == []
+
+
+@pytest.mark.parametrize("tracking_options", [SINCE_BOOT])
+async def test_android_steps_since_boot_reboot(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Android counts since the phone started: a drop is a reboot, not lost steps."""
+    await say(hass, freezer, utc("09:00"), STEPS, "12000")
+    await say(hass, freezer, utc("09:30"), STEPS, "12600")
+    await say(hass, freezer, utc("10:00"), STEPS, "150")  # rebooted
+    await say(hass, freezer, utc("10:30"), STEPS, "900")
+    assert hass.states.get(STEPS_TODAY).state == str(600 + 150 + 750)
+    assert hass.states.get(STEPS_WEEK).state == "1500"
+
+
+@pytest.mark.parametrize("tracking_options", [STEPS_ONLY])
+async def test_walk_estimated_from_steps(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Without an activity sensor, brisk stretches of steps are logged as walks."""
+    await say(hass, freezer, utc("09:00"), STEPS, "1000")
+    await say(hass, freezer, utc("09:05"), STEPS, "1550")  # 110 a minute
+    await say(hass, freezer, utc("09:10"), STEPS, "2100")
+    await say(hass, freezer, utc("09:15"), STEPS, "2600")  # 100 a minute
+    assert stored(hass_storage, loaded_entry)["walks"] == []
+    # The open estimate is saved with the rest.
+    estimate = stored(hass_storage, loaded_entry)["tracking"]["estimate"]
+    assert estimate["minutes"] == 15.0
+    await say(hass, freezer, utc("09:20"), STEPS, "2700")  # 20 a minute: stopped
+    [walk] = stored(hass_storage, loaded_entry)["walks"]
+    assert walk["source"] == "sensor"
+    assert walk["note"] == ESTIMATE_NOTE
+    assert walk["minutes"] == 15.0
+    assert walk["start"] == utc("09:00")
+    assert minutes_today(hass) == 15
+    assert hass.states.get(STEPS_TODAY).state == "1700"
+
+    # A slow stroll is counted in steps, not as a walk.
+    await say(hass, freezer, utc("10:00"), STEPS, "3500")  # 20 a minute
+    await say(hass, freezer, utc("10:30"), STEPS, "4000")
+    assert len(stored(hass_storage, loaded_entry)["walks"]) == 1
+    assert hass.states.get(STEPS_TODAY).state == "3000"
+
+
+@pytest.mark.parametrize("tracking_options", [STEPS_AND_ACTIVITY])
+async def test_no_estimate_with_an_activity_sensor(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """With an activity sensor, only it logs walks: brisk steps add no second walk."""
+    await say(hass, freezer, utc("09:00"), STEPS, "1000")
+    await iphone(hass, freezer, utc("09:00:10"), "Walking")
+    await say(hass, freezer, utc("09:05"), STEPS, "1550")
+    await say(hass, freezer, utc("09:10"), STEPS, "2100")
+    await say(hass, freezer, utc("09:15"), STEPS, "2600")
+    await iphone(hass, freezer, utc("09:15:10"), "Stationary")
+    await say(hass, freezer, utc("09:20"), STEPS, "2700")
+    await at(hass, freezer, utc("09:30"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 15.0, utc("09:00:10"))]
+    assert minutes_today(hass) == 15
+    assert hass.states.get(STEPS_TODAY).state == "1700"
+
+
+async def test_no_step_sensors_without_a_step_counter(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """The step sensors exist only with a step counter."""
+    assert hass.states.get(STEPS_TODAY) is None
+    assert hass.states.get(STEPS_WEEK) is None
+
+
+# --- edges ---------------------------------------------------------------------------------
+
+
+async def test_sensor_removed_mid_walk(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A sensor that disappears (its app removed) says nothing more: the walk ends."""
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    await at(hass, freezer, utc("09:10"))
+    hass.states.async_remove(IPHONE)
+    await hass.async_block_till_done()
+    await at(hass, freezer, utc("09:13"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 10.0, utc("09:00"))]
+    assert open_walk(hass_storage, loaded_entry) is None
+
+
+async def test_save_failure_loses_no_more_than_the_walk(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A walk that cannot be saved is reported in the log; tracking goes on."""
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    await iphone(hass, freezer, utc("09:20"), "Stationary")
+    with patch.object(ProfileStore, "async_save", side_effect=OSError("disk full")):
+        await at(hass, freezer, utc("09:23"))
+    assert "Could not log a walk the sensors saw" in caplog.text
+    assert minutes_today(hass) == 0
+
+    await iphone(hass, freezer, utc("10:00"), "Walking")
+    await iphone(hass, freezer, utc("10:20"), "Stationary")
+    await at(hass, freezer, utc("10:23"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 20.0, utc("10:00"))]
+
+
+@pytest.mark.parametrize(
+    "tracking_options", [{**ACTIVITY_OPTIONS, "activity_entities": []}]
+)
+async def test_nothing_followed_without_sources(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """With no sensor chosen, a phone's walking is nobody's business."""
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    await iphone(hass, freezer, utc("09:20"), "Stationary")
+    await at(hass, freezer, utc("09:30"))
+    assert minutes_today(hass) == 0
+    assert stored(hass_storage, loaded_entry)["walks"] == []
+    assert stored(hass_storage, loaded_entry)["tracking"] == {}
+    assert hass.states.get(STEPS_TODAY) is None
+
+
+@pytest.mark.parametrize("tracking_options", [STEPS_ONLY])
+async def test_estimates_short_jumping_and_across_a_restart(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Short brisk stretches are no walk; a replaced counter splits; a reload joins."""
+    await say(hass, freezer, utc("09:00"), STEPS, "1000")
+    await say(hass, freezer, utc("09:02"), STEPS, "1250")  # brisk, but two minutes
+    await say(hass, freezer, utc("09:10"), STEPS, "1300")
+    assert stored(hass_storage, loaded_entry)["walks"] == []
+    assert stored(hass_storage, loaded_entry)["tracking"]["estimate"] is None
+
+    # Brisk for five minutes, then the counter jumps (a new phone): a new baseline.
+    await say(hass, freezer, utc("10:00"), STEPS, "1800")  # slow: 50 minutes
+    await say(hass, freezer, utc("10:05"), STEPS, "2350")
+    await say(hass, freezer, utc("10:10"), STEPS, "900000")
+    await say(hass, freezer, utc("10:15"), STEPS, "900550")
+    # The next brisk stretch is too far from the first to be the same walk.
+    assert walks(hass_storage, loaded_entry) == [("sensor", 5.0, utc("10:00"))]
+
+    # A reload in the middle of the second stretch continues it.
+    assert await hass.config_entries.async_reload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    await say(hass, freezer, utc("10:20"), STEPS, "901100")
+    await say(hass, freezer, utc("10:40"), STEPS, "901200")
+    assert walks(hass_storage, loaded_entry)[1:] == [
+        ("sensor", 10.0, utc("10:10")),
+    ]
+    assert minutes_today(hass) == 15
+    # The jump is not counted as steps.
+    assert hass.states.get(STEPS_TODAY).state == str(
+        250 + 50 + 500 + 550 + 550 + 550 + 100
+    )
+
+    # A step counter that disappears changes nothing.
+    hass.states.async_remove(STEPS)
+    await hass.async_block_till_done()
+    assert hass.states.get(STEPS_TODAY).state == "2550"
+
+
+@pytest.mark.parametrize("tracking_options", [STEPS_ONLY])
+@pytest.mark.parametrize(
+    "estimate",
+    [
+        {"start": "2026-11-25T08:50:00+00:00", "end": "2026-11-25T08:59:00+00:00"},
+        {"start": "soon", "end": "2026-11-25T08:59:00+00:00", "minutes": 9},
+        {"start": "2026-11-25T08:50:00", "end": "2026-11-25T08:59:00", "minutes": 9},
+        {
+            "start": "2026-11-25T08:50:00+00:00",
+            "end": "2026-11-25T08:59:00+00:00",
+            "minutes": "nine",
+        },
+        "nonsense",
+    ],
+)
+async def test_bad_stored_estimate_ignored(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    estimate: Any,
+) -> None:
+    """A stored open estimate that cannot be read is dropped; counting goes on."""
+    hass_storage[f"{DOMAIN}.{config_entry.entry_id}"] = {
+        "version": 1,
+        "minor_version": 2,
+        "key": f"{DOMAIN}.{config_entry.entry_id}",
+        "data": {
+            "walks": [],
+            "pain_reports": [],
+            "stretches": [],
+            "alternatives": [],
+            "live_walk_started": None,
+            "reminders": {},
+            "tracking": {"estimate": estimate},
+        },
+    }
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
+
+    await say(hass, freezer, utc("09:00"), STEPS, "1000")
+    await say(hass, freezer, utc("09:05"), STEPS, "1550")
+    await say(hass, freezer, utc("09:10"), STEPS, "1600")
+    assert walks(hass_storage, config_entry) == [("sensor", 5.0, utc("09:00"))]
