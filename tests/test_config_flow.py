@@ -19,7 +19,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.backwalk.const import CONF_NAME, DOMAIN
+from custom_components.backwalk.const import CONF_NAME, CONF_WEBHOOK_ID, DOMAIN
 
 # What the frontend sends: number selectors answer floats, selects answer strings.
 PROFILE_INPUT: dict[str, Any] = {"pain_duration": "over_3_months", "usual_pain": 4.0}
@@ -43,6 +43,16 @@ DELIVERY_INPUT: dict[str, Any] = {
     "notify_entities": [],
     "persistent_notification": True,
 }
+SOURCES_INPUT: dict[str, Any] = {
+    "activity_entities": [],
+    "walking_states": "walking, on_foot",
+    "min_confidence": 50.0,
+    "merge_window_minutes": 3.0,
+    "min_walk_minutes": 3.0,
+    "steps_mode": "daily_reset",
+    "cadence_threshold": 90.0,
+    "webhook_local_only": True,
+}
 ALL_ALTERNATIVES = ["swimming", "stationary_bike", "yoga"]
 
 EXPECTED_OPTIONS: dict[str, Any] = {
@@ -64,6 +74,14 @@ EXPECTED_OPTIONS: dict[str, Any] = {
     "mobile_app_services": [],
     "notify_entities": [],
     "persistent_notification": True,
+    "activity_entities": [],
+    "walking_states": "walking, on_foot",
+    "min_confidence": 50,
+    "merge_window_minutes": 3,
+    "min_walk_minutes": 3,
+    "steps_mode": "daily_reset",
+    "cadence_threshold": 90,
+    "webhook_local_only": True,
 }
 # Options a number selector answers: stored as ints, never floats.
 NUMBER_OPTIONS = {
@@ -77,6 +95,10 @@ NUMBER_OPTIONS = {
     "red_flag_level",
     "stretch_lead_minutes",
     "check_in_after_minutes",
+    "min_confidence",
+    "merge_window_minutes",
+    "min_walk_minutes",
+    "cadence_threshold",
 }
 
 
@@ -127,8 +149,9 @@ async def finish_flow(
     result: FlowResult,
     schedule: dict[str, Any] = SCHEDULE_INPUT,
     delivery: dict[str, Any] = DELIVERY_INPUT,
+    sources: dict[str, Any] = SOURCES_INPUT,
 ) -> FlowResult:
-    """Answer the schedule and delivery steps that follow the thresholds."""
+    """Answer the schedule, delivery and sources steps that follow the thresholds."""
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "schedule"
     assert result["errors"] == {}
@@ -137,8 +160,43 @@ async def finish_flow(
     assert result["step_id"] == "delivery"
     assert result["errors"] == {}
     result = await manager.async_configure(result["flow_id"], delivery)
+    return await answer_sources(hass, manager, result, sources)
+
+
+async def answer_sources(
+    hass: HomeAssistant,
+    manager: ConfigEntriesFlowManager | OptionsFlowManager,
+    result: FlowResult,
+    sources: dict[str, Any] = SOURCES_INPUT,
+) -> FlowResult:
+    """Answer the last step, sources, which follows delivery."""
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "sources"
+    assert result["errors"] == {}
+    result = await manager.async_configure(result["flow_id"], sources)
     await hass.async_block_till_done()
     return result
+
+
+def assert_identity(data: Any, name: str) -> None:
+    """Entry data holds the name and a generated webhook id, nothing else."""
+    assert set(data) == {CONF_NAME, CONF_WEBHOOK_ID}
+    assert data[CONF_NAME] == name
+    assert isinstance(data[CONF_WEBHOOK_ID], str)
+    assert len(data[CONF_WEBHOOK_ID]) > 20
+
+
+def profile_entry(options: dict[str, Any]) -> MockConfigEntry:
+    """A profile named Alex, as version 1.2 stores it, not yet set up."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Alex",
+        unique_id="alex",
+        data={CONF_NAME: "Alex", CONF_WEBHOOK_ID: "alex-webhook-id"},
+        options=options,
+        version=1,
+        minor_version=2,
+    )
 
 
 async def flow_to_schedule(hass: HomeAssistant) -> FlowResult:
@@ -241,16 +299,42 @@ async def test_full_user_flow(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], DELIVERY_INPUT
     )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "sources"
+    assert result["errors"] == {}
+    fields = serialized_schema(result)
+    assert field(fields, "activity_entities")["default"] == []
+    assert field(fields, "walking_states")["default"] == "walking, on_foot"
+    assert field(fields, "min_confidence")["default"] == 50
+    assert field(fields, "merge_window_minutes")["default"] == 3
+    assert field(fields, "min_walk_minutes")["default"] == 3
+    assert field(fields, "steps_entity")["optional"] is True
+    assert "default" not in field(fields, "steps_entity")
+    assert "description" not in field(fields, "steps_entity")
+    assert field(fields, "steps_mode")["default"] == "daily_reset"
+    assert field(fields, "cadence_threshold")["default"] == 90
+    assert field(fields, "webhook_local_only")["default"] is True
+    shown_url = result["description_placeholders"]["webhook_url"]
+    assert "/api/webhook/" in shown_url
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], SOURCES_INPUT
+    )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Alex"
-    assert result["data"] == {CONF_NAME: "Alex"}
+    assert_identity(result["data"], "Alex")
     assert result["options"] == EXPECTED_OPTIONS
     assert_whole_numbers(result["options"])
 
     entry = result["result"]
     assert entry.unique_id == "alex"
-    assert entry.data == {CONF_NAME: "Alex"}
+    assert entry.version == 1
+    assert entry.minor_version == 2
+    assert_identity(entry.data, "Alex")
+    # The webhook shown in the form is the one the entry keeps and listens on.
+    assert shown_url.endswith(f"/api/webhook/{entry.data[CONF_WEBHOOK_ID]}")
+    assert entry.data[CONF_WEBHOOK_ID] in hass.data["webhook"]
     assert entry.options == EXPECTED_OPTIONS
     assert entry.state is ConfigEntryState.LOADED
     assert hass.states.get("sensor.alex_target_minutes_today").state == "10"
@@ -551,6 +635,34 @@ async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**DELIVERY_INPUT, "persistent_notification": False}
     )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "sources"
+    # A profile saved before automatic tracking existed is offered the defaults, and
+    # the webhook the entry already has.
+    fields = serialized_schema(result)
+    assert field(fields, "activity_entities")["default"] == []
+    assert field(fields, "walking_states")["default"] == "walking, on_foot"
+    assert field(fields, "min_confidence")["default"] == 50
+    assert "description" not in field(fields, "steps_entity")
+    assert field(fields, "webhook_local_only")["default"] is True
+    webhook_id = loaded_entry.data[CONF_WEBHOOK_ID]
+    assert result["description_placeholders"]["webhook_url"].endswith(
+        f"/api/webhook/{webhook_id}"
+    )
+    assert hass.states.get("sensor.alex_steps_today") is None
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            **SOURCES_INPUT,
+            "activity_entities": ["sensor.pixel_activity"],
+            "walking_states": "Walking",
+            "min_confidence": 75.0,
+            "steps_entity": "sensor.pixel_steps",
+            "steps_mode": "since_boot",
+            "webhook_local_only": False,
+        },
+    )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     expected = {
@@ -572,29 +684,35 @@ async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
         "mobile_app_services": [],
         "notify_entities": [],
         "persistent_notification": False,
+        "activity_entities": ["sensor.pixel_activity"],
+        "walking_states": "Walking",
+        "min_confidence": 75,
+        "merge_window_minutes": 3,
+        "min_walk_minutes": 3,
+        "steps_entity": "sensor.pixel_steps",
+        "steps_mode": "since_boot",
+        "cadence_threshold": 90,
+        "webhook_local_only": False,
     }
     assert loaded_entry.options == expected
     assert_whole_numbers(dict(loaded_entry.options))
-    # The identity is untouched.
-    assert loaded_entry.data == {CONF_NAME: "Alex"}
+    # The identity is untouched, the webhook id too.
+    assert_identity(loaded_entry.data, "Alex")
+    assert loaded_entry.data[CONF_WEBHOOK_ID] == webhook_id
     assert loaded_entry.title == "Alex"
-    # Reloaded with the new options.
+    # Reloaded with the new options: a step counter adds the step sensors.
     assert loaded_entry.state is ConfigEntryState.LOADED
     assert hass.states.get("sensor.alex_target_minutes_today").state == "15"
     assert hass.states.get("sensor.alex_condition").state == "chronic"
+    assert hass.states.get("sensor.alex_steps_today").state == "0"
+    assert hass.states.get("sensor.alex_steps_this_week").state == "0"
 
 
 async def test_options_flow_shows_saved_weekday(
     hass: HomeAssistant, profile_options: dict[str, Any]
 ) -> None:
     """A stored weekday number is offered back as its choice."""
-    config_entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Alex",
-        unique_id="alex",
-        data={CONF_NAME: "Alex"},
-        options={**profile_options, "first_weekday": 6},
-    )
+    config_entry = profile_entry({**profile_options, "first_weekday": 6})
     config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
@@ -704,7 +822,7 @@ async def test_schedule_quiet_hours_incomplete(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], DELIVERY_INPUT
     )
-    await hass.async_block_till_done()
+    result = await answer_sources(hass, hass.config_entries.flow, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["options"]["quiet_start"] == "22:00:00"
     assert result["options"]["quiet_end"] == "06:00:00"
@@ -733,12 +851,8 @@ async def test_options_flow_clears_quiet_hours(
     hass: HomeAssistant, profile_options: dict[str, Any]
 ) -> None:
     """Saved quiet hours are suggested; clearing both removes them from the options."""
-    config_entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Alex",
-        unique_id="alex",
-        data={CONF_NAME: "Alex"},
-        options={
+    config_entry = profile_entry(
+        {
             **profile_options,
             "walk_days": [1, 6],
             "walk_time": "08:00:00",
@@ -746,7 +860,7 @@ async def test_options_flow_clears_quiet_hours(
             "check_in_after_minutes": 60,
             "quiet_start": "22:00:00",
             "quiet_end": "06:00:00",
-        },
+        }
     )
     config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
@@ -790,7 +904,9 @@ async def test_options_flow_clears_quiet_hours(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], shown_answers(result)
     )
-    await hass.async_block_till_done()
+    result = await answer_sources(
+        hass, hass.config_entries.options, result, shown_answers(result)
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert "quiet_start" not in config_entry.options
     assert "quiet_end" not in config_entry.options
@@ -817,17 +933,21 @@ async def test_options_flow_unchanged_when_sent_as_shown(
         "mobile_app_services": ["mobile_app_pixel"],
         "notify_entities": ["notify.signal"],
         "persistent_notification": False,
+        "activity_entities": ["sensor.pixel_activity", "switch.treadmill"],
+        "walking_states": "Walking, on",
+        "min_confidence": 0,
+        "merge_window_minutes": 0,
+        "min_walk_minutes": 60,
+        "steps_entity": "sensor.pixel_steps",
+        "steps_mode": "daily_total",
+        "cadence_threshold": 200,
+        "webhook_local_only": False,
     }
-    config_entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Alex",
-        unique_id="alex",
-        data={CONF_NAME: "Alex"},
-        options=saved,
-    )
+    config_entry = profile_entry(saved)
     config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
-    for step_id in ("profile", "goal", "thresholds", "schedule", "delivery"):
+    steps = ("profile", "goal", "thresholds", "schedule", "delivery", "sources")
+    for step_id in steps:
         assert result["type"] is FlowResultType.FORM
         assert result["step_id"] == step_id
         result = await hass.config_entries.options.async_configure(
@@ -906,7 +1026,7 @@ async def test_delivery_tts_required_for_speakers(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**speakers, "tts_entity": "tts.piper"}
     )
-    await hass.async_block_till_done()
+    result = await answer_sources(hass, hass.config_entries.flow, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["options"]["media_players"] == ["media_player.kitchen"]
     assert result["options"]["tts_entity"] == "tts.piper"
@@ -919,7 +1039,7 @@ async def test_delivery_engine_without_speakers_allowed(hass: HomeAssistant) -> 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**DELIVERY_INPUT, "tts_entity": "tts.piper"}
     )
-    await hass.async_block_till_done()
+    result = await answer_sources(hass, hass.config_entries.flow, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["options"]["media_players"] == []
     assert result["options"]["tts_entity"] == "tts.piper"
@@ -967,17 +1087,20 @@ async def test_delivery_step_stored(hass: HomeAssistant) -> None:
         "persistent_notification": False,
     }
     result = await hass.config_entries.flow.async_configure(result["flow_id"], delivery)
-    await hass.async_block_till_done()
+    result = await answer_sources(hass, hass.config_entries.flow, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["options"] == {**EXPECTED_OPTIONS, **delivery}
     assert result["result"].state is ConfigEntryState.LOADED
 
 
 async def test_delivery_defaults_when_left_out(hass: HomeAssistant) -> None:
-    """Fields left out of the answer get their defaults: nothing chosen but the panel."""
+    """Fields left out of the answer get their defaults: nothing chosen but the panel.
+
+    The same holds for the sources step: no sensors, the default states and numbers.
+    """
     result = await flow_to_delivery(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    await hass.async_block_till_done()
+    result = await answer_sources(hass, hass.config_entries.flow, result, {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["options"] == EXPECTED_OPTIONS
 
@@ -1002,16 +1125,12 @@ async def test_options_flow_clears_tts_entity(
     hass: HomeAssistant, profile_options: dict[str, Any]
 ) -> None:
     """A cleared engine is removed, and not offered back when speakers still need one."""
-    config_entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Alex",
-        unique_id="alex",
-        data={CONF_NAME: "Alex"},
-        options={
+    config_entry = profile_entry(
+        {
             **profile_options,
             "media_players": ["media_player.kitchen"],
             "tts_entity": "tts.piper",
-        },
+        }
     )
     config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
@@ -1038,16 +1157,246 @@ async def test_options_flow_clears_tts_entity(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**answer, "media_players": []}
     )
-    await hass.async_block_till_done()
+    result = await answer_sources(
+        hass, hass.config_entries.options, result, shown_answers(result)
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.options["media_players"] == []
     assert "tts_entity" not in config_entry.options
+
+
+async def flow_to_sources(hass: HomeAssistant) -> FlowResult:
+    """A config flow for Alex, answered up to the sources step."""
+    result = await flow_to_delivery(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], DELIVERY_INPUT
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "sources"
+    return result
+
+
+async def test_sources_step_stored(hass: HomeAssistant) -> None:
+    """Every sources answer is stored, numbers as whole numbers; the entry loads."""
+    result = await flow_to_sources(hass)
+    sources = {
+        "activity_entities": ["sensor.pixel_activity", "binary_sensor.treadmill"],
+        "walking_states": "Walking, on",
+        "min_confidence": 75.0,
+        "merge_window_minutes": 5.0,
+        "min_walk_minutes": 10.0,
+        "steps_entity": "sensor.pixel_steps",
+        "steps_mode": "since_boot",
+        "cadence_threshold": 110.0,
+        "webhook_local_only": False,
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], sources)
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"] == {
+        **EXPECTED_OPTIONS,
+        **sources,
+        "min_confidence": 75,
+        "merge_window_minutes": 5,
+        "min_walk_minutes": 10,
+        "cadence_threshold": 110,
+    }
+    assert_whole_numbers(result["options"])
+    assert result["result"].state is ConfigEntryState.LOADED
+    # A step counter brings the step sensors.
+    assert hass.states.get("sensor.alex_steps_today").state == "0"
+
+
+async def test_sources_int_input_kept(hass: HomeAssistant) -> None:
+    """Whole numbers sent as ints, and the ends of each range, are stored unchanged."""
+    result = await flow_to_sources(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            **SOURCES_INPUT,
+            "min_confidence": 0,
+            "merge_window_minutes": 30,
+            "min_walk_minutes": 1,
+            "cadence_threshold": 200,
+        },
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    options = result["options"]
+    assert options["min_confidence"] == 0
+    assert options["merge_window_minutes"] == 30
+    assert options["min_walk_minutes"] == 1
+    assert options["cadence_threshold"] == 200
+    assert "steps_entity" not in options
+    assert_whole_numbers(options)
+
+
+@pytest.mark.parametrize(
+    "states",
+    ["", "   ", " , ,", "unknown", "Walking, Unknown", "UNAVAILABLE"],
+)
+async def test_sources_invalid_walking_states(hass: HomeAssistant, states: str) -> None:
+    """No state, or a no-information state, is refused on the field; fixing it proceeds."""
+    result = await flow_to_sources(hass)
+    answer = {
+        **SOURCES_INPUT,
+        "activity_entities": ["sensor.pixel_activity"],
+        "walking_states": states,
+        "min_confidence": 80.0,
+        "steps_entity": "sensor.pixel_steps",
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], answer)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "sources"
+    assert result["errors"] == {"walking_states": "invalid_walking_states"}
+    assert "/api/webhook/" in result["description_placeholders"]["webhook_url"]
+    # What was answered stays in the form.
+    fields = serialized_schema(result)
+    assert field(fields, "walking_states")["default"] == states
+    assert field(fields, "activity_entities")["default"] == ["sensor.pixel_activity"]
+    assert field(fields, "min_confidence")["default"] == 80
+    assert field(fields, "steps_entity")["description"] == {
+        "suggested_value": "sensor.pixel_steps"
+    }
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**answer, "walking_states": "Walking"}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"]["walking_states"] == "Walking"
+    assert result["options"]["min_confidence"] == 80
+    assert result["options"]["steps_entity"] == "sensor.pixel_steps"
+
+
+async def test_sources_invalid_values_refused(hass: HomeAssistant) -> None:
+    """The sources' selectors refuse wrong domains, unknown modes and out-of-range numbers."""
+    result = await flow_to_sources(hass)
+    for key, value in [
+        ("activity_entities", ["light.kitchen"]),
+        ("steps_entity", "binary_sensor.pixel_steps"),
+        ("steps_mode", "weekly"),
+        ("min_confidence", 101.0),
+        ("min_confidence", -1.0),
+        ("merge_window_minutes", 31.0),
+        ("min_walk_minutes", 0.0),
+        ("cadence_threshold", 39.0),
+        ("cadence_threshold", 201.0),
+    ]:
+        with pytest.raises(InvalidData) as err:
+            await hass.config_entries.flow.async_configure(
+                result["flow_id"], {**SOURCES_INPUT, key: value}
+            )
+        assert err.value.path[0] == key
+
+
+async def test_sources_webhook_url_placeholder(hass: HomeAssistant) -> None:
+    """The form shows the profile's webhook; the path alone when no URL is known."""
+    result = await flow_to_sources(hass)
+    url = result["description_placeholders"]["webhook_url"]
+    assert "/api/webhook/" in url
+    webhook_id = url.rsplit("/", 1)[1]
+    assert len(webhook_id) > 20
+    # The same id all through the flow, errors included, and kept by the entry.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**SOURCES_INPUT, "walking_states": ""}
+    )
+    assert result["description_placeholders"]["webhook_url"] == url
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], SOURCES_INPUT
+    )
+    await hass.async_block_till_done()
+    assert result["data"][CONF_WEBHOOK_ID] == webhook_id
+
+    # Another profile gets another webhook.
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Sam"}
+    )
+    for answer in (PROFILE_INPUT, GOAL_INPUT, THRESHOLDS_INPUT, SCHEDULE_INPUT):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], answer
+        )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], DELIVERY_INPUT
+    )
+    assert result["step_id"] == "sources"
+    other = result["description_placeholders"]["webhook_url"]
+    assert "/api/webhook/" in other
+    assert other != url
+
+
+async def test_options_flow_clears_steps_entity(
+    hass: HomeAssistant, profile_options: dict[str, Any]
+) -> None:
+    """A saved step counter is suggested; clearing it removes it and its sensors."""
+    config_entry = profile_entry(
+        {
+            **profile_options,
+            "activity_entities": ["sensor.pixel_activity"],
+            "walking_states": "Walking",
+            "min_confidence": 50,
+            "merge_window_minutes": 3,
+            "min_walk_minutes": 3,
+            "steps_entity": "sensor.pixel_steps",
+            "steps_mode": "daily_reset",
+            "cadence_threshold": 90,
+            "webhook_local_only": True,
+        }
+    )
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.alex_steps_today") is not None
+
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    for answer in (
+        PROFILE_INPUT,
+        GOAL_INPUT,
+        THRESHOLDS_INPUT,
+        SCHEDULE_INPUT,
+        DELIVERY_INPUT,
+    ):
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], answer
+        )
+    assert result["step_id"] == "sources"
+    fields = serialized_schema(result)
+    assert field(fields, "steps_entity")["description"] == {
+        "suggested_value": "sensor.pixel_steps"
+    }
+    assert result["description_placeholders"]["webhook_url"].endswith(
+        "/api/webhook/alex-webhook-id"
+    )
+
+    # A refused answer without the counter does not offer the old one back.
+    answer = {**shown_answers(result), "walking_states": "unknown"}
+    del answer["steps_entity"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], answer
+    )
+    assert result["errors"] == {"walking_states": "invalid_walking_states"}
+    assert "description" not in field(serialized_schema(result), "steps_entity")
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**answer, "walking_states": "Walking"}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "steps_entity" not in config_entry.options
+    assert config_entry.options["activity_entities"] == ["sensor.pixel_activity"]
+    assert config_entry.options["walking_states"] == "Walking"
+    assert config_entry.state is ConfigEntryState.LOADED
+    # Reloaded without a step counter: no step sensors are updated any more.
+    assert hass.states.get("sensor.alex_steps_today").state == "unavailable"
 
 
 async def test_reconfigure_rename(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
     """Renaming updates title, data and unique id, and reloads the profile."""
+    webhook_id = loaded_entry.data[CONF_WEBHOOK_ID]
     result = await loaded_entry.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
@@ -1061,7 +1410,8 @@ async def test_reconfigure_rename(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert loaded_entry.title == "Alexandra"
-    assert loaded_entry.data == {CONF_NAME: "Alexandra"}
+    # The webhook id stays: apps that post to it keep working.
+    assert loaded_entry.data == {CONF_NAME: "Alexandra", CONF_WEBHOOK_ID: webhook_id}
     assert loaded_entry.unique_id == "alexandra"
     assert loaded_entry.options["starting_minutes"] == 5
     assert loaded_entry.state is ConfigEntryState.LOADED
@@ -1087,7 +1437,7 @@ async def test_reconfigure_same_slug(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert loaded_entry.title == "ALEX"
-    assert loaded_entry.data == {CONF_NAME: "ALEX"}
+    assert_identity(loaded_entry.data, "ALEX")
     assert loaded_entry.unique_id == "alex"
 
 
@@ -1110,7 +1460,7 @@ async def test_reconfigure_to_existing_name(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
     assert loaded_entry.title == "Alex"
-    assert loaded_entry.data == {CONF_NAME: "Alex"}
+    assert_identity(loaded_entry.data, "Alex")
     assert loaded_entry.unique_id == "alex"
     assert other.title == "Sam"
     assert other.unique_id == "sam"
@@ -1243,6 +1593,33 @@ async def test_flows_over_http(
     assert players["default"] == ["media_player.kitchen"]
 
     result = await post(f"{flow_url}/{result['flow_id']}", DELIVERY_INPUT)
+    assert result["step_id"] == "sources"
+    assert {item["name"] for item in result["data_schema"]} == {
+        *SOURCES_INPUT,
+        "steps_entity",
+    }
+    assert "/api/webhook/" in result["description_placeholders"]["webhook_url"]
+    activity = field(result["data_schema"], "activity_entities")["selector"]
+    assert activity["entity"]["multiple"] is True
+    assert activity["entity"]["domain"] == [
+        "sensor",
+        "binary_sensor",
+        "switch",
+    ]
+    steps_mode = field(result["data_schema"], "steps_mode")["selector"]["select"]
+    assert steps_mode["options"] == ["daily_reset", "since_boot", "daily_total"]
+    assert steps_mode["translation_key"] == "steps_mode"
+
+    result = await post(
+        f"{flow_url}/{result['flow_id']}",
+        {**SOURCES_INPUT, "walking_states": " , unknown"},
+    )
+    assert result["step_id"] == "sources"
+    assert result["errors"] == {"walking_states": "invalid_walking_states"}
+    states = field(result["data_schema"], "walking_states")
+    assert states["default"] == " , unknown"
+
+    result = await post(f"{flow_url}/{result['flow_id']}", SOURCES_INPUT)
     await hass.async_block_till_done()
     assert result["type"] == "create_entry"
     assert result["title"] == "Alex"
@@ -1250,7 +1627,7 @@ async def test_flows_over_http(
     entry = hass.config_entries.async_get_entry(entry_id)
     assert entry is not None
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.data == {CONF_NAME: "Alex"}
+    assert_identity(entry.data, "Alex")
     assert entry.options == EXPECTED_OPTIONS
     assert_whole_numbers(dict(entry.options))
     assert hass.states.get("sensor.alex_target_minutes_today").state == "10"
@@ -1291,8 +1668,19 @@ async def test_flows_over_http(
             "tts_entity": "tts.home_assistant_cloud",
         },
     )
+    assert result["step_id"] == "sources"
+    result = await post(
+        f"{options_url}/{result['flow_id']}",
+        {
+            **SOURCES_INPUT,
+            "activity_entities": ["sensor.pixel_activity"],
+            "steps_entity": "sensor.pixel_steps",
+        },
+    )
     await hass.async_block_till_done()
     assert result["type"] == "create_entry"
+    assert entry.options["activity_entities"] == ["sensor.pixel_activity"]
+    assert entry.options["steps_entity"] == "sensor.pixel_steps"
     assert entry.options["starting_minutes"] == 20
     assert entry.options["quiet_start"] == "22:00:00"
     assert entry.options["quiet_end"] == "06:30:00"
@@ -1318,10 +1706,20 @@ async def test_flows_over_http(
     assert tts["description"] == {"suggested_value": "tts.home_assistant_cloud"}
     # Clearing the speakers and the engine removes them.
     result = await post(f"{options_url}/{result['flow_id']}", DELIVERY_INPUT)
+    assert result["step_id"] == "sources"
+    steps_entity = field(result["data_schema"], "steps_entity")
+    assert steps_entity["description"] == {"suggested_value": "sensor.pixel_steps"}
+    assert field(result["data_schema"], "activity_entities")["default"] == [
+        "sensor.pixel_activity"
+    ]
+    # Clearing the step counter removes it too.
+    result = await post(f"{options_url}/{result['flow_id']}", SOURCES_INPUT)
     await hass.async_block_till_done()
     assert result["type"] == "create_entry"
     assert entry.options["media_players"] == []
     assert "tts_entity" not in entry.options
+    assert entry.options["activity_entities"] == []
+    assert "steps_entity" not in entry.options
     assert entry.options["quiet_start"] == "22:00:00"
     assert hass.states.get("sensor.alex_target_minutes_today").state == "20"
 
