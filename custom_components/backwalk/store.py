@@ -129,9 +129,43 @@ _DECODERS: Mapping[str, type[Walk | PainReport | Stretch | Alternative]] = {
 }
 
 
-def encode(data: ProfileData) -> StoredData:
+class EncodedRecords:
+    """Each record's stored form, kept between saves.
+
+    Records are immutable, so a record that was saved before is not encoded again: a
+    save then costs a dictionary lookup per record instead of a `to_dict` call (with
+    its datetime formatting), which kept every action slower the longer the log.
+    """
+
+    __slots__ = ("_cache",)
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._cache: dict[str, tuple[Record, dict[str, Any]]] = {}
+
+    def group(self, records: list[Record]) -> dict[str, list[dict[str, Any]]]:
+        """Group records like group_records, reusing what earlier calls encoded."""
+        cache = self._cache
+        kept: dict[str, tuple[Record, dict[str, Any]]] = {}
+        grouped: dict[str, list[dict[str, Any]]] = {
+            group: [] for group in _GROUPS.values()
+        }
+        for record in records:
+            hit = cache.get(record.id)
+            if hit is None or hit[0] is not record:
+                hit = (record, record.to_dict())
+            kept[record.id] = hit
+            grouped[_GROUPS[type(record)]].append(hit[1])
+        # Only what is still in the log stays cached.
+        self._cache = kept
+        return grouped
+
+
+def encode(data: ProfileData, cache: EncodedRecords | None = None) -> StoredData:
     """Turn profile data into the JSON-safe stored form."""
-    grouped = group_records(data.records)
+    grouped = (
+        cache.group(data.records) if cache is not None else group_records(data.records)
+    )
     return {
         "walks": grouped["walks"],
         "pain_reports": grouped["pain_reports"],
@@ -193,6 +227,7 @@ class ProfileStore:
             minor_version=STORAGE_MINOR_VERSION,
             atomic_writes=True,
         )
+        self._encoded = EncodedRecords()
 
     @property
     def path(self) -> str:
@@ -237,7 +272,7 @@ class ProfileStore:
     async def async_save(self, data: ProfileData) -> None:
         """Write now; an action is acknowledged only after this returns."""
         self._store.take_write_error()
-        await self._store.async_save(encode(data))
+        await self._store.async_save(encode(data, self._encoded))
         if (err := self._store.take_write_error()) is not None:
             raise err
 
