@@ -191,16 +191,18 @@ class WalkLog:
         self._walk_order: list[tuple[datetime, str]] = []
         self._days: dict[date, _DayData] = {}
         self._history: _History | None = None
+        touched: set[date] = set()
         for record in records:
             self._check_new(record)
             self._records[record.id] = record
             self._order.append((record.time, record.id))
             if isinstance(record, Walk):
                 self._walk_order.append((record.time, record.id))
-            self._aggregate(record, add=True)
-        # One sort instead of one insertion per record.
+            self._aggregate(record, add=True, collect=touched)
+        # One sort instead of one insertion per record, and each day's totals once.
         self._order.sort()
         self._walk_order.sort()
+        self._refresh_days(touched)
 
     # --- records ---------------------------------------------------------------------
 
@@ -271,8 +273,10 @@ class WalkLog:
         self._tz = tz
         self._days.clear()
         self._history = None
+        touched: set[date] = set()
         for record in self._records.values():
-            self._aggregate(record, add=True)
+            self._aggregate(record, add=True, collect=touched)
+        self._refresh_days(touched)
 
     def day(self, day: date) -> DaySummary:
         """Return what was logged on one local day."""
@@ -355,8 +359,15 @@ class WalkLog:
         if record.id in self._records:
             raise ModelError("duplicate_record", id=record.id)
 
-    def _aggregate(self, record: Record, *, add: bool) -> date:
-        """Add or take away a record's share of its days; return the first day touched."""
+    def _aggregate(
+        self, record: Record, *, add: bool, collect: set[date] | None = None
+    ) -> date:
+        """Add or take away a record's share of its days; return the first day touched.
+
+        With `collect`, only collect the days (adding never empties one): the caller
+        refreshes them all at the end with _refresh_days, once per day rather than
+        once per record.
+        """
         first = local_day(record.time, self._tz)
         touched = [first]
         data = self._day_data(first)
@@ -374,6 +385,9 @@ class WalkLog:
             case _:  # Alternative
                 # Counted on the day it began: alternatives excuse days, they are not split.
                 _put(data.alternatives, record.id, record.minutes, add=add)
+        if collect is not None:
+            collect.update(touched)
+            return first
         for day in touched:
             day_data = self._days[day]
             if day_data.is_empty():
@@ -381,6 +395,10 @@ class WalkLog:
             else:
                 day_data.refresh()
         return first
+
+    def _refresh_days(self, days: set[date]) -> None:
+        for day in days:
+            self._days[day].refresh()
 
     def _day_data(self, day: date) -> _DayData:
         data = self._days.get(day)
