@@ -147,7 +147,7 @@ function sparkline(trend, threshold) {
     ? `Pain over ${trend.length} days: ${known.map((p) => `${p.day} ${p.level}`).join(", ")}`
     : `No pain reports in ${trend.length} days`;
   const guide = `<line class="threshold" x1="0" x2="${width}" y1="${y(threshold)}" y2="${y(threshold)}"></line>`;
-  return `<svg class="spark" data-testid="bw-sparkline" data-points="${known.length}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}"><title>${escapeHtml(label)}</title>${guide}${lines}${dots}</svg>`;
+  return `<span class="trend"><svg class="spark" data-testid="bw-sparkline" data-points="${known.length}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}"><title>${escapeHtml(label)}</title>${guide}${lines}${dots}</svg><span class="caption">${trend.length} days</span></span>`;
 }
 
 function ring(minutes, goal) {
@@ -185,7 +185,9 @@ const STYLE = `
   .row { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-top: 14px; flex-wrap: wrap; }
   .pain { flex: 1 1 200px; }
   .pain-head { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; }
-  .spark { width: 140px; height: 36px; flex: none; overflow: visible; }
+  .trend { display: flex; flex-direction: column; align-items: flex-end; flex: none; }
+  .trend .caption { color: var(--secondary-text-color); font-size: 0.7em; }
+  .spark { width: 140px; height: 36px; overflow: visible; }
   .spark polyline { fill: none; stroke: var(--primary-color); stroke-width: 1.8; stroke-linejoin: round; }
   .spark circle { fill: var(--primary-color); }
   .spark circle.high { fill: var(--warning-color, #ff9800); }
@@ -312,10 +314,30 @@ class BackwalkCard extends HTMLElement {
     try {
       await this._hass.callService(domain, service, data);
     } catch (err) {
-      this._error = (err && err.message) || String(err);
+      this._error = await this._errorText(err);
     } finally {
       this._busy = false;
       this._update();
+    }
+  }
+
+  /** The refusal in the user's words: backwalk's translated exception when there is one. */
+  async _errorText(err) {
+    const fallback = (err && err.message) || String(err);
+    if (!err || !err.translation_key || !this._hass.localize) return fallback;
+    const domain = err.translation_domain || DOMAIN;
+    try {
+      const loaded = this._hass.loadBackendTranslation
+        ? await this._hass.loadBackendTranslation("exceptions", domain)
+        : undefined;
+      const localize = typeof loaded === "function" ? loaded : this._hass.localize;
+      const text = localize(
+        `component.${domain}.exceptions.${err.translation_key}.message`,
+        err.translation_placeholders || {},
+      );
+      return text || fallback;
+    } catch (_ignored) {
+      return fallback;
     }
   }
 
@@ -542,10 +564,30 @@ class BackwalkCardEditor extends HTMLElement {
   }
 }
 
-if (!customElements.get("backwalk-card")) {
+// The frontend replaces window.customElements with a scoped registry (a polyfill in its app
+// bundle). This file is loaded beside that bundle, not after it: an element defined before the
+// swap lives only in the browser's own registry, which the frontend no longer asks. So define
+// once the frontend's registry is in place (or after a while, outside the frontend).
+const FRONTEND_READY_MS = 10000;
+
+function frontendReady() {
+  return Boolean(
+    window.CustomElementRegistryPolyfill ||
+      customElements.get("home-assistant") ||
+      customElements.get("hc-main") ||
+      customElements.get("hui-view"),
+  );
+}
+
+function defineCard() {
+  if (customElements.get("backwalk-card")) return;
   customElements.define("backwalk-card", BackwalkCard);
   customElements.define("backwalk-card-editor", BackwalkCardEditor);
-  window.customCards = window.customCards || [];
+  console.info(`%c backwalk-card ${CARD_VERSION} `, "color: white; background: #2e7d32; border-radius: 3px");
+}
+
+window.customCards = window.customCards || [];
+if (!window.customCards.some((card) => card.type === "backwalk-card")) {
   window.customCards.push({
     type: "backwalk-card",
     name: "backwalk",
@@ -553,5 +595,16 @@ if (!customElements.get("backwalk-card")) {
     preview: true,
     documentationURL: "https://github.com/backwalk/backwalk#dashboard",
   });
-  console.info(`%c backwalk-card ${CARD_VERSION} `, "color: white; background: #2e7d32; border-radius: 3px");
+}
+
+if (frontendReady()) {
+  defineCard();
+} else {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    if (frontendReady() || Date.now() - started > FRONTEND_READY_MS) {
+      clearInterval(timer);
+      defineCard();
+    }
+  }, 50);
 }

@@ -1,0 +1,483 @@
+"""End to end in a real browser: the backwalk card on a dashboard of a real Home Assistant.
+
+Home Assistant runs as a process with the frontend (`make run`'s helpers, scripts/dev.py);
+Debian's chromium, driven by playwright, logs in, shows a dashboard holding the card, and
+uses its controls. Screenshots land in artifacts/ (git-ignored); with
+BACKWALK_UPDATE_SCREENSHOTS=1 the README's pictures in docs/ are refreshed from the same run.
+
+chromium comes from apt (installed here when missing, as root); `playwright install` is never
+run, so nothing is downloaded but Debian packages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import contextlib
+from datetime import UTC, datetime, timedelta
+import json
+import os
+from pathlib import Path
+import shutil
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+
+import dev  # noqa: E402
+
+pytestmark = pytest.mark.e2e
+
+ARTIFACTS = REPO / "artifacts"
+DOCS = REPO / "docs"
+PROFILE = "demo"  # the entity id prefix of dev.py's demo profile
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+# The frontend (and what it depends on) on top of the end-to-end tests' minimal set. The
+# pinned home-assistant-frontend package is already installed, so nothing is installed at start.
+BROWSER_CONFIGURATION = dev.MINIMAL_CONFIGURATION + "frontend:\n"
+# Words that mean exercise; none may show on a red-flag day (G15).
+EXERCISE_WORDS = ("walk", "stretch", "swim", "bike", "yoga", "target", "streak")
+TIMEOUT_MS = 30_000
+DASHBOARD = "backwalk-test/walks"
+
+
+def ensure_chromium() -> str:
+    """Return Debian's chromium, installing it with apt when missing."""
+    if path := shutil.which("chromium"):
+        return path
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        pytest.skip("chromium is missing and apt-get cannot install it (not root)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    steps = [
+        ["apt-get", "-o", "Acquire::Check-Valid-Until=false", "update", "-qq"],
+        [
+            "apt-get",
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+            "fonts-dejavu-core",
+        ],
+    ]
+    for step in steps:
+        result = subprocess.run(
+            step, capture_output=True, text=True, env=env, timeout=900, check=False
+        )
+        if result.returncode != 0:
+            pytest.skip(
+                f"chromium could not be installed ({' '.join(step[:2])}): "
+                f"{(result.stderr or result.stdout)[-800:]}"
+            )
+    if path := shutil.which("chromium"):
+        return path
+    pytest.skip("chromium is still missing after apt-get install")
+
+
+def browser_tokens(base: str) -> dict[str, Any]:
+    """Log the demo user in for the frontend's own client id, as its login page does."""
+    client_id = f"{base}/"
+    api = dev.Api(base)
+    flow = api.request(
+        "POST",
+        "/auth/login_flow",
+        {
+            "client_id": client_id,
+            "handler": ["homeassistant", None],
+            "redirect_uri": client_id,
+        },
+    )
+    result = api.request(
+        "POST",
+        f"/auth/login_flow/{flow['flow_id']}",
+        {
+            "client_id": client_id,
+            "username": dev.DEMO_USER,
+            "password": dev.DEMO_PASSWORD,
+        },
+    )
+    tokens: dict[str, Any] = api.request(
+        "POST",
+        "/auth/token",
+        {
+            "grant_type": "authorization_code",
+            "code": result["result"],
+            "client_id": client_id,
+        },
+        form=True,
+    )
+    # What the frontend itself keeps in localStorage after a login (home-assistant-js-websocket).
+    return {
+        **tokens,
+        "hassUrl": base,
+        "clientId": client_id,
+        "expires": int(time.time() * 1000) + tokens["expires_in"] * 1000,
+    }
+
+
+class Profile:
+    """The demo profile's entities, read over the REST API."""
+
+    def __init__(self, api: dev.Api) -> None:
+        """Read through an authenticated API client."""
+        self.api = api
+
+    def state(self, entity: str) -> dict[str, Any]:
+        """Return one entity's state object, by domain and translated name."""
+        domain, name = entity.split(".")
+        result: dict[str, Any] = self.api.request(
+            "GET", f"/api/states/{domain}.{PROFILE}_{name}"
+        )
+        return result
+
+    def value(self, entity: str) -> str:
+        """One entity's state."""
+        return str(self.state(entity)["state"])
+
+    def whole(self, entity: str) -> str:
+        """A numeric state as the card shows it: rounded to a whole number."""
+        return str(round(float(self.value(entity))))
+
+    def history(self) -> dict[str, Any]:
+        """backwalk.get_history's answer for the last 14 days."""
+        result: dict[str, Any] = self.api.request(
+            "POST", "/api/services/backwalk/get_history?return_response", {}
+        )
+        return dict(result["service_response"])
+
+
+def wait_for(check: Any, what: str, timeout: float = 15) -> Any:
+    """Poll check() until it returns something true."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if value := check():
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def save_screenshot(locator: Any, name: str, full_page: Any = None) -> Path:
+    """Save a PNG in artifacts/ (and in docs/ when asked to refresh the README's pictures)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / name
+    if full_page is not None:
+        full_page.screenshot(path=str(target))
+    else:
+        locator.screenshot(path=str(target))
+    if os.environ.get("BACKWALK_UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        shrink_png(target, DOCS / name)
+    return target
+
+
+def shrink_png(source: Path, target: Path) -> None:
+    """Keep the committed pictures small: 256 colours, optimised."""
+    from PIL import Image
+
+    with Image.open(source) as image:
+        image.convert("RGB").quantize(colors=256).save(target, optimize=True)
+
+
+@contextlib.contextmanager
+def hass_with_frontend(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A real hass with the frontend and the demo profile; the log is shown on failure."""
+    port = dev_free_port()
+    config_dir = tmp_path / "config"
+    config_dir.mkdir(parents=True)
+    (config_dir / "configuration.yaml").write_text(
+        BROWSER_CONFIGURATION.format(port=port)
+    )
+    log_file = tmp_path / "hass.log"
+    try:
+        with dev.running_hass(config_dir, port, log_file, timeout=120) as running:
+            yield running
+    except Exception as err:
+        log_tail = log_file.read_text(errors="replace")[-5000:]
+        raise AssertionError(f"{err}\nHome Assistant log:\n{log_tail}") from err
+
+
+def dev_free_port() -> int:
+    """Return a loopback port nobody listens on."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def seed_walks(api: dev.Api) -> None:
+    """A few walks so the card shows more than zeros (earlier today and yesterday)."""
+    now = datetime.now(UTC)
+    for hours_ago, minutes in ((26, 18), (3, 22)):
+        started = (now - timedelta(hours=hours_ago)).isoformat()
+        api.request(
+            "POST",
+            "/api/services/backwalk/log_walk",
+            {"minutes": minutes, "started": started, "distance_km": 1.5},
+        )
+    api.request("POST", "/api/services/backwalk/report_pain", {"level": 2})
+
+
+def open_dashboard(page: Any, base: str) -> None:
+    """Open the test dashboard and wait until the frontend's launch screen is gone."""
+    page.goto(f"{base}/{DASHBOARD}")
+    page.wait_for_function(
+        "() => !document.getElementById('ha-launch-screen')", timeout=TIMEOUT_MS
+    )
+
+
+def device_of(api: dev.Api, entity_id: str) -> str:
+    """The device id of an entity, through a template (REST has no device registry)."""
+    result: str = api.request(
+        "POST",
+        "/api/template",
+        {"template": f"{{{{ device_id('{entity_id}') | to_json }}}}"},
+    )
+    return result.strip()
+
+
+def test_card_in_a_real_browser(tmp_path: Path) -> None:
+    """Numbers equal the entities; controls work; pain day and red flag views."""
+    chromium = ensure_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with hass_with_frontend(tmp_path) as (base, token), sync_playwright() as playwright:
+        api = dev.Api(base, token)
+        profile = Profile(api)
+        seed_walks(api)
+        device_id = device_of(api, f"sensor.{PROFILE}_walking_minutes_this_week")
+        assert device_id
+        tokens = browser_tokens(base)
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=BROWSER_ARGS
+        )
+        errors: list[str] = []
+        try:
+            context = browser.new_context(
+                viewport={"width": 900, "height": 900}, color_scheme="light"
+            )
+            context.add_init_script(
+                f"localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))});"
+            )
+            page = context.new_page()
+            page.on(
+                "console",
+                lambda message: (
+                    errors.append(message.text) if message.type == "error" else None
+                ),
+            )
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"{base}/lovelace/0")
+            page.wait_for_function(
+                "() => document.querySelector('home-assistant')?.hass?.connected === true",
+                timeout=TIMEOUT_MS,
+            )
+            # The card is loaded on every page by the integration (no dashboard resource).
+            page.wait_for_function(
+                "() => customElements.get('backwalk-card') !== undefined",
+                timeout=TIMEOUT_MS,
+            )
+            # Home Assistant 2026.10 moves the YAML http settings into storage as a trial
+            # that reverts (with a restart) unless confirmed; confirm it, as a user would in
+            # the dialog the frontend shows.
+            page.evaluate(
+                "() => document.querySelector('home-assistant').hass.callWS("
+                "{type: 'http/config/promote'})"
+            )
+            stub = page.evaluate(
+                "() => customElements.get('backwalk-card')"
+                ".getStubConfig(document.querySelector('home-assistant').hass)"
+            )
+            assert stub == {"device_id": device_id}
+            assert page.evaluate(
+                "() => window.customCards.some((card) => card.type === 'backwalk-card')"
+            )
+            dashboard = {
+                "title": "backwalk",
+                "views": [
+                    {
+                        "title": "Walks",
+                        "path": "walks",
+                        "cards": [
+                            {"type": "custom:backwalk-card", "device_id": device_id}
+                        ],
+                    }
+                ],
+            }
+            # A dashboard of its own, in storage mode, made as the dashboards page makes it.
+            page.evaluate(
+                """async (config) => {
+                    const hass = document.querySelector('home-assistant').hass;
+                    await hass.callWS({type: 'lovelace/dashboards/create',
+                        url_path: 'backwalk-test', title: 'backwalk', icon: 'mdi:walk',
+                        mode: 'storage', show_in_sidebar: true, require_admin: false});
+                    await hass.callWS({type: 'lovelace/config/save',
+                        url_path: 'backwalk-test', config});
+                }""",
+                dashboard,
+            )
+            open_dashboard(page, base)
+            card = page.get_by_test_id("bw-card")
+            expect(card).to_be_visible()
+            expect(card).to_have_attribute("data-view", "normal")
+
+            # Every number equals its entity.
+            expected = {
+                "bw-minutes-week": profile.whole("sensor.walking_minutes_this_week"),
+                "bw-goal-minutes": str(
+                    profile.state("sensor.weekly_goal_progress")["attributes"][
+                        "weekly_goal_minutes"
+                    ]
+                ),
+                "bw-walks-week": profile.value("sensor.walks_this_week"),
+                "bw-walks-goal": "3",
+                "bw-streak-current": profile.value("sensor.current_streak"),
+                "bw-streak-longest": profile.value("sensor.longest_streak"),
+                "bw-streak-weekly": profile.value("sensor.weekly_streak"),
+                "bw-target-today": profile.value("sensor.target_minutes_today"),
+                "bw-pain-today": profile.whole("sensor.pain_level_today"),
+                "bw-title": "Demo",
+            }
+            for test_id, text in expected.items():
+                expect(page.get_by_test_id(test_id)).to_have_text(text)
+            assert expected["bw-minutes-week"] != "0"
+            expect(page.get_by_test_id("bw-next-walk")).not_to_have_text(
+                "None scheduled"
+            )
+            # The 14-day trend came from backwalk.get_history over the websocket.
+            expect(page.get_by_test_id("bw-sparkline")).to_have_attribute(
+                "data-points", "1"
+            )
+            save_screenshot(card, "card-light.png")
+
+            # Log a stretch from the card.
+            assert profile.history()["stretches"] == []
+            page.get_by_test_id("bw-log-stretch").click()
+            wait_for(lambda: profile.history()["stretches"], "the stretch to be logged")
+            assert profile.value("button.log_stretch") not in ("unknown", "unavailable")
+
+            # Start and finish a walk from the card.
+            page.get_by_test_id("bw-start-walk").click()
+            walk_started = time.monotonic()
+            expect(page.get_by_test_id("bw-finish-walk")).to_be_visible()
+            assert profile.value("binary_sensor.walk_in_progress") == "on"
+            walks_before = len(profile.history()["walks"])
+            # Finished at once it is 0 minutes long: refused, in the integration's words.
+            page.get_by_test_id("bw-finish-walk").click()
+            expect(page.get_by_test_id("bw-error")).to_contain_text(
+                "Minutes must be more than 0"
+            )
+            expect(page.get_by_test_id("bw-error")).not_to_contain_text("_")
+            time.sleep(
+                max(0.0, 7 - (time.monotonic() - walk_started))
+            )  # a 0.1 min walk
+            page.get_by_test_id("bw-finish-walk").click()
+            expect(page.get_by_test_id("bw-start-walk")).to_be_visible()
+            wait_for(
+                lambda: len(profile.history()["walks"]) == walks_before + 1,
+                "the finished walk",
+            )
+            expect(page.get_by_test_id("bw-walks-week")).to_have_text(
+                profile.value("sensor.walks_this_week")
+            )
+
+            # Dark theme and a phone's width, before the pain changes.
+            for name, options in (
+                (
+                    "card-dark.png",
+                    {"viewport": {"width": 900, "height": 900}, "color_scheme": "dark"},
+                ),
+                (
+                    "card-phone.png",
+                    {
+                        "viewport": {"width": 360, "height": 780},
+                        "color_scheme": "light",
+                    },
+                ),
+            ):
+                other = browser.new_context(**options)
+                other.add_init_script(
+                    f"localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))});"
+                )
+                other_page = other.new_page()
+                open_dashboard(other_page, base)
+                other_card = other_page.get_by_test_id("bw-card")
+                expect(other_card).to_be_visible()
+                expect(other_page.get_by_test_id("bw-sparkline")).to_be_visible()
+                if name == "card-phone.png":
+                    width = other_card.bounding_box()["width"]
+                    assert width <= 360
+                    # Nothing sticks out of the card at this width.
+                    assert other_page.evaluate(
+                        "(card) => card.scrollWidth <= card.clientWidth + 1",
+                        other_card.element_handle(),
+                    )
+                    save_screenshot(other_card, name, full_page=other_page)
+                else:
+                    save_screenshot(other_card, name)
+                other.close()
+
+            # The pain slider at the pain-day threshold: the pain-day view.
+            thresholds = profile.state("sensor.pain_status")["attributes"]
+            slider = page.get_by_test_id("bw-pain-slider")
+            slider.fill(str(thresholds["pain_day_threshold"]))
+            expect(card).to_have_attribute("data-view", "pain_day")
+            assert profile.value("sensor.pain_status") == "pain_day"
+            assert profile.value("binary_sensor.pain_day") == "on"
+            alternatives = page.get_by_test_id("bw-alternatives")
+            expect(alternatives).to_contain_text("swimming")
+            expect(alternatives).to_contain_text("a stationary bike")
+            expect(alternatives).to_contain_text("gentle yoga")
+            expect(page.get_by_test_id("bw-pain-today")).to_have_text(
+                str(thresholds["pain_day_threshold"])
+            )
+            save_screenshot(card, "card-pain-day.png")
+
+            # At the red-flag level: care advice and nothing else (G15).
+            page.get_by_test_id("bw-pain-slider").fill(
+                str(thresholds["red_flag_level"])
+            )
+            expect(card).to_have_attribute("data-view", "red_flag")
+            assert profile.value("sensor.pain_status") == "red_flag"
+            expect(page.get_by_test_id("bw-care-advice")).to_contain_text(
+                "emergency medical help"
+            )
+            for gone in (
+                "bw-log-stretch",
+                "bw-start-walk",
+                "bw-finish-walk",
+                "bw-pain-slider",
+                "bw-alternatives",
+                "bw-target-today",
+                "bw-minutes-week",
+            ):
+                expect(page.get_by_test_id(gone)).to_have_count(0)
+            shown = card.inner_text().lower().replace("backwalk", "")
+            assert not [word for word in EXERCISE_WORDS if word in shown], shown
+            save_screenshot(card, "card-red-flag.png")
+        except Exception:
+            for number, open_page in enumerate(
+                p for c in browser.contexts for p in c.pages
+            ):
+                with contextlib.suppress(Exception):
+                    ARTIFACTS.mkdir(exist_ok=True)
+                    open_page.screenshot(path=str(ARTIFACTS / f"failure-{number}.png"))
+            raise
+        finally:
+            browser.close()
+        card_errors = [error for error in errors if "backwalk" in error.lower()]
+        assert not card_errors
