@@ -24,6 +24,7 @@ from .const import (
     CONF_CHECK_IN_AFTER,
     CONF_DAILY_MINIMUM,
     CONF_FIRST_WEEKDAY,
+    CONF_MIN_WALK,
     CONF_NAME,
     CONF_PAIN_DAY_THRESHOLD,
     CONF_PAIN_DURATION,
@@ -37,6 +38,7 @@ from .const import (
     CONF_WALK_TIME,
     CONF_WALKS_PER_WEEK,
     DEFAULT_CHECK_IN_AFTER,
+    DEFAULT_MIN_WALK,
     DEFAULT_STRETCH_LEAD,
     DEFAULT_WALK_TIME,
     DOMAIN,
@@ -72,8 +74,6 @@ _LOGGER = logging.getLogger(__name__)
 
 type BackwalkConfigEntry = ConfigEntry[ProfileRuntime]
 
-# A leftover of a sensor walk shorter than this is not a walk of its own.
-MIN_SENSOR_WALK = timedelta(minutes=3)
 
 _RECORD_TYPES: dict[type, str] = {
     Walk: "walk",
@@ -380,7 +380,12 @@ class ProfileRuntime:
                 continue
             self.log.remove(other.id)
             rest = merge_with_logged(
-                DetectedWalk(other.start, other.end), [record], min_walk=MIN_SENSOR_WALK
+                DetectedWalk(other.start, other.end),
+                [record],
+                # A leftover shorter than the profile's shortest walk is no walk.
+                min_walk=timedelta(
+                    minutes=int(self.entry.options.get(CONF_MIN_WALK, DEFAULT_MIN_WALK))
+                ),
             )
             replacement = None
             if rest is not None:

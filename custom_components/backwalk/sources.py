@@ -136,6 +136,10 @@ class SourceTracking:
         for entity_id in self.sources:
             if (state := self.hass.states.get(entity_id)) is not None:
                 self._observe(entity_id, state, now)
+        # The counter's value now is the baseline for a new profile, and counts the
+        # steps taken while Home Assistant was down for a restored one.
+        if self.steps_entity and (state := self.hass.states.get(self.steps_entity)):
+            self._count_steps(state)
         self.runtime.async_refresh()
 
         @callback
