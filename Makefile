@@ -5,7 +5,7 @@ TOOL := scripts/toolchain.sh
 PACKAGE := custom_components/backwalk
 PYTEST_ARGS ?=
 
-.PHONY: run test toolchain validate lint check typecheck pytest icons clean
+.PHONY: run test toolchain validate lint check typecheck pytest icons clean bench
 
 run:
 	$(TOOL) scripts/run-deps.sh
@@ -58,6 +58,11 @@ lint:
 
 icons:
 	$(TOOL) python scripts/draw_icon.py
+
+# backwalk against a do-it-yourself history_stats sensor, with 1, 5 and 10 years of history
+# (a few minutes; prints a table and writes bench/results/latest.json).
+bench:
+	$(TOOL) python bench/bench.py
 
 clean:
 	rm -rf .toolchain .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov artifacts
