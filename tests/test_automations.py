@@ -98,14 +98,19 @@ async def at(hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: str) -
     await hass.async_block_till_done()
 
 
+def install_blueprints(target: Path) -> None:
+    """Copy the shipped blueprints where Home Assistant looks for them."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in BLUEPRINTS.glob("*.yaml"):
+        shutil.copy(path, target / path.name)
+
+
 async def use_blueprints(
     hass: HomeAssistant, automations: list[dict[str, Any]]
 ) -> None:
     """Install the shipped blueprints and set up automations from them."""
     target = Path(hass.config.path("blueprints", "automation", "backwalk"))
-    target.mkdir(parents=True, exist_ok=True)
-    for path in BLUEPRINTS.glob("*.yaml"):
-        shutil.copy(path, target / path.name)
+    await hass.async_add_executor_job(install_blueprints, target)
     assert await async_setup_component(
         hass, automation.DOMAIN, {automation.DOMAIN: automations}
     )
