@@ -24,6 +24,7 @@ import time
 from typing import Any
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
@@ -46,11 +47,13 @@ BROWSER_ARGS = [
 ]
 # The frontend (and what it depends on) on top of the end-to-end tests' minimal set. The
 # pinned home-assistant-frontend package is already installed, so nothing is installed at start.
-BROWSER_CONFIGURATION = dev.MINIMAL_CONFIGURATION + "frontend:\n"
+BROWSER_CONFIGURATION = dev.MINIMAL_CONFIGURATION + "frontend:\nhistory:\nrecorder:\n"
+EXAMPLE_DASHBOARD = DOCS / "dashboard.yaml"
 # Words that mean exercise; none may show on a red-flag day (G15).
 EXERCISE_WORDS = ("walk", "stretch", "swim", "bike", "yoga", "target", "streak")
 TIMEOUT_MS = 30_000
-DASHBOARD = "backwalk-test/walks"
+DASHBOARD = "backwalk-test"
+TIME_ZONE = "Europe/Berlin"  # dev.MINIMAL_CONFIGURATION's; the browser uses the same
 
 
 def ensure_chromium() -> str:
@@ -231,9 +234,30 @@ def seed_walks(api: dev.Api) -> None:
     api.request("POST", "/api/services/backwalk/report_pain", {"level": 2})
 
 
-def open_dashboard(page: Any, base: str) -> None:
-    """Open the test dashboard and wait until the frontend's launch screen is gone."""
-    page.goto(f"{base}/{DASHBOARD}")
+def logged_in_page(browser: Any, tokens: dict[str, Any], **options: Any) -> Any:
+    """A page in a new browser context, logged in, in Home Assistant's time zone."""
+    options = {"color_scheme": "light", "timezone_id": TIME_ZONE, **options}
+    context = browser.new_context(**options)
+    # What the frontend keeps after its own login page: no login form to fill in.
+    context.add_init_script(
+        f"localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))});"
+    )
+    return context.new_page()
+
+
+def example_views(device_id: str) -> list[dict[str, Any]]:
+    """The README's example dashboard (docs/dashboard.yaml), for the demo profile."""
+    text = EXAMPLE_DASHBOARD.read_text()
+    text = text.replace("ALEX_DEVICE_ID", device_id).replace("alex_", f"{PROFILE}_")
+    views: list[dict[str, Any]] = yaml.safe_load(text)["views"]
+    for view in views:
+        view["path"] = "example"
+    return views
+
+
+def open_dashboard(page: Any, base: str, view: str = "walks") -> None:
+    """Open a view of the test dashboard; wait until the frontend's launch screen is gone."""
+    page.goto(f"{base}/{DASHBOARD}/{view}")
     page.wait_for_function(
         "() => !document.getElementById('ha-launch-screen')", timeout=TIMEOUT_MS
     )
@@ -267,13 +291,9 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
         )
         errors: list[str] = []
         try:
-            context = browser.new_context(
-                viewport={"width": 900, "height": 900}, color_scheme="light"
+            page = logged_in_page(
+                browser, tokens, viewport={"width": 900, "height": 900}
             )
-            context.add_init_script(
-                f"localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))});"
-            )
-            page = context.new_page()
             page.on(
                 "console",
                 lambda message: (
@@ -315,7 +335,8 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
                         "cards": [
                             {"type": "custom:backwalk-card", "device_id": device_id}
                         ],
-                    }
+                    },
+                    *example_views(device_id),
                 ],
             }
             # A dashboard of its own, in storage mode, made as the dashboards page makes it.
@@ -409,11 +430,7 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
                     },
                 ),
             ):
-                other = browser.new_context(**options)
-                other.add_init_script(
-                    f"localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))});"
-                )
-                other_page = other.new_page()
+                other_page = logged_in_page(browser, tokens, **options)
                 open_dashboard(other_page, base)
                 other_card = other_page.get_by_test_id("bw-card")
                 expect(other_card).to_be_visible()
@@ -429,7 +446,31 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
                     save_screenshot(other_card, name, full_page=other_page)
                 else:
                     save_screenshot(other_card, name)
-                other.close()
+                other_page.context.close()
+
+            # The README's example dashboard: every card renders, none is an error.
+            example_page = logged_in_page(
+                browser, tokens, viewport={"width": 1280, "height": 1100}
+            )
+            open_dashboard(example_page, base, "example")
+            for element in (
+                "backwalk-card",
+                "hui-gauge-card",
+                "hui-tile-card",
+                "hui-statistics-graph-card",
+                "hui-history-graph-card",
+                "hui-calendar-card",
+            ):
+                expect(example_page.locator(element).first).to_be_visible()
+            expect(example_page.get_by_test_id("bw-card")).to_be_visible()
+            expect(example_page.locator("hui-tile-card")).to_have_count(4)
+            for broken in ("hui-error-card", "hui-warning"):
+                expect(example_page.locator(broken)).to_have_count(0)
+            # Icons and the gauge's sweep arrive after the cards: let them settle.
+            example_page.wait_for_load_state("networkidle")
+            example_page.wait_for_timeout(1500)
+            save_screenshot(None, "dashboard.png", full_page=example_page)
+            example_page.context.close()
 
             # The pain slider at the pain-day threshold: the pain-day view.
             thresholds = profile.state("sensor.pain_status")["attributes"]
