@@ -803,9 +803,9 @@ async def test_schedule_quiet_hours_incomplete(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "schedule"
     assert result["errors"] == {missing: "quiet_hours_incomplete"}
-    # What was answered stays in the form.
+    # What was answered stays in the form (the days in week order).
     fields = serialized_schema(result)
-    assert field(fields, "walk_days")["default"] == ["sun", "wed"]
+    assert field(fields, "walk_days")["default"] == ["wed", "sun"]
     assert field(fields, "walk_time")["default"] == "18:15:00"
     assert field(fields, "stretch_lead_minutes")["default"] == 15
     assert field(fields, "check_in_after_minutes")["default"] == 90

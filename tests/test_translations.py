@@ -544,6 +544,14 @@ def _errors_of(node: ast.AST) -> set[str]:
             and (function := _find_function(callee))
         ):
             errors |= _returned_errors(function)
+        elif (
+            isinstance(child, ast.keyword)
+            and child.arg == "validate"
+            and isinstance(child.value, ast.Name)
+            and (function := _find_function(child.value.id))
+        ):
+            # A validate function handed to the shared form step.
+            errors |= _returned_errors(function)
     return errors
 
 
@@ -564,6 +572,27 @@ def _flow_use(cls: type, namespace: Any, include: Callable[[Any], bool]) -> Flow
         use.aborts |= _aborts_of(node, name)
         for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
             callee = _callee(call)
+            if callee == "_async_form_step":
+                # The shared form step: (step_id, user_input, schema function, next, ...).
+                step_arg, _, schema_arg = call.args[:3]
+                assert isinstance(step_arg, ast.Constant), (
+                    f"{where}: step_id not literal"
+                )
+                placeholders = _keyword(call, "placeholders")
+                literal = (
+                    frozenset(key.value for key in placeholders.keys)  # type: ignore[union-attr]
+                    if isinstance(placeholders, ast.Dict)
+                    else frozenset()
+                    if placeholders is None
+                    else None
+                )
+                if isinstance(schema_arg, ast.Lambda):
+                    schema_arg = schema_arg.body
+                if isinstance(schema_arg, ast.Name):
+                    schema_arg = ast.Call(func=schema_arg, args=[], keywords=[])
+                schema = _build_schema(namespace, schema_arg, where)
+                use.forms.append(Form(step_arg.value, schema, literal, where))
+                continue
             if callee not in {"async_show_form", "async_show_menu"}:
                 continue
             step_id = _keyword(call, "step_id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components import webhook
@@ -396,128 +397,111 @@ class _ProfileSteps(ConfigEntryBaseFlow):
         async def async_finish(self) -> ConfigFlowResult:
             """Finish the flow after the last step (each flow handler defines it)."""
 
+    async def _async_form_step(
+        self,
+        step_id: str,
+        user_input: dict[str, Any] | None,
+        schema: Callable[[dict[str, Any]], vol.Schema],
+        next_step: Callable[[], Awaitable[ConfigFlowResult]],
+        *,
+        validate: Callable[[dict[str, Any]], dict[str, str]] = lambda _: {},
+        normalise: Callable[[dict[str, Any]], dict[str, Any]] = lambda answer: answer,
+        optional: tuple[str, ...] = (),
+        placeholders: dict[str, str] | None = None,
+    ) -> ConfigFlowResult:
+        """Show one step's form; keep a valid answer and go on, or show it with errors."""
+        errors: dict[str, str] = {}
+        shown = self.values
+        if user_input is not None:
+            answer = whole_numbers(user_input)
+            errors = validate(answer)
+            # A cleared optional field is absent from the answer: drop its old value.
+            kept = {
+                key: value for key, value in self.values.items() if key not in optional
+            }
+            shown = {**kept, **normalise(answer)}
+            if not errors:
+                self.values = shown
+                return await next_step()
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=schema(shown),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
     async def async_step_profile(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask how long the pain has lasted and how much it usually hurts."""
-        if user_input is not None:
-            self.values.update(whole_numbers(user_input))
-            return await self.async_step_goal()
-        return self.async_show_form(
-            step_id="profile", data_schema=profile_schema(self.values)
+        return await self._async_form_step(
+            "profile", user_input, profile_schema, self.async_step_goal
         )
 
     async def async_step_goal(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the weekly goal and the plan's start."""
-        errors: dict[str, str] = {}
-        shown = self.values
-        if user_input is not None:
-            user_input = whole_numbers(user_input)
-            shown = {**self.values, **normalise_goal(user_input)}
-            errors = validate_goal(user_input)
-            if not errors:
-                self.values = shown
-                return await self.async_step_thresholds()
-        return self.async_show_form(
-            step_id="goal", data_schema=goal_schema(shown), errors=errors
+        return await self._async_form_step(
+            "goal",
+            user_input,
+            goal_schema,
+            self.async_step_thresholds,
+            validate=validate_goal,
+            normalise=normalise_goal,
         )
 
     async def async_step_thresholds(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the pain-day threshold and the red-flag level."""
-        errors: dict[str, str] = {}
-        shown = self.values
-        if user_input is not None:
-            user_input = whole_numbers(user_input)
-            shown = {**self.values, **user_input}
-            errors = validate_thresholds(user_input)
-            if not errors:
-                self.values = shown
-                return await self.async_step_schedule()
-        return self.async_show_form(
-            step_id="thresholds",
-            data_schema=thresholds_and_alternatives_schema(shown),
-            errors=errors,
+        """Ask for the pain thresholds and the alternatives for a pain day."""
+        return await self._async_form_step(
+            "thresholds",
+            user_input,
+            thresholds_and_alternatives_schema,
+            self.async_step_schedule,
+            validate=validate_thresholds,
         )
 
     async def async_step_schedule(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the walk schedule, stretch lead time and quiet hours."""
-        errors: dict[str, str] = {}
-        shown = self.values
-        if user_input is not None:
-            user_input = whole_numbers(user_input)
-            errors = validate_schedule(user_input)
-            # Cleared optional fields are absent from the answer: drop old values.
-            kept = {
-                key: value
-                for key, value in self.values.items()
-                if key not in (CONF_QUIET_START, CONF_QUIET_END)
-            }
-            if not errors:
-                self.values = {**kept, **normalise_schedule(user_input)}
-                return await self.async_step_delivery()
-            shown = {
-                **kept,
-                **user_input,
-                CONF_WALK_DAYS: [
-                    _WEEKDAYS.index(day) for day in user_input[CONF_WALK_DAYS]
-                ],
-            }
-        return self.async_show_form(
-            step_id="schedule", data_schema=schedule_schema(shown), errors=errors
+        return await self._async_form_step(
+            "schedule",
+            user_input,
+            schedule_schema,
+            self.async_step_delivery,
+            validate=validate_schedule,
+            normalise=normalise_schedule,
+            optional=(CONF_QUIET_START, CONF_QUIET_END),
         )
 
     async def async_step_delivery(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask where nudges go."""
-        errors: dict[str, str] = {}
-        shown = self.values
-        if user_input is not None:
-            errors = validate_delivery(user_input)
-            kept = {
-                key: value
-                for key, value in self.values.items()
-                if key != CONF_TTS_ENTITY
-            }
-            if not errors:
-                self.values = {**kept, **user_input}
-                return await self.async_step_sources()
-            shown = {**kept, **user_input}
-        return self.async_show_form(
-            step_id="delivery",
-            data_schema=delivery_schema(self.hass, shown),
-            errors=errors,
+        return await self._async_form_step(
+            "delivery",
+            user_input,
+            lambda values: delivery_schema(self.hass, values),
+            self.async_step_sources,
+            validate=validate_delivery,
+            optional=(CONF_TTS_ENTITY,),
         )
 
     async def async_step_sources(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask where walks come from automatically; show the profile's webhook."""
-        errors: dict[str, str] = {}
-        kept = {
-            key: value for key, value in self.values.items() if key != CONF_STEPS_ENTITY
-        }
-        shown = self.values
-        if user_input is not None:
-            user_input = whole_numbers(user_input)
-            errors = validate_sources(user_input)
-            if not errors:
-                self.values = {**kept, **user_input}
-                return await self.async_finish()
-            shown = {**kept, **user_input}
-        return self.async_show_form(
-            step_id="sources",
-            data_schema=sources_schema(shown),
-            errors=errors,
-            description_placeholders={
-                "webhook_url": webhook_url(self.hass, self.webhook_id)
-            },
+        return await self._async_form_step(
+            "sources",
+            user_input,
+            sources_schema,
+            self.async_finish,
+            validate=validate_sources,
+            optional=(CONF_STEPS_ENTITY,),
+            placeholders={"webhook_url": webhook_url(self.hass, self.webhook_id)},
         )
 
 
