@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
@@ -288,25 +288,19 @@ class ProfileRuntime:
 
     async def async_save_tracking(self, tracking: dict[str, Any]) -> None:
         """Save the automatic tracking's state (an open walk, step baselines)."""
-        async with self._lock:
-            previous = self.tracking
-            self.tracking = tracking
-
-            def revert() -> None:
-                self.tracking = previous
-
-            await self._async_save_or_revert(revert)
+        await self._async_save_part("tracking", tracking)
 
     async def async_save_reminders(self, reminders: dict[str, Any]) -> None:
         """Save the reminder engine's state (what was sent) with the log."""
+        await self._async_save_part("reminders", reminders)
+
+    async def _async_save_part(
+        self, name: Literal["tracking", "reminders"], value: dict[str, Any]
+    ) -> None:
         async with self._lock:
-            previous = self.reminders
-            self.reminders = reminders
-
-            def revert() -> None:
-                self.reminders = previous
-
-            await self._async_save_or_revert(revert)
+            previous = getattr(self, name)
+            setattr(self, name, value)
+            await self._async_save_or_revert(lambda: setattr(self, name, previous))
 
     async def _async_save_or_revert(self, revert: Callable[[], None]) -> None:
         if not self._running:
