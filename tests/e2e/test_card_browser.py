@@ -326,6 +326,32 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
             assert page.evaluate(
                 "() => window.customCards.some((card) => card.type === 'backwalk-card')"
             )
+            # The visual editor offers the profile and reports the choice.
+            chosen = page.evaluate(
+                """async (deviceId) => {
+                    const hass = document.querySelector('home-assistant').hass;
+                    const editor = customElements.get('backwalk-card').getConfigElement();
+                    editor.setConfig({});
+                    editor.hass = hass;
+                    document.body.appendChild(editor);
+                    const changed = new Promise((resolve) => editor.addEventListener(
+                        'config-changed', (event) => resolve(event.detail.config)));
+                    const form = editor.querySelector('ha-form');
+                    if (form) {
+                        form.dispatchEvent(new CustomEvent('value-changed',
+                            {detail: {value: {device_id: deviceId}}}));
+                    } else {
+                        const select = editor.querySelector('select');
+                        select.value = deviceId;
+                        select.dispatchEvent(new Event('change'));
+                    }
+                    const config = await changed;
+                    editor.remove();
+                    return config;
+                }""",
+                device_id,
+            )
+            assert chosen == {"device_id": device_id}
             dashboard = {
                 "title": "backwalk",
                 "views": [

@@ -513,6 +513,7 @@ class BackwalkCardEditor extends HTMLElement {
     super();
     this._config = {};
     this._hass = undefined;
+    this._waiting = false;
   }
 
   setConfig(config) {
@@ -540,6 +541,7 @@ class BackwalkCardEditor extends HTMLElement {
     if (customElements.get("ha-form")) {
       let form = this.querySelector("ha-form");
       if (!form) {
+        this.innerHTML = ""; // the plain list, if it was shown while the form was loading
         form = document.createElement("ha-form");
         form.computeLabel = (field) => labels[field.name] || field.name;
         form.addEventListener("value-changed", (event) => this._changed({ ...this._config, ...event.detail.value }));
@@ -550,7 +552,11 @@ class BackwalkCardEditor extends HTMLElement {
       form.data = this._config;
       return;
     }
-    // Without the frontend's form element (it is always there in the card editor): a plain list.
+    // Until the frontend's form element is defined (the card editor loads it): a plain list.
+    if (!this._waiting) {
+      this._waiting = true;
+      customElements.whenDefined("ha-form").then(() => this._render());
+    }
     const devices = profileDevices(this._hass);
     this.innerHTML = `<label>Profile <select>${devices
       .map(
