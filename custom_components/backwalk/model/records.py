@@ -153,6 +153,78 @@ def _optional(data: Mapping[str, Any], name: str) -> Any:
     return data.get(name)
 
 
+# --- fast decoding of well-formed stored data ------------------------------------------
+#
+# Loading a long history decodes thousands of records. A record as to_dict wrote it
+# (a plain dict of plain JSON values) is checked here with cheap exact-type tests and
+# built without running the checks a second time in __post_init__. Anything else,
+# including every invalid record, raises _Slow and goes through the checking path
+# above, which refuses it with the same error as ever. The fast path only accepts what
+# that path accepts, and builds the same record.
+
+
+class _Slow(Exception):  # noqa: N818 - a signal, not an error
+    """Not plainly well-formed: decode with the checking path."""
+
+
+_SLOW = _Slow()
+_SOURCES: dict[str, Source] = {member.value: member for member in Source}
+_ACTIVITIES: dict[str, Activity] = {member.value: member for member in Activity}
+_new = object.__new__
+_init_field = object.__setattr__
+
+
+def _fast_id(data: dict[str, Any]) -> str:
+    value = data["id"]
+    if type(value) is not str or not value:
+        raise _SLOW
+    return value
+
+
+def _fast_time(data: dict[str, Any], name: str) -> datetime:
+    value = data[name]
+    if type(value) is not str:
+        raise _SLOW
+    moment = datetime.fromisoformat(value)  # ValueError: the slow path says why
+    if moment.utcoffset() is None:
+        raise _SLOW
+    return moment.astimezone(UTC)  # OverflowError: likewise
+
+
+def _fast_minutes(value: object) -> float:
+    kind = type(value)
+    if kind is not float and kind is not int:
+        raise _SLOW
+    minutes = float(value)  # type: ignore[arg-type]
+    if not 0 < minutes <= MAX_WALK_MINUTES:
+        raise _SLOW
+    return minutes
+
+
+def _fast_distance(value: object) -> float | None:
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is not float and kind is not int:
+        raise _SLOW
+    distance = float(value)  # type: ignore[arg-type]
+    if not 0 <= distance <= MAX_DISTANCE_KM:
+        raise _SLOW
+    return distance
+
+
+def _fast_note(value: object) -> str | None:
+    if value is None:
+        return None
+    if type(value) is not str or len(value) > MAX_NOTE_LENGTH:
+        raise _SLOW
+    return value
+
+
+# KeyError: a missing field; TypeError: an unhashable source or activity.
+_FAST_ERRORS = (_Slow, KeyError, TypeError, ValueError, OverflowError)
+
+
 # --- records -------------------------------------------------------------------------------
 
 
@@ -200,6 +272,22 @@ class Walk:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Decode what to_dict returned; raise ModelError on anything else."""
+        if cls is Walk and type(data) is dict:
+            try:
+                source = _SOURCES[data["source"]]
+                walk = _new(cls)
+                _init_field(walk, "id", _fast_id(data))
+                _init_field(walk, "start", _fast_time(data, "start"))
+                _init_field(walk, "minutes", _fast_minutes(data["minutes"]))
+                _init_field(
+                    walk, "distance_km", _fast_distance(data.get("distance_km"))
+                )
+                _init_field(walk, "source", source)
+                _init_field(walk, "note", _fast_note(data.get("note")))
+            except _FAST_ERRORS:
+                pass
+            else:
+                return walk
         data = _mapping(data)
         return cls(
             id=_required(data, "id"),
@@ -239,6 +327,20 @@ class PainReport:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Decode what to_dict returned; raise ModelError on anything else."""
+        if cls is PainReport and type(data) is dict:
+            try:
+                level = data["level"]
+                if type(level) is not int or not 0 <= level <= MAX_PAIN_LEVEL:
+                    raise _SLOW
+                report = _new(cls)
+                _init_field(report, "id", _fast_id(data))
+                _init_field(report, "time", _fast_time(data, "time"))
+                _init_field(report, "level", level)
+                _init_field(report, "note", _fast_note(data.get("note")))
+            except _FAST_ERRORS:
+                pass
+            else:
+                return report
         data = _mapping(data)
         return cls(
             id=_required(data, "id"),
@@ -269,6 +371,16 @@ class Stretch:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Decode what to_dict returned; raise ModelError on anything else."""
+        if cls is Stretch and type(data) is dict:
+            try:
+                stretch = _new(cls)
+                _init_field(stretch, "id", _fast_id(data))
+                _init_field(stretch, "time", _fast_time(data, "time"))
+                _init_field(stretch, "note", _fast_note(data.get("note")))
+            except _FAST_ERRORS:
+                pass
+            else:
+                return stretch
         data = _mapping(data)
         return cls(
             id=_required(data, "id"),
@@ -308,6 +420,19 @@ class Alternative:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Decode what to_dict returned; raise ModelError on anything else."""
+        if cls is Alternative and type(data) is dict:
+            try:
+                activity = _ACTIVITIES[data["activity"]]
+                alternative = _new(cls)
+                _init_field(alternative, "id", _fast_id(data))
+                _init_field(alternative, "time", _fast_time(data, "time"))
+                _init_field(alternative, "activity", activity)
+                _init_field(alternative, "minutes", _fast_minutes(data["minutes"]))
+                _init_field(alternative, "note", _fast_note(data.get("note")))
+            except _FAST_ERRORS:
+                pass
+            else:
+                return alternative
         data = _mapping(data)
         return cls(
             id=_required(data, "id"),
