@@ -55,7 +55,11 @@ def _check_time(value: object) -> datetime:
         raise ModelError("invalid_timestamp")
     # Stored in UTC so that ordering and `start + minutes` are real elapsed time even
     # across DST changes (same-zone datetime arithmetic is wall-clock arithmetic).
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01 00:00 east of UTC has no UTC time that datetime can hold.
+        raise ModelError("invalid_timestamp") from None
 
 
 def _is_number(value: object) -> bool:
