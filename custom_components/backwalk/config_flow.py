@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+import math
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components import webhook
@@ -413,8 +414,14 @@ class _ProfileSteps(ConfigEntryBaseFlow):
         errors: dict[str, str] = {}
         shown = self.values
         if user_input is not None:
-            answer = whole_numbers(user_input)
-            errors = validate(answer)
+            # The number selector lets "nan" and "inf" through; refuse them on the field.
+            errors = {
+                key: "not_a_number"
+                for key, value in user_input.items()
+                if isinstance(value, float) and not math.isfinite(value)
+            }
+            answer = whole_numbers(user_input) if not errors else dict(user_input)
+            errors = errors or validate(answer)
             # A cleared optional field is absent from the answer: drop its old value.
             kept = {
                 key: value for key, value in self.values.items() if key not in optional

@@ -119,6 +119,17 @@ def schedule_from_options(options: dict[str, Any]) -> Schedule:
     )
 
 
+def check_minutes(minutes: float) -> None:
+    """Refuse minutes out of range before any time arithmetic is done with them."""
+    if not (isinstance(minutes, int | float) and 0 < minutes <= MAX_WALK_MINUTES):
+        # NaN fails every comparison, so it lands here too.
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="minutes_out_of_range",
+            translation_placeholders={"min": "0", "max": str(MAX_WALK_MINUTES)},
+        )
+
+
 def validation_error(err: ModelError) -> ServiceValidationError:
     """Translate a model refusal into the error a user sees."""
     return ServiceValidationError(
@@ -401,6 +412,7 @@ class ProfileRuntime:
         record_id: str | None = None,
     ) -> Walk:
         """Log a finished walk; it started `minutes` ago unless told otherwise."""
+        check_minutes(minutes)
         now = dt_util.now()
         if started is not None and started > now:
             raise ServiceValidationError(
@@ -440,6 +452,7 @@ class ProfileRuntime:
         self, activity: Activity, minutes: float, note: str | None = None
     ) -> Alternative:
         """Record a low-impact alternative to walking (G7)."""
+        check_minutes(minutes)
         now = dt_util.now()
         return await self.async_add(
             lambda: Alternative(

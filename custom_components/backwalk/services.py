@@ -178,19 +178,24 @@ async def _get_history(call: ServiceCall) -> ServiceResponse:
     runtime = resolve_profile(call.hass, dict(call.data))
     # By default: the last 14 local days, today included.
     tomorrow = dt_util.start_of_local_day() + timedelta(days=1)
-    end = _local(call.data[ATTR_END]) if ATTR_END in call.data else tomorrow
-    start = (
-        _local(call.data[ATTR_START])
-        if ATTR_START in call.data
-        else dt_util.start_of_local_day(end.date() - timedelta(days=14))
-    )
-    if start >= end:
-        raise _error("start_not_before_end")
+    try:
+        end = _local(call.data[ATTR_END]) if ATTR_END in call.data else tomorrow
+        start = (
+            _local(call.data[ATTR_START])
+            if ATTR_START in call.data
+            else dt_util.start_of_local_day(end.date() - timedelta(days=14))
+        )
+        if start >= end:
+            raise _error("start_not_before_end")
+        history = runtime.history(start, end)
+    except OverflowError as err:
+        # At the very ends of the calendar a date cannot be moved or put in UTC.
+        raise _error("date_out_of_range") from err
     return {
         "profile": runtime.name,
         "start": start.isoformat(),
         "end": end.isoformat(),
-        **runtime.history(start, end),
+        **history,
     }
 
 
