@@ -17,9 +17,8 @@ only the log records its own call produced. Drawing examples up front with
 `.example()` was rejected: Hypothesis discourages it outside the REPL, and it neither
 shrinks nor replays failures.
 
-Where the random input found a bug that is not fixed yet, the strategies leave the
-offending values out and a strict xfail test below pins the bug down, so fixing it turns
-that test into an XPASS failure reminding to widen the strategy again.
+The crashes this found (huge or NaN minutes, NaN in flow numbers, dates at the ends of
+the calendar) are fixed; the tests at the end pin each one down.
 """
 
 from __future__ import annotations
@@ -38,8 +37,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.util import dt as dt_util
-from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -275,34 +273,6 @@ def resolve(data: dict[str, Any], replacements: dict[str, Any]) -> dict[str, Any
     }
 
 
-def _as_float(value: Any) -> float | None:
-    """What vol.Coerce(float) makes of a value, or None when it refuses it."""
-    try:
-        return float(value)
-    except TypeError, ValueError, OverflowError:
-        return None
-
-
-def _as_datetime(value: Any) -> datetime | None:
-    """What cv.datetime makes of a value, or None when it refuses it."""
-    if isinstance(value, datetime):
-        return value
-    return dt_util.parse_datetime(value) if isinstance(value, str) else None
-
-
-def known_bug(action: str, data: dict[str, Any]) -> bool:
-    """Inputs that still crash, each pinned by a strict xfail test below.
-
-    Kept out of the random tests so that these stay green and keep looking for others.
-    """
-    if action == "log_walk":
-        # test_a_walk_in_year_one_is_refused_in_words
-        moment = _as_datetime(data.get("started"))
-        if moment is not None and moment.year == 1:
-            return True
-    return False
-
-
 def assert_translated_refusal(
     error: Exception, data: dict[str, Any], fields: set[str]
 ) -> None:
@@ -352,7 +322,6 @@ async def test_actions_accept_or_refuse_in_words(
         RECORD: held[-1].id if held else "none",
     }
     service_data = resolve(data.draw(action_data(action), label="data"), replacements)
-    assume(not known_bug(action, service_data))
     before = storage_of(hass_storage, loaded_entry)
     watch = LogWatch(caplog)
     try:
@@ -783,15 +752,6 @@ webhook_bodies = mostly(
 raw_bodies = st.binary(max_size=200) | st.text(max_size=200).map(str.encode)
 
 
-def webhook_known_bug(body: Any) -> bool:
-    """Bodies that still crash the webhook: the bugs of log_walk, by another way in."""
-    if not isinstance(body, dict) or "pain" in body:
-        return False
-    # test_a_walk_in_year_one_is_refused_in_words
-    started = _as_datetime(body.get("started"))
-    return started is not None and started.year == 1
-
-
 @BOUNDED
 @given(body=mostly(webhook_bodies, raw_bodies))
 async def test_webhook_answers_200_or_400_with_a_reason(
@@ -803,7 +763,6 @@ async def test_webhook_answers_200_or_400_with_a_reason(
     body: Any,
 ) -> None:
     """Any JSON value or any bytes: stored (200) or refused with {error, message} (400)."""
-    assume(not webhook_known_bug(body))
     client = await hass_client_no_auth()
     url = f"/api/webhook/{loaded_entry.data['webhook_id']}"
     before = storage_of(hass_storage, loaded_entry)
@@ -854,15 +813,6 @@ async def test_huge_or_nan_minutes_are_refused_in_words(
     assert error.value.translation_key == "minutes_out_of_range"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason=(
-        "the model accepts a walk at 0001-01-01; runtime._yield_sensor_walks then"
-        " subtracts 600 minutes from its start (and WalkLog.snapshot's week_start"
-        " underflows for a first weekday other than Monday): OverflowError"
-    ),
-)
 async def test_a_walk_in_year_one_is_refused_in_words(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:

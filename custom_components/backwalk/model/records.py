@@ -50,16 +50,26 @@ def _check_id(value: object) -> str:
     return value
 
 
+# Records outside these years are refused (see _check_time).
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(2100, 1, 1, tzinfo=UTC)
+
+
 def _check_time(value: object) -> datetime:
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise ModelError("invalid_timestamp")
     # Stored in UTC so that ordering and `start + minutes` are real elapsed time even
     # across DST changes (same-zone datetime arithmetic is wall-clock arithmetic).
     try:
-        return value.astimezone(UTC)
+        moment = value.astimezone(UTC)
     except OverflowError:
         # 0001-01-01 00:00 east of UTC has no UTC time that datetime can hold.
         raise ModelError("invalid_timestamp") from None
+    if not EARLIEST_TIME <= moment < LATEST_TIME:
+        # Far-off dates are typing mistakes; near the calendar's ends they would also
+        # break the week and day arithmetic (a week before 0001-01-01 has no start).
+        raise ModelError("time_out_of_range", min="2000", max="2099")
+    return moment
 
 
 def _is_number(value: object) -> bool:
@@ -192,7 +202,10 @@ def _fast_time(data: dict[str, Any], name: str) -> datetime:
     moment = datetime.fromisoformat(value)  # ValueError: the slow path says why
     if moment.utcoffset() is None:
         raise _SLOW
-    return moment.astimezone(UTC)  # OverflowError: likewise
+    moment = moment.astimezone(UTC)  # OverflowError: likewise
+    if not EARLIEST_TIME <= moment < LATEST_TIME:
+        raise _SLOW
+    return moment
 
 
 def _fast_minutes(value: object) -> float:
