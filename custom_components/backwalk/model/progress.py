@@ -5,20 +5,27 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time as dt_time, timedelta, tzinfo
 from enum import Enum, StrEnum
 import math
-from operator import itemgetter
-from typing import cast
+from operator import attrgetter
 
 from .days import local_day, split_minutes_by_day, week_days, week_start
 from .errors import ModelError
 from .profile import Settings
-from .records import Alternative, PainReport, Record, Stretch, Walk
+from .records import MAX_WALK_MINUTES, Alternative, PainReport, Record, Stretch, Walk
 
 _ONE_DAY = timedelta(days=1)
 _ONE_WEEK = timedelta(days=7)
-_TIME = itemgetter(0)
+# Records sort by time (a walk's is its start), ties broken by id.
+_ORDER = attrgetter("time", "id")
+_TIME = attrgetter("time")
+# A tuple: isinstance with it is several times faster than with the Record union.
+_RECORD_TYPES = (Walk, PainReport, Stretch, Alternative)
+_MIDNIGHT = dt_time()
+_MAX_WALK = timedelta(minutes=MAX_WALK_MINUTES)
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+_LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 class PainStatus(StrEnum):
@@ -86,46 +93,51 @@ class _Kind(Enum):
     EXCUSED = 2
 
 
-@dataclass(slots=True)
 class _DayData:
-    """What one local day holds, by record id so that removal is exact."""
+    """The totals of one local day: a few numbers, rebuilt from the records on change.
 
-    walk_parts: dict[str, float] = field(default_factory=dict)
-    walk_starts: set[str] = field(default_factory=set)
-    pains: dict[str, tuple[datetime, int]] = field(default_factory=dict)
-    stretches: set[str] = field(default_factory=set)
-    alternatives: dict[str, float] = field(default_factory=dict)
-    walk_minutes: float = 0.0
-    alternative_minutes: float = 0.0
-    pain_level: int | None = None
-    max_pain: int | None = None
+    Compact on purpose (ten years are thousands of days): the parts of the totals are
+    not kept; a change on a day recomputes that day from its records, which the log
+    finds by time without scanning (see WalkLog._recompute_day).
+    """
 
-    def refresh(self) -> None:
-        """Recompute the totals from the parts."""
-        # fsum is exact and order-free: a log built in any order gets the same totals,
-        # so a threshold comparison cannot flip on rounding noise.
-        self.walk_minutes = math.fsum(self.walk_parts.values())
-        self.alternative_minutes = math.fsum(self.alternatives.values())
-        if self.pains:
-            # The latest report wins; ties in time break on id so the answer is stable.
-            _, (_, latest) = max(
-                self.pains.items(), key=lambda item: (item[1][0], item[0])
-            )
-            self.pain_level = latest
-            self.max_pain = max(level for _, level in self.pains.values())
-        else:
-            self.pain_level = None
-            self.max_pain = None
+    __slots__ = (
+        "alternative_minutes",
+        "latest_pain",
+        "max_pain",
+        "pain_level",
+        "stretched",
+        "walk_count",
+        "walk_minutes",
+    )
 
-    def is_empty(self) -> bool:
-        """Whether nothing is logged on this day any more."""
-        return not (
-            self.walk_parts
-            or self.walk_starts
-            or self.pains
-            or self.stretches
-            or self.alternatives
-        )
+    def __init__(
+        self,
+        walk_minutes: float = 0.0,
+        walk_count: int = 0,
+        latest_pain: PainReport | None = None,
+        stretched: bool = False,
+        alternative_minutes: float = 0.0,
+    ) -> None:
+        """Hold the totals; max_pain starts at the latest report's level."""
+        self.walk_minutes = walk_minutes
+        self.walk_count = walk_count
+        # The latest report wins; ties in time break on id so the answer is stable.
+        self.latest_pain = latest_pain
+        self.pain_level: int | None = None if latest_pain is None else latest_pain.level
+        self.max_pain = self.pain_level
+        self.stretched = stretched
+        # Alternatives always last longer than 0 minutes, so > 0 means "any".
+        self.alternative_minutes = alternative_minutes
+
+    def add_pain(self, report: PainReport) -> None:
+        """Count one more pain report of this day."""
+        latest = self.latest_pain
+        if latest is None or (report.time, report.id) > (latest.time, latest.id):
+            self.latest_pain = report
+            self.pain_level = report.level
+        if self.max_pain is None or report.level > self.max_pain:
+            self.max_pain = report.level
 
     def kind(self, settings: Settings) -> _Kind:
         """Whether this day extends, skips or breaks a streak."""
@@ -134,7 +146,7 @@ class _DayData:
         if (
             self.pain_level is not None
             and self.pain_level >= settings.pain_day_threshold
-            and (self.stretches or self.alternatives)
+            and (self.stretched or self.alternative_minutes > 0)
         ):
             return _Kind.EXCUSED
         return _Kind.BREAKS
@@ -187,22 +199,17 @@ class WalkLog:
         """Hold `records`; local days are those of `tz`."""
         self._tz = tz
         self._records: dict[str, Record] = {}
-        self._order: list[tuple[datetime, str]] = []
-        self._walk_order: list[tuple[datetime, str]] = []
-        self._days: dict[date, _DayData] = {}
         self._history: _History | None = None
-        touched: set[date] = set()
         for record in records:
             self._check_new(record)
             self._records[record.id] = record
-            self._order.append((record.time, record.id))
-            if isinstance(record, Walk):
-                self._walk_order.append((record.time, record.id))
-            self._aggregate(record, add=True, collect=touched)
-        # One sort instead of one insertion per record, and each day's totals once.
-        self._order.sort()
-        self._walk_order.sort()
-        self._refresh_days(touched)
+        # The records themselves, sorted by (time, id): one sort instead of one
+        # insertion per record; and each day's totals built once.
+        self._order: list[Record] = sorted(self._records.values(), key=_ORDER)
+        self._walk_order: list[Walk] = [
+            record for record in self._order if isinstance(record, Walk)
+        ]
+        self._days: dict[date, _DayData] = self._build_days(self._order)
 
     # --- records ---------------------------------------------------------------------
 
@@ -227,10 +234,10 @@ class WalkLog:
         """Add one record, updating only the days it touches."""
         self._check_new(record)
         self._records[record.id] = record
-        insort(self._order, (record.time, record.id))
+        insort(self._order, record, key=_ORDER)
         if isinstance(record, Walk):
-            insort(self._walk_order, (record.time, record.id))
-        self._invalidate(self._aggregate(record, add=True))
+            insort(self._walk_order, record, key=_ORDER)
+        self._invalidate(self._count_new(record))
 
     def remove(self, record_id: str) -> Record:
         """Remove and return the record with this id."""
@@ -238,25 +245,27 @@ class WalkLog:
         if record is None:
             raise ModelError("unknown_record", id=str(record_id))
         key = (record.time, record.id)
-        del self._order[bisect_left(self._order, key)]
+        del self._order[bisect_left(self._order, key, key=_ORDER)]
         if isinstance(record, Walk):
-            del self._walk_order[bisect_left(self._walk_order, key)]
-        self._invalidate(self._aggregate(record, add=False))
+            del self._walk_order[bisect_left(self._walk_order, key, key=_ORDER)]
+        days = self._days_of(record)
+        self._recompute_days(days)
+        self._invalidate(days[0])
         return record
 
     def records(self) -> list[Record]:
         """Return every record, oldest first (walks by their start)."""
-        return [self._records[record_id] for _, record_id in self._order]
+        return list(self._order)
 
     def records_between(self, start: datetime, end: datetime) -> list[Record]:
         """Return the records whose time lies in [start, end), oldest first."""
         low = bisect_left(self._order, _utc(start), key=_TIME)
         high = bisect_left(self._order, _utc(end), key=_TIME)
-        return [self._records[record_id] for _, record_id in self._order[low:high]]
+        return self._order[low:high]
 
     def walks(self) -> list[Walk]:
         """Return every walk, oldest first."""
-        return [self._walk(record_id) for _, record_id in self._walk_order]
+        return list(self._walk_order)
 
     def last_walk(self, at: datetime | None = None) -> Walk | None:
         """Return the walk that started last (at or before `at`, when given)."""
@@ -266,17 +275,13 @@ class WalkLog:
             count = bisect_right(self._walk_order, _utc(at), key=_TIME)
         if count == 0:
             return None
-        return self._walk(self._walk_order[count - 1][1])
+        return self._walk_order[count - 1]
 
     def set_timezone(self, tz: tzinfo) -> None:
         """Use another zone's calendar days; recomputes every aggregate."""
         self._tz = tz
-        self._days.clear()
         self._history = None
-        touched: set[date] = set()
-        for record in self._records.values():
-            self._aggregate(record, add=True, collect=touched)
-        self._refresh_days(touched)
+        self._days = self._build_days(self._order)
 
     def day(self, day: date) -> DaySummary:
         """Return what was logged on one local day."""
@@ -286,10 +291,10 @@ class WalkLog:
         return DaySummary(
             day=day,
             walk_minutes=data.walk_minutes,
-            walk_count=len(data.walk_starts),
+            walk_count=data.walk_count,
             pain_level=data.pain_level,
             max_pain=data.max_pain,
-            stretched=bool(data.stretches),
+            stretched=data.stretched,
             alternative_minutes=data.alternative_minutes,
         )
 
@@ -349,62 +354,131 @@ class WalkLog:
 
     # --- internals -------------------------------------------------------------------
 
-    def _walk(self, record_id: str) -> Walk:
-        # _walk_order holds the ids of walks only.
-        return cast("Walk", self._records[record_id])
-
     def _check_new(self, record: object) -> None:
-        if not isinstance(record, Walk | PainReport | Stretch | Alternative):
+        if not isinstance(record, _RECORD_TYPES):
             raise ModelError("invalid_record")
         if record.id in self._records:
             raise ModelError("duplicate_record", id=record.id)
 
-    def _aggregate(
-        self, record: Record, *, add: bool, collect: set[date] | None = None
-    ) -> date:
-        """Add or take away a record's share of its days; return the first day touched.
+    def _walk_parts(
+        self, walk: Walk, first: date, durations: dict[float, timedelta] | None = None
+    ) -> Iterable[tuple[date, float]]:
+        """Return a walk's minutes on each local day it touches (`first`: its start's).
 
-        With `collect`, only collect the days (adding never empties one): the caller
-        refreshes them all at the end with _refresh_days, once per day rather than
-        once per record.
+        `durations` caches timedelta(minutes=...) across calls (it costs more than all
+        the rest of a short walk's work, and many walks last the same minutes).
         """
+        minutes = walk.minutes
+        if durations is None:
+            duration = timedelta(minutes=minutes)
+        elif (duration := durations.get(minutes)) is None:  # type: ignore[assignment]
+            duration = durations[minutes] = timedelta(minutes=minutes)
+        # Most walks end on the day they begin: split_minutes_by_day's first step, done
+        # here without its conversions (the same instant, so the same answer).
+        boundary = datetime.combine(first + _ONE_DAY, _MIDNIGHT, self._tz)
+        if boundary.astimezone(UTC) >= walk.start + duration:
+            return ((first, minutes),)
+        return split_minutes_by_day(walk.start, minutes, self._tz).items()
+
+    def _days_of(self, record: Record) -> list[date]:
+        """Return the local days a record counts on, its own day first."""
         first = local_day(record.time, self._tz)
-        touched = [first]
-        data = self._day_data(first)
-        match record:
-            case Walk():
-                parts = split_minutes_by_day(record.start, record.minutes, self._tz)
-                touched.extend(day for day in parts if day != first)
-                _mark(data.walk_starts, record.id, add=add)
-                for day, minutes in parts.items():
-                    _put(self._day_data(day).walk_parts, record.id, minutes, add=add)
-            case PainReport():
-                _put(data.pains, record.id, (record.time, record.level), add=add)
-            case Stretch():
-                _mark(data.stretches, record.id, add=add)
-            case _:  # Alternative
-                # Counted on the day it began: alternatives excuse days, they are not split.
-                _put(data.alternatives, record.id, record.minutes, add=add)
-        if collect is not None:
-            collect.update(touched)
-            return first
-        for day in touched:
-            day_data = self._days[day]
-            if day_data.is_empty():
-                del self._days[day]
+        if not isinstance(record, Walk):
+            return [first]
+        return [
+            first,
+            *(day for day, _ in self._walk_parts(record, first) if day != first),
+        ]
+
+    def _build_days(
+        self, records: Iterable[Record], only: set[date] | None = None
+    ) -> dict[date, _DayData]:
+        """Return the totals of the days `records` touch (of those in `only`, if given).
+
+        The records must be all of each wanted day's records: any subset of the log
+        holding them builds the same totals (fsum and the latest-report rule do not
+        depend on order). This runs over the whole log at load, hence its plainness.
+        """
+        tz = self._tz
+        days: dict[date, _DayData] = {}
+        walk_parts: dict[date, list[float]] = {}
+        alternatives: dict[date, list[float]] = {}
+        durations: dict[float, timedelta] = {}
+        for record in records:
+            # Records hold aware UTC times: local_day without its check.
+            first = record.time.astimezone(tz).date()
+            if isinstance(record, Walk):
+                for day, minutes in self._walk_parts(record, first, durations):
+                    if only is None or day in only:
+                        walk_parts.setdefault(day, []).append(minutes)
+            if only is not None and first not in only:
+                continue
+            data = days.get(first)
+            if data is None:
+                data = days[first] = _DayData()
+            if isinstance(record, Walk):
+                data.walk_count += 1
+            elif isinstance(record, PainReport):
+                data.add_pain(record)
+            elif isinstance(record, Stretch):
+                data.stretched = True
             else:
-                day_data.refresh()
-        return first
+                # Counted on the day it began: alternatives excuse days, they are not
+                # split.
+                alternatives.setdefault(first, []).append(record.minutes)
+        # fsum is exact and order-free: a log built in any order gets the same totals,
+        # so a threshold comparison cannot flip on rounding noise.
+        for day, parts in walk_parts.items():
+            data = days.get(day)
+            if data is None:
+                data = days[day] = _DayData()
+            data.walk_minutes = math.fsum(parts)
+        for day, parts in alternatives.items():
+            days[day].alternative_minutes = math.fsum(parts)
+        return days
 
-    def _refresh_days(self, days: set[date]) -> None:
+    def _recompute_days(self, days: list[date]) -> None:
+        """Rebuild these days' totals from their records (after a change)."""
+        # Every instant of a local day lies within a day of its UTC midnights (UTC
+        # offsets are under 24 hours), and a walk that reaches into a day began at most
+        # MAX_WALK_MINUTES before. The records in between are found by bisection.
+        try:
+            low = datetime.combine(min(days) - _ONE_DAY, _MIDNIGHT, UTC) - _MAX_WALK
+        except OverflowError:
+            low = _EARLIEST
+        try:
+            high = datetime.combine(max(days) + 2 * _ONE_DAY, _MIDNIGHT, UTC)
+        except OverflowError:
+            high = _LATEST
+        order = self._order
+        window = order[
+            bisect_left(order, low, key=_TIME) : bisect_left(order, high, key=_TIME)
+        ]
+        built = self._build_days(window, only=set(days))
         for day in days:
-            self._days[day].refresh()
+            data = built.get(day)
+            if data is None:
+                self._days.pop(day, None)  # nothing is logged on it any more
+            else:
+                self._days[day] = data
 
-    def _day_data(self, day: date) -> _DayData:
-        data = self._days.get(day)
-        if data is None:
-            data = self._days[day] = _DayData()
-        return data
+    def _count_new(self, record: Record) -> date:
+        """Count a record just added to the log; return its (first) day."""
+        own = self._build_days((record,))
+        days = self._days
+        old = [day for day in own if day in days]
+        for day, data in own.items():
+            if day not in days:
+                days[day] = data
+        if old:
+            if isinstance(record, PainReport):
+                days[old[0]].add_pain(record)
+            elif isinstance(record, Stretch):
+                days[old[0]].stretched = True
+            else:
+                # Minutes: exact totals need every part of the day again.
+                self._recompute_days(old)
+        return local_day(record.time, self._tz)
 
     def _invalidate(self, day: date) -> None:
         history = self._history
@@ -472,7 +546,7 @@ class WalkLog:
             if data is None:
                 continue
             minutes.append(data.walk_minutes)
-            walks += len(data.walk_starts)
+            walks += data.walk_count
             if (
                 data.pain_level is not None
                 and data.pain_level >= settings.pain_day_threshold
@@ -501,20 +575,6 @@ def _utc(moment: datetime) -> datetime:
     if moment.utcoffset() is None:
         raise ModelError("invalid_timestamp")
     return moment.astimezone(UTC)
-
-
-def _put[T](container: dict[str, T], key: str, value: T, *, add: bool) -> None:
-    if add:
-        container[key] = value
-    else:
-        del container[key]
-
-
-def _mark(container: set[str], key: str, *, add: bool) -> None:
-    if add:
-        container.add(key)
-    else:
-        container.remove(key)
 
 
 def compute_snapshot(log: WalkLog, settings: Settings, now: datetime) -> Snapshot:
