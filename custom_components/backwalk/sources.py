@@ -17,13 +17,14 @@ from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import (
     Event,
     EventStateChangedData,
+    HassJob,
     HomeAssistant,
     State,
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import (
-    async_track_point_in_time,
+    async_track_point_in_utc_time,
     async_track_state_change_event,
 )
 from homeassistant.util import dt as dt_util
@@ -113,6 +114,11 @@ class SourceTracking:
             runtime.steps = self.totals
         self._lock = asyncio.Lock()
         self._unsub_tick: Callable[[], None] | None = None
+        # When the tracker next wants a tick (its deadline after the last change), and
+        # the moment the timer is set for: that one or an earlier one (see _arm).
+        self._due: datetime | None = None
+        self._armed_for: datetime | None = None
+        self._tick_job = HassJob(self._async_tick, "backwalk walk tracker tick")
         self._saved_open = self.tracker.open_since
         self._running = False
 
@@ -195,6 +201,10 @@ class SourceTracking:
     @callback
     def _async_tick(self, now: datetime) -> None:
         self._unsub_tick = None
+        if self._due is not None and now < self._due:
+            # Set for a deadline that has moved on since: nothing is due yet.
+            self._arm_timer(self._due)
+            return
         self._after_tracker(self.tracker.tick(now))
 
     def _after_tracker(self, finished: list[DetectedWalk]) -> None:
@@ -204,13 +214,28 @@ class SourceTracking:
             self.hass.async_create_task(
                 self._async_log_and_save(finished, save=changed), eager_start=True
             )
+        self._due = self.tracker.next_deadline() if self._running else None
+        if self._due is None:
+            if self._unsub_tick is not None:
+                self._unsub_tick()
+                self._unsub_tick = None
+        elif (
+            self._unsub_tick is None
+            or self._armed_for is None
+            or self._armed_for > self._due
+        ):
+            self._arm_timer(self._due)
+        # Otherwise the timer fires first, and _async_tick waits on: most state changes
+        # move the deadline later or leave it, and setting a timer costs more than all
+        # the rest of handling one.
+
+    def _arm_timer(self, moment: datetime) -> None:
         if self._unsub_tick is not None:
             self._unsub_tick()
-            self._unsub_tick = None
-        if self._running and (deadline := self.tracker.next_deadline()) is not None:
-            self._unsub_tick = async_track_point_in_time(
-                self.hass, self._async_tick, deadline
-            )
+        self._armed_for = moment
+        self._unsub_tick = async_track_point_in_utc_time(
+            self.hass, self._tick_job, moment
+        )
 
     def _count_steps(self, state: State) -> None:
         try:
