@@ -242,7 +242,6 @@ class ProfileStore:
     async def async_load(self) -> ProfileData:
         """Load the profile, refusing to start empty over an unreadable file."""
         path = self._store.path
-        existed, asides = await self._hass.async_add_executor_job(_file_state, path)
         try:
             stored = await self._store.async_load()
         except ModelError as err:
@@ -255,10 +254,12 @@ class ProfileStore:
             aside = await self._async_keep_aside(path)
             raise self._unreadable(aside, str(err)) from err
         if stored is None:
+            # Looked at only now (a file that loads needs no look): a file still there
+            # was not readable, and one Home Assistant found invalid JSON is aside now.
+            existed, asides = await self._hass.async_add_executor_job(_file_state, path)
             if existed or asides:
                 # Home Assistant moved an invalid JSON file aside (now or at an earlier
                 # start): starting empty would look like data loss to the user.
-                _, asides = await self._hass.async_add_executor_job(_file_state, path)
                 raise self._unreadable(asides[-1] if asides else path, "invalid JSON")
             return ProfileData()
         try:
