@@ -387,7 +387,9 @@ class WalkTracker:
         return moment
 
     def _live(self) -> bool:
-        return bool(self._walking - self._unconfirmed)
+        # Some source walking that is not merely restored (no set made: this runs on
+        # every state change).
+        return not self._walking <= self._unconfirmed
 
     def _touch(self, now: datetime) -> None:
         # A live source that is still walking has been walking until now.
