@@ -260,6 +260,45 @@ async def test_ios_walk_shorter_than_min_walk_dropped(
     assert open_walk(hass_storage, loaded_entry) is None
 
 
+async def test_state_before_an_overdue_timer_ends_the_walk_once(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A state that arrives before the late timer ends the walk itself; the timer goes."""
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    await iphone(hass, freezer, utc("09:10"), "Stationary")  # final at 09:13
+    # Home Assistant was busy: the next state comes before the timer has run.
+    freezer.move_to(utc("09:20"))
+    hass.states.async_set(IPHONE, "Automotive", {"confidence": "High"})
+    await hass.async_block_till_done()
+    assert walks(hass_storage, loaded_entry) == [("sensor", 10.0, utc("09:00"))]
+    await at(hass, freezer, utc("09:30"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 10.0, utc("09:00"))]
+    assert open_walk(hass_storage, loaded_entry) is None
+
+
+async def test_walking_again_before_the_timer_waits_for_the_new_end(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The timer set for a pause that walking ended runs early and ends nothing."""
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    await iphone(hass, freezer, utc("09:10"), "Stationary")  # final at 09:13 ...
+    await iphone(hass, freezer, utc("09:12"), "Walking")  # ... unless walking returns
+    await at(hass, freezer, utc("09:13"))
+    await at(hass, freezer, utc("09:40"))
+    assert walks(hass_storage, loaded_entry) == []
+    await iphone(hass, freezer, utc("09:45"), "Stationary")
+    await at(hass, freezer, utc("09:47:59"))
+    assert walks(hass_storage, loaded_entry) == []
+    await at(hass, freezer, utc("09:48"))
+    assert walks(hass_storage, loaded_entry) == [("sensor", 45.0, utc("09:00"))]
+
+
 # --- Android -------------------------------------------------------------------------------
 
 
