@@ -8,6 +8,7 @@ tests use the same functions with a temporary config directory and a free port.
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import Iterator
 import contextlib
 from dataclasses import dataclass
@@ -213,6 +214,30 @@ def onboard(base: str) -> str:
     return str(api.token)
 
 
+async def _async_promote_http_config(base: str, token: str) -> None:
+    import aiohttp  # only inside the toolchain's venv
+
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(base.replace("http", "ws", 1) + "/api/websocket") as socket,
+    ):
+        await socket.receive_json()  # auth_required
+        await socket.send_json({"type": "auth", "access_token": token})
+        if (await socket.receive_json()).get("type") != "auth_ok":
+            raise RuntimeError("websocket authentication failed")
+        await socket.send_json({"id": 1, "type": "http/config/promote"})
+        await socket.receive_json()  # an error just means there was nothing to confirm
+
+
+def promote_http_config(base: str, token: str) -> None:
+    """Confirm the http settings from configuration.yaml.
+
+    Home Assistant 2026.10 moves them into storage as a trial and, unless a user confirms
+    it within five minutes, restarts with its defaults (all interfaces, not 127.0.0.1).
+    """
+    asyncio.run(_async_promote_http_config(base, token))
+
+
 def wait_until_running(base: str, token: str, timeout: float = 600) -> None:
     """Wait until start-up is complete; before that SIGTERM would skip the final write."""
     api = Api(base, token)
@@ -279,6 +304,7 @@ def running_hass(
         wait_for_api(base, process, timeout)
         token = onboard(base)
         wait_until_running(base, token, timeout)
+        promote_http_config(base, token)
         ensure_demo_profile(base, token)
         yield base, token
     finally:
@@ -297,6 +323,7 @@ def run(config_dir: Path, port: int) -> int:
         wait_for_api(base, process)
         token = onboard(base)
         wait_until_running(base, token)
+        promote_http_config(base, token)
         entry = ensure_demo_profile(base, token)
         print()
         print(f"  Home Assistant: {base}")

@@ -415,11 +415,9 @@ class _ProfileSteps(ConfigEntryBaseFlow):
         shown = self.values
         if user_input is not None:
             # The number selector lets "nan" and "inf" through; refuse them on the field.
-            errors = {
-                key: "not_a_number"
-                for key, value in user_input.items()
-                if isinstance(value, float) and not math.isfinite(value)
-            }
+            for key, value in user_input.items():
+                if isinstance(value, float) and not math.isfinite(value):
+                    errors[key] = "not_a_number"
             answer = whole_numbers(user_input) if not errors else dict(user_input)
             errors = errors or validate(answer)
             # A cleared optional field is absent from the answer: drop its old value.
