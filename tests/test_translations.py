@@ -563,13 +563,17 @@ def _flow_use(cls: type, namespace: Any, include: Callable[[Any], bool]) -> Flow
         (name, method)
         for klass in cls.__mro__
         for name, method in vars(klass).items()
-        if name.startswith("async_step_") and include(method)
+        # The shared form step sets errors of its own (a number that is not one).
+        if (name.startswith("async_step_") or name == "_async_form_step")
+        and include(method)
     ]
     for name, method in methods:
         module, node = _function_source(method)
         where = module.where(node) if module else method.__qualname__
         use.errors |= _errors_of(node)
         use.aborts |= _aborts_of(node, name)
+        if name == "_async_form_step":
+            continue  # its form is each caller's; the callers are read below
         for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
             callee = _callee(call)
             if callee == "_async_form_step":
