@@ -209,22 +209,21 @@ class SourceTracking:
 
     def _after_tracker(self, finished: list[DetectedWalk]) -> None:
         """Log finished walks, save when the open walk changed, set the next tick."""
-        changed = bool(finished) or self.tracker.open_since != self._saved_open
-        if finished or changed:
+        tracker = self.tracker
+        changed = bool(finished) or tracker.open_since != self._saved_open
+        if changed:
             self.hass.async_create_task(
                 self._async_log_and_save(finished, save=changed), eager_start=True
             )
-        self._due = self.tracker.next_deadline() if self._running else None
-        if self._due is None:
+        due = self._due = tracker.next_deadline() if self._running else None
+        if due is None:
             if self._unsub_tick is not None:
                 self._unsub_tick()
                 self._unsub_tick = None
         elif (
-            self._unsub_tick is None
-            or self._armed_for is None
-            or self._armed_for > self._due
+            self._unsub_tick is None or self._armed_for is None or self._armed_for > due
         ):
-            self._arm_timer(self._due)
+            self._arm_timer(due)
         # Otherwise the timer fires first, and _async_tick waits on: most state changes
         # move the deadline later or leave it, and setting a timer costs more than all
         # the rest of handling one.

@@ -137,8 +137,8 @@ def confidence_of(state: str, attributes: Mapping[str, Any]) -> int | None:
     with spaces as underscores); a numeric `confidence`.
     """
     named = attributes.get("confidence")
-    if isinstance(named, str) and _state_key(named) in _IOS_CONFIDENCE:
-        return _IOS_CONFIDENCE[_state_key(named)]
+    if isinstance(named, str) and (word := _state_key(named)) in _IOS_CONFIDENCE:
+        return _IOS_CONFIDENCE[word]
     key = _state_key(state)
     for name in (key, key.replace(" ", "_")):
         level = _percent(attributes.get(name))
