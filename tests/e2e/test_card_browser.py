@@ -362,13 +362,6 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
                 "() => customElements.get('backwalk-card') !== undefined",
                 timeout=TIMEOUT_MS,
             )
-            # Home Assistant 2026.10 moves the YAML http settings into storage as a trial
-            # that reverts (with a restart) unless confirmed; confirm it, as a user would in
-            # the dialog the frontend shows.
-            page.evaluate(
-                "() => document.querySelector('home-assistant').hass.callWS("
-                "{type: 'http/config/promote'})"
-            )
             stub = page.evaluate(
                 "() => customElements.get('backwalk-card')"
                 ".getStubConfig(document.querySelector('home-assistant').hass)"
