@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 import socket
 import sys
+import time
 
 import pytest
 
@@ -14,6 +16,16 @@ sys.path.insert(0, str(REPO / "scripts"))
 import dev  # noqa: E402
 
 pytestmark = pytest.mark.e2e
+
+
+def walk_inside_this_week(last_reset: str) -> tuple[datetime, float]:
+    """A walk that ended a moment ago and lies wholly in this week (even just after it began)."""
+    week_start = datetime.fromisoformat(last_reset)
+    if datetime.now(UTC) - week_start < timedelta(minutes=2):
+        time.sleep(120)  # the week has only just begun: leave room for a walk in it
+    now = datetime.now(UTC)
+    started = max(week_start, now - timedelta(minutes=20))
+    return started, round((now - started).total_seconds() / 60 - 0.5, 1)
 
 
 def free_port() -> int:
@@ -44,11 +56,17 @@ def test_hass_serves_backwalk(tmp_path: Path) -> None:
             week = states["sensor.demo_walking_minutes_this_week"]
             assert week["state"] == "0.0"
             assert week["attributes"]["unit_of_measurement"] == "min"
-            api.request("POST", "/api/services/backwalk/log_walk", {"minutes": 12})
+            started, minutes = walk_inside_this_week(week["attributes"]["last_reset"])
+            logged = api.request(
+                "POST",
+                "/api/services/backwalk/log_walk?return_response",
+                {"minutes": minutes, "started": started.isoformat()},
+            )
+            walk_id = logged["service_response"]["id"]
             week = api.request(
                 "GET", "/api/states/sensor.demo_walking_minutes_this_week"
             )
-            assert week["state"] == "12.0"
+            assert float(week["state"]) == minutes
         # A second start reuses the onboarded user and the existing profile.
         with dev.running_hass(config_dir, port, log_file, timeout=120) as (base, token):
             api = dev.Api(base, token)
@@ -56,10 +74,12 @@ def test_hass_serves_backwalk(tmp_path: Path) -> None:
                 "GET", "/api/config/config_entries/entry?domain=backwalk"
             )
             assert len(entries) == 1
-            week = api.request(
-                "GET", "/api/states/sensor.demo_walking_minutes_this_week"
-            )
-            assert week["state"] == "12.0"
+            history = api.request(
+                "POST",
+                "/api/services/backwalk/get_history?return_response",
+                {"start": "2000-01-01T00:00:00+00:00"},
+            )["service_response"]
+            assert [walk["id"] for walk in history["walks"]] == [walk_id]
     except Exception as err:
         log_tail = log_file.read_text(errors="replace")[-5000:]
         raise AssertionError(
