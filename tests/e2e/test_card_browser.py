@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 
 import dev  # noqa: E402
+from test_smoke import walk_inside_this_week  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -272,14 +273,18 @@ def dev_free_port() -> int:
 
 
 def seed_walks(api: dev.Api) -> None:
-    """A few walks so the card shows more than zeros (earlier today and yesterday)."""
+    """Walks so the card shows more than zeros: yesterday, and one just now in this week."""
     now = datetime.now(UTC)
-    for hours_ago, minutes in ((26, 18), (3, 22)):
-        started = (now - timedelta(hours=hours_ago)).isoformat()
+    week = api.request("GET", f"/api/states/sensor.{PROFILE}_walking_minutes_this_week")
+    recent, recent_minutes = walk_inside_this_week(week["attributes"]["last_reset"])
+    for started, minutes in (
+        (now - timedelta(hours=26), 18),
+        (recent, recent_minutes),
+    ):
         api.request(
             "POST",
             "/api/services/backwalk/log_walk",
-            {"minutes": minutes, "started": started, "distance_km": 1.5},
+            {"minutes": minutes, "started": started.isoformat(), "distance_km": 1.5},
         )
     api.request("POST", "/api/services/backwalk/report_pain", {"level": 2})
 
