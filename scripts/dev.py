@@ -11,6 +11,7 @@ import argparse
 import asyncio
 from collections.abc import Iterator
 import contextlib
+import ctypes
 from dataclasses import dataclass
 from http import HTTPStatus
 import json
@@ -27,6 +28,7 @@ import urllib.request
 
 REPO = Path(__file__).resolve().parent.parent
 DEV_CONFIG = REPO / "config"
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 DEMO_USER = "demo"
 DEMO_PASSWORD = "backwalk-demo"  # noqa: S105 - a local demo login, printed to the user
 CLIENT_ID = "http://127.0.0.1/"
@@ -104,14 +106,28 @@ def write_minimal_configuration(config_dir: Path, port: int) -> None:
 def start_hass(
     config_dir: Path, log_file: Path | None = None
 ) -> subprocess.Popen[bytes]:
-    """Start `hass -c config_dir` in its own process group."""
+    """Start `hass -c config_dir` in its own process group.
+
+    Its own group, so Ctrl-C reaches only this script, which then stops Home Assistant
+    cleanly; and it is told to stop if this script dies first, so none is left behind.
+    """
     output = log_file.open("ab") if log_file else None
     return subprocess.Popen(
         [sys.executable, "-m", "homeassistant", "-c", str(config_dir)],
         stdout=output,
         stderr=subprocess.STDOUT if output else None,
         start_new_session=True,
+        preexec_fn=_stop_with_parent,  # noqa: PLW1509 - only sets the death signal
     )
+
+
+def _stop_with_parent() -> None:
+    """Ask Linux to send SIGTERM to this process when its parent dies."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError, AttributeError:
+        pass  # not Linux: Ctrl-C still stops it through this script
 
 
 def stop_hass(process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -311,8 +327,13 @@ def running_hass(
         stop_hass(process)
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(config_dir: Path, port: int) -> int:
-    """`make run`: serve until Ctrl-C."""
+    """`make run`: serve until Ctrl-C (or SIGTERM)."""
+    signal.signal(signal.SIGTERM, _interrupt)
     link_integration(config_dir)
     process = start_hass(config_dir)
     base = f"http://127.0.0.1:{port}"

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import contextlib
 from datetime import UTC, datetime, timedelta
 import json
+import math
 import os
 from pathlib import Path
 import shutil
@@ -201,8 +202,8 @@ class Profile:
         return str(self.state(entity)["state"])
 
     def whole(self, entity: str) -> str:
-        """A numeric state as the card shows it: rounded to a whole number."""
-        return str(round(float(self.value(entity))))
+        """A numeric state as the card shows it: rounded half up, like Math.round."""
+        return str(math.floor(float(self.value(entity)) + 0.5))
 
     def history(self) -> dict[str, Any]:
         """backwalk.get_history's answer for the last 14 days."""
