@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.backwalk.const import CONF_NAME, DOMAIN
 
 pytest_plugins = ["pytest_homeassistant_custom_component"]
+
+# Store's real file methods, taken at import: the test plugin patches them per test so that
+# storage stays in memory (hass_storage); `real_storage` puts them back where files matter.
+_REAL_STORE_METHODS = {
+    name: getattr(Store, name)
+    for name in ("_async_load", "_async_write_data", "async_remove")
+}
 
 PROFILE_OPTIONS: dict[str, Any] = {
     "pain_duration": "under_6_weeks",
@@ -84,3 +93,16 @@ def add_profile(hass: HomeAssistant) -> Callable[[str], Awaitable[MockConfigEntr
         return entry
 
     return add
+
+
+@pytest.fixture
+def real_storage(hass: HomeAssistant) -> Generator[None]:
+    """Read and write real files under hass.config.path('.storage')."""
+    with (
+        patch.object(Store, "_async_load", _REAL_STORE_METHODS["_async_load"]),
+        patch.object(
+            Store, "_async_write_data", _REAL_STORE_METHODS["_async_write_data"]
+        ),
+        patch.object(Store, "async_remove", _REAL_STORE_METHODS["async_remove"]),
+    ):
+        yield

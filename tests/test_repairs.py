@@ -8,14 +8,12 @@ makes each test's .storage a fresh temporary directory.
 
 from __future__ import annotations
 
-from collections.abc import Generator
 import glob
 from http import HTTPStatus
 import json
 import os
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import repairs_flow_manager
@@ -23,7 +21,6 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.storage import Store
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -31,10 +28,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.backwalk.const import DOMAIN
 
-_REAL_STORE_METHODS = {
-    name: getattr(Store, name)
-    for name in ("_async_load", "_async_write_data", "async_remove")
-}
+pytestmark = pytest.mark.usefixtures("real_storage")
 
 MINUTES_THIS_WEEK = "sensor.alex_walking_minutes_this_week"
 BAD_LOG = json.dumps(
@@ -66,19 +60,6 @@ BAD_LOG = json.dumps(
 def hass_config_dir(hass_tmp_config_dir: str) -> str:
     """Give each test its own configuration directory (and .storage)."""
     return hass_tmp_config_dir
-
-
-@pytest.fixture(autouse=True)
-def real_storage(hass: HomeAssistant) -> Generator[None]:
-    """Read and write real files under hass.config.path('.storage')."""
-    with (
-        patch.object(Store, "_async_load", _REAL_STORE_METHODS["_async_load"]),
-        patch.object(
-            Store, "_async_write_data", _REAL_STORE_METHODS["_async_write_data"]
-        ),
-        patch.object(Store, "async_remove", _REAL_STORE_METHODS["async_remove"]),
-    ):
-        yield
 
 
 @pytest.fixture(autouse=True)

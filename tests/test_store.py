@@ -11,7 +11,6 @@ own temporary configuration directory so those files go to pytest's tmp_path.
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from datetime import timedelta
 import glob
 import json
@@ -25,17 +24,11 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.storage import Store
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.backwalk.const import DOMAIN
 from custom_components.backwalk.store import ProfileStore
-
-_REAL_STORE_METHODS = {
-    name: getattr(Store, name)
-    for name in ("_async_load", "_async_write_data", "async_remove")
-}
 
 NOW = "2026-11-25 12:00:00+00:00"  # a Wednesday, far from midnight and week ends
 MINUTES_THIS_WEEK = "sensor.alex_walking_minutes_this_week"
@@ -45,19 +38,6 @@ MINUTES_THIS_WEEK = "sensor.alex_walking_minutes_this_week"
 def hass_config_dir(hass_tmp_config_dir: str) -> str:
     """Give each test its own configuration directory (and .storage)."""
     return hass_tmp_config_dir
-
-
-@pytest.fixture
-def real_storage(hass: HomeAssistant) -> Generator[None]:
-    """Read and write real files under hass.config.path('.storage')."""
-    with (
-        patch.object(Store, "_async_load", _REAL_STORE_METHODS["_async_load"]),
-        patch.object(
-            Store, "_async_write_data", _REAL_STORE_METHODS["_async_write_data"]
-        ),
-        patch.object(Store, "async_remove", _REAL_STORE_METHODS["async_remove"]),
-    ):
-        yield
 
 
 @pytest.fixture(autouse=True)
