@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Callable, Coroutine, Iterator
+import cProfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time as dt_time, timedelta
 import gc
@@ -33,6 +34,7 @@ import logging
 import os
 from pathlib import Path
 import platform
+import pstats
 import random
 import statistics
 import sys
@@ -301,6 +303,8 @@ class Plan:
     diy_setup_reps: int = 5
     log_walk_calls: int = 1000
     state_changes: int = 600
+    # Where to write a cProfile of the log_walk calls (None: no profile).
+    profile_dir: Path | None = None
 
 
 async def _timed(job: Callable[[], Coroutine[Any, Any, Any]]) -> float:
@@ -468,6 +472,9 @@ async def _measure(
     )
     rng = random.Random(7)
     calls: list[float] = []
+    profiler = cProfile.Profile() if plan.profile_dir is not None else None
+    if profiler is not None:
+        profiler.enable()
     for index in range(plan.log_walk_calls):
         before_state = hass.states.get(minutes_today)
         minutes = round(rng.uniform(5, 40), 1)
@@ -495,6 +502,11 @@ async def _measure(
             "delete_entry",
             {"entry_id": response["id"]},
             blocking=True,
+        )
+    if profiler is not None and plan.profile_dir is not None:
+        profiler.disable()
+        _report_profile(
+            profiler, plan.profile_dir / f"log_walk-{history.years:g}y", log
         )
     result["log_walk"] = summary(calls)
     log(
@@ -574,6 +586,19 @@ async def _measure(
         )
     )
     await unload(diy.entry_id)
+
+
+def _report_profile(
+    profiler: cProfile.Profile, path: Path, log: Callable[[str], None]
+) -> None:
+    """Save the profile and log where the event loop's time went (not the executor's)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    profiler.dump_stats(f"{path}.prof")
+    with path.with_suffix(".txt").open("w", encoding="utf-8") as out:
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(40)
+    log(f"  profile of the log_walk calls: {path}.prof, {path.with_suffix('.txt')}")
 
 
 def _check(condition: object, what: str) -> None:
@@ -690,6 +715,12 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="tiny repetition counts (smoke test)"
     )
     parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="write a cProfile of the log_walk calls per size to DIR",
+    )
+    parser.add_argument(
         "--out", type=Path, default=ROOT / "bench" / "results" / "latest.json"
     )
     args = parser.parse_args(argv)
@@ -698,6 +729,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick
         else Plan()
     )
+    plan.profile_dir = args.profile
     logging.basicConfig(level=logging.WARNING)
 
     def log(message: str) -> None:

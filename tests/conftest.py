@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
+import json
+from operator import attrgetter
+import os
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.storage import Store
+from homeassistant.helpers.storage import STORAGE_DIR, Store
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.backwalk.codec import (
+    ProfileData,
+    decode,
+    decode_journal_from,
+    encode,
+)
 from custom_components.backwalk.const import CONF_NAME, DOMAIN
+from custom_components.backwalk.journal import replay, segment_numbers, segment_path
+
+type Persisted = Callable[[MockConfigEntry], dict[str, Any]]
 
 pytest_plugins = ["pytest_homeassistant_custom_component"]
 
@@ -41,6 +54,45 @@ def auto_enable_custom_integrations(
 ) -> Generator[None]:
     """Let Home Assistant load custom_components/backwalk in every test."""
     return
+
+
+@pytest.fixture
+def hass_config_dir(hass_tmp_config_dir: str) -> str:
+    """Give each test its own configuration directory: profiles write journal files."""
+    return hass_tmp_config_dir
+
+
+@pytest.fixture
+def persisted(hass: HomeAssistant, hass_storage: dict[str, Any]) -> Persisted:
+    """What a restart would load for a profile: its Store file and journal, replayed.
+
+    Returned in the stored form (records by kind, each kind in time order); a profile
+    with nothing on disk gives an empty log.
+    """
+
+    def read(entry: MockConfigEntry) -> dict[str, Any]:
+        key = f"{DOMAIN}.{entry.entry_id}"
+        path = hass.config.path(STORAGE_DIR, key)
+        stored: Any = None
+        if key in hass_storage:
+            stored = hass_storage[key]["data"]
+        elif os.path.exists(path):
+            stored = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
+        data = ProfileData() if stored is None else decode(stored)
+        first = 0 if stored is None else decode_journal_from(stored)
+        segments = [
+            (number, Path(segment_path(path, number)).read_bytes())
+            for number in segment_numbers(path)
+            if number >= first
+        ]
+        replayed = replay(data, segments)
+        assert not replayed.unreadable, replayed.unreadable
+        replayed.data.records.sort(key=attrgetter("time", "id"))
+        result: dict[str, Any] = dict(encode(replayed.data))
+        del result["journal_from"]
+        return result
+
+    return read
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from pathlib import Path
 import shutil
 from typing import Any
 
+from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import automation
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
@@ -28,12 +29,6 @@ from custom_components.backwalk.const import DOMAIN
 BLUEPRINTS = (
     Path(__file__).resolve().parents[1] / "blueprints" / "automation" / "backwalk"
 )
-
-
-@pytest.fixture
-def hass_config_dir(hass_tmp_config_dir: str) -> str:
-    """Each test gets its own config directory, to install blueprints into."""
-    return hass_tmp_config_dir
 
 
 @pytest.fixture
@@ -146,7 +141,7 @@ async def test_stretch_blueprint_speaks_the_reminder(
 async def test_check_in_blueprint_sends_answerable_question(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The check-in reaches the phone with buttons that backwalk answers."""
@@ -174,7 +169,7 @@ async def test_check_in_blueprint_sends_answerable_question(
     assert actions[0] == f"BACKWALK_WALKED_{loaded_entry.entry_id}"
     hass.bus.async_fire("mobile_app_notification_action", {"action": actions[0]})
     await hass.async_block_till_done()
-    walks = hass_storage[f"{DOMAIN}.{loaded_entry.entry_id}"]["data"]["walks"]
+    walks = persisted(loaded_entry)["walks"]
     assert [walk["minutes"] for walk in walks] == [5]
 
 

@@ -31,6 +31,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
@@ -112,9 +113,9 @@ class LogWatch:
         ]
 
 
-def storage_of(hass_storage: dict[str, Any], entry: MockConfigEntry) -> Any:
-    """A copy of what the profile's store holds (None before its first save)."""
-    return deepcopy(hass_storage.get(f"{DOMAIN}.{entry.entry_id}"))
+def storage_of(persisted: Persisted, entry: MockConfigEntry) -> Any:
+    """A copy of what a restart would load for the profile."""
+    return deepcopy(persisted(entry))
 
 
 # --- values ------------------------------------------------------------------------------
@@ -301,7 +302,7 @@ def assert_translated_refusal(
 async def test_actions_accept_or_refuse_in_words(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     caplog: pytest.LogCaptureFixture,
     action: str,
     data: st.DataObject,
@@ -311,7 +312,7 @@ async def test_actions_accept_or_refuse_in_words(
         (DOMAIN, loaded_entry.entry_id), loaded_entry.entry_id
     )
     assert device is not None
-    if storage_of(hass_storage, loaded_entry) is None:
+    if not len(loaded_entry.runtime_data.log):
         await hass.services.async_call(
             DOMAIN, "log_walk", {"minutes": 10}, blocking=True
         )
@@ -322,7 +323,7 @@ async def test_actions_accept_or_refuse_in_words(
         RECORD: held[-1].id if held else "none",
     }
     service_data = resolve(data.draw(action_data(action), label="data"), replacements)
-    before = storage_of(hass_storage, loaded_entry)
+    before = storage_of(persisted, loaded_entry)
     watch = LogWatch(caplog)
     try:
         response = await hass.services.async_call(
@@ -338,11 +339,11 @@ async def test_actions_accept_or_refuse_in_words(
             error, service_data, {*ACTION_FIELDS[action], *profile_fields}
         )
         await hass.async_block_till_done()
-        assert storage_of(hass_storage, loaded_entry) == before
+        assert storage_of(persisted, loaded_entry) == before
     else:
         event("accepted")
         await hass.async_block_till_done()
-        stored = storage_of(hass_storage, loaded_entry)
+        stored = storage_of(persisted, loaded_entry)
         if action in {"log_walk", "report_pain", "log_stretch", "log_alternative"}:
             assert response is not None
             assert response["id"] in loaded_entry.runtime_data.log
@@ -622,7 +623,7 @@ async def test_config_flow_accepts_or_refuses_in_words(
 async def test_options_flow_accepts_or_refuses_in_words(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     caplog: pytest.LogCaptureFixture,
     step: str,
     data: st.DataObject,
@@ -632,7 +633,7 @@ async def test_options_flow_accepts_or_refuses_in_words(
     result = await manager.async_init(loaded_entry.entry_id)
     result = await flow_at(manager, result, OPTIONS_STEPS, step)
     answer = data.draw(step_input(step), label="answer")
-    before = (entries_now(hass), storage_of(hass_storage, loaded_entry))
+    before = (entries_now(hass), storage_of(persisted, loaded_entry))
     watch = LogWatch(caplog)
     error: Exception | None = None
     try:
@@ -642,7 +643,7 @@ async def test_options_flow_accepts_or_refuses_in_words(
     await hass.async_block_till_done()
     refused = assert_flow_answer(error, result, step, answer, OPTIONS_ERRORS)
     if refused:
-        assert (entries_now(hass), storage_of(hass_storage, loaded_entry)) == before
+        assert (entries_now(hass), storage_of(persisted, loaded_entry)) == before
     elif result["type"] is FlowResultType.CREATE_ENTRY:
         # Saved options reload the profile, which must load with them.
         assert loaded_entry.state.name == "LOADED", loaded_entry.state
@@ -657,7 +658,7 @@ async def test_reconfigure_accepts_or_refuses_in_words(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     profile_options: dict[str, Any],
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     caplog: pytest.LogCaptureFixture,
     name: Any,
 ) -> None:
@@ -672,7 +673,7 @@ async def test_reconfigure_accepts_or_refuses_in_words(
         ).add_to_hass(hass)
     result = await loaded_entry.start_reconfigure_flow(hass)
     answer = {"name": name}
-    before = (entries_now(hass), storage_of(hass_storage, loaded_entry))
+    before = (entries_now(hass), storage_of(persisted, loaded_entry))
     watch = LogWatch(caplog)
     error: Exception | None = None
     try:
@@ -684,7 +685,7 @@ async def test_reconfigure_accepts_or_refuses_in_words(
     await hass.async_block_till_done()
     refused = assert_flow_answer(error, result, "reconfigure", answer, CONFIG_ERRORS)
     if refused:
-        assert (entries_now(hass), storage_of(hass_storage, loaded_entry)) == before
+        assert (entries_now(hass), storage_of(persisted, loaded_entry)) == before
     else:
         assert loaded_entry.title == name.strip()
         assert loaded_entry.state.name == "LOADED", loaded_entry.state
@@ -757,7 +758,7 @@ raw_bodies = st.binary(max_size=200) | st.text(max_size=200).map(str.encode)
 async def test_webhook_answers_200_or_400_with_a_reason(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     hass_client_no_auth: ClientSessionGenerator,
     caplog: pytest.LogCaptureFixture,
     body: Any,
@@ -765,7 +766,7 @@ async def test_webhook_answers_200_or_400_with_a_reason(
     """Any JSON value or any bytes: stored (200) or refused with {error, message} (400)."""
     client = await hass_client_no_auth()
     url = f"/api/webhook/{loaded_entry.data['webhook_id']}"
-    before = storage_of(hass_storage, loaded_entry)
+    before = storage_of(persisted, loaded_entry)
     watch = LogWatch(caplog)
     if isinstance(body, bytes):
         response = await client.post(url, data=body)
@@ -776,7 +777,7 @@ async def test_webhook_answers_200_or_400_with_a_reason(
     assert response.status in {200, 400}, await response.text()
     answer = await response.json()
     event(f"{response.status} {answer.get('error', '')}")
-    after = storage_of(hass_storage, loaded_entry)
+    after = storage_of(persisted, loaded_entry)
     if response.status == 400:
         assert set(answer) == {"error", "message"}, answer
         assert isinstance(answer["error"], str)

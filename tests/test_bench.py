@@ -12,7 +12,7 @@ from pathlib import Path
 import subprocess
 import sys
 
-from custom_components.backwalk.store import decode
+from custom_components.backwalk.codec import decode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

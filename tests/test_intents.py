@@ -8,6 +8,7 @@ import re
 import shutil
 from typing import Any
 
+from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
@@ -32,12 +33,6 @@ EXERCISE_WORDS = re.compile(
     r"walk|exercis|swim|bike|bicycle|yoga|stretch|target|activity|move",
     re.IGNORECASE,
 )
-
-
-@pytest.fixture
-def hass_config_dir(hass_tmp_config_dir: str) -> str:
-    """A configuration directory of the test's own, to copy the sentences into."""
-    return hass_tmp_config_dir
 
 
 @pytest.fixture(autouse=True)
@@ -93,17 +88,14 @@ async def handle(
     )
 
 
-def stored_walks(hass_storage: dict[str, Any], entry: MockConfigEntry) -> list[Any]:
-    """The walks the profile's store holds."""
-    key = f"{DOMAIN}.{entry.entry_id}"
-    if key not in hass_storage:
-        return []
-    return list(hass_storage[key]["data"].get("walks", []))
+def stored_walks(persisted: Persisted, entry: MockConfigEntry) -> list[Any]:
+    """The walks a restart would load for the profile."""
+    return list(persisted(entry)["walks"])
 
 
 @pytest.mark.usefixtures("assist")
 async def test_log_walk_by_voice(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, persisted: Persisted
 ) -> None:
     """A spoken walk is logged as a voice walk, saved, counted and confirmed."""
     response = await say(hass, "I walked for 20 minutes")
@@ -113,7 +105,7 @@ async def test_log_walk_by_voice(
         "Logged a 20 minute walk for Alex. That makes 20 minutes this week."
     )
     assert hass.states.get(WEEK).state == "20.0"
-    walks = stored_walks(hass_storage, loaded_entry)
+    walks = stored_walks(persisted, loaded_entry)
     assert [(walk["minutes"], walk["source"]) for walk in walks] == [(20, "voice")]
 
     response = await say(hass, "log a 15 minute walk")
@@ -153,7 +145,7 @@ async def test_log_walk_phrasings(
 async def test_out_of_range_minutes_spoken_and_nothing_stored(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     sentence: str,
 ) -> None:
     """A walk the model refuses is answered with the reason, and nothing is kept."""
@@ -162,7 +154,7 @@ async def test_out_of_range_minutes_spoken_and_nothing_stored(
     assert response.response_type is intent.IntentResponseType.ERROR
     assert speech(response) == "Minutes must be more than 0 and at most 600."
     assert hass.states.get(WEEK).state == "0.0"
-    assert stored_walks(hass_storage, loaded_entry) == []
+    assert stored_walks(persisted, loaded_entry) == []
 
 
 @pytest.mark.usefixtures("assist", "loaded_entry")
@@ -373,7 +365,7 @@ async def test_direct_refusals_are_spoken(
     hass: HomeAssistant,
     *,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     intent_type: str,
     slots: dict[str, Any],
     answer: str,
@@ -383,7 +375,7 @@ async def test_direct_refusals_are_spoken(
     assert response.response_type is intent.IntentResponseType.ERROR
     assert response.error_code is intent.IntentResponseErrorCode.FAILED_TO_HANDLE
     assert speech(response) == answer
-    assert stored_walks(hass_storage, loaded_entry) == []
+    assert stored_walks(persisted, loaded_entry) == []
     assert hass.states.get("sensor.alex_pain_level_today").state == "unknown"
 
 
@@ -416,7 +408,7 @@ async def test_save_failure_is_spoken(
     async def broken_save(*_args: Any) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(runtime.store, "async_save", broken_save)
+    monkeypatch.setattr(runtime.store, "async_append", broken_save)
     response = await handle(hass, INTENT_LOG_WALK, minutes=20)
     assert response.response_type is intent.IntentResponseType.ERROR
     assert speech(response) == (

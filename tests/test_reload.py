@@ -196,13 +196,13 @@ async def test_reload_waits_for_a_save_under_way(
     """
     runtime = loaded_entry.runtime_data
     release = asyncio.Event()
-    save = runtime.store.async_save
+    append = runtime.store.async_append
 
-    async def slow_save(data: Any) -> None:
+    async def slow_append(change: Any) -> None:
         await release.wait()
-        await save(data)
+        await append(change)
 
-    runtime.store.async_save = slow_save  # type: ignore[method-assign]
+    runtime.store.async_append = slow_append  # type: ignore[method-assign]
 
     def log_walk(note: str) -> asyncio.Task[Any]:
         return hass.async_create_task(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import persistent_notification
 from homeassistant.components.repairs import repairs_flow_manager
@@ -256,14 +257,14 @@ async def test_phone_buttons(
     hass: HomeAssistant,
     delivered: Delivered,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Stretched, Walked, Snooze and In pain answer the last nudge of this profile only."""
     entry_id = loaded_entry.entry_id
 
     def stored() -> dict[str, Any]:
-        return dict(hass_storage[f"{DOMAIN}.{entry_id}"]["data"])
+        return persisted(loaded_entry)
 
     async def tap(verb: str, profile: str = entry_id, reply: str | None = None) -> None:
         data: dict[str, Any] = {"action": f"BACKWALK_{verb}_{profile}"}

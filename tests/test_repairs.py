@@ -56,12 +56,6 @@ BAD_LOG = json.dumps(
 )
 
 
-@pytest.fixture
-def hass_config_dir(hass_tmp_config_dir: str) -> str:
-    """Give each test its own configuration directory (and .storage)."""
-    return hass_tmp_config_dir
-
-
 @pytest.fixture(autouse=True)
 async def frozen_time(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """A Wednesday noon, so a logged walk counts for this week."""

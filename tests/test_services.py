@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -31,11 +32,6 @@ async def call(
     )
 
 
-def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
-    """What the profile's store holds now."""
-    return dict(hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"])
-
-
 @pytest.fixture(autouse=True)
 def monday_morning(freezer: FrozenDateTimeFactory) -> None:
     """Wednesday 2026-11-25, 10:00 in Berlin (09:00 UTC)."""
@@ -43,7 +39,7 @@ def monday_morning(freezer: FrozenDateTimeFactory) -> None:
 
 
 async def test_log_walk_updates_sensors_saves_and_fires_event(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, persisted: Persisted
 ) -> None:
     """A logged walk is saved before the action returns, counted, and announced."""
     events = async_capture_events(hass, EVENT_LOGGED)
@@ -53,7 +49,7 @@ async def test_log_walk_updates_sensors_saves_and_fires_event(
         {"minutes": 20, "distance_km": 1.5, "note": "river path"},
         response=True,
     )
-    walks = stored(hass_storage, loaded_entry)["walks"]
+    walks = persisted(loaded_entry)["walks"]
     assert [walk["id"] for walk in walks] == [result["id"]]
     assert walks[0]["minutes"] == 20
     assert walks[0]["source"] == "manual"
@@ -70,11 +66,11 @@ async def test_log_walk_updates_sensors_saves_and_fires_event(
 
 
 async def test_log_walk_with_start_time(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, persisted: Persisted
 ) -> None:
     """A start without a zone is read in Home Assistant's zone; yesterday counts for the week."""
     await call(hass, "log_walk", {"minutes": 30, "started": "2026-11-24 18:00:00"})
-    walk = stored(hass_storage, loaded_entry)["walks"][0]
+    walk = persisted(loaded_entry)["walks"][0]
     assert datetime.fromisoformat(walk["start"]) == datetime.fromisoformat(
         "2026-11-24T17:00:00+00:00"
     )
@@ -96,18 +92,18 @@ async def test_log_walk_with_start_time(
 async def test_log_walk_refusals_store_nothing(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     data: dict[str, Any],
     key: str,
 ) -> None:
     """Every refusal is a translated error and leaves the log as it was."""
     await call(hass, "log_walk", {"minutes": 10})
-    before = stored(hass_storage, loaded_entry)
+    before = persisted(loaded_entry)
     with pytest.raises(ServiceValidationError) as error:
         await call(hass, "log_walk", data)
     assert error.value.translation_key == key
     assert error.value.translation_domain == DOMAIN
-    assert stored(hass_storage, loaded_entry) == before
+    assert persisted(loaded_entry) == before
     assert hass.states.get(WEEK).state == "10.0"
 
 
@@ -145,7 +141,7 @@ async def test_report_pain_drives_pain_entities(
 
 
 async def test_pain_slider_reports_pain(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, persisted: Persisted
 ) -> None:
     """Moving the number entity is a pain report."""
     await hass.services.async_call(
@@ -154,19 +150,19 @@ async def test_pain_slider_reports_pain(
         {"entity_id": "number.alex_pain_today", "value": 4},
         blocking=True,
     )
-    reports = stored(hass_storage, loaded_entry)["pain_reports"]
+    reports = persisted(loaded_entry)["pain_reports"]
     assert [report["level"] for report in reports] == [4]
     assert hass.states.get("sensor.alex_pain_level_today").state == "4"
 
 
 async def test_stretch_and_alternative(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, persisted: Persisted
 ) -> None:
     """Stretches and alternatives are stored and announced; alternatives need a known activity."""
     events = async_capture_events(hass, EVENT_LOGGED)
     await call(hass, "log_stretch", {"note": "hamstrings"})
     await call(hass, "log_alternative", {"activity": "swimming", "minutes": 25})
-    data = stored(hass_storage, loaded_entry)
+    data = persisted(loaded_entry)
     assert len(data["stretches"]) == 1
     assert data["alternatives"][0]["activity"] == "swimming"
     assert [event.data["type"] for event in events] == ["stretch", "alternative"]
@@ -178,7 +174,7 @@ async def test_stretch_and_alternative(
 
 
 async def test_delete_entry(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, persisted: Persisted
 ) -> None:
     """Deleting a walk takes it out of every total; an unknown id is refused."""
     first = await call(hass, "log_walk", {"minutes": 15}, response=True)
@@ -186,7 +182,7 @@ async def test_delete_entry(
     assert hass.states.get(WEEK).state == "25.0"
     await call(hass, "delete_entry", {"entry_id": first["id"]})
     assert hass.states.get(WEEK).state == "10.0"
-    assert len(stored(hass_storage, loaded_entry)["walks"]) == 1
+    assert len(persisted(loaded_entry)["walks"]) == 1
     with pytest.raises(ServiceValidationError) as error:
         await call(hass, "delete_entry", {"entry_id": first["id"]})
     assert error.value.translation_key == "unknown_record"
@@ -277,7 +273,7 @@ async def test_device_of_another_integration_is_refused(
 async def test_live_walk_buttons(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Start, restart Home Assistant's entry in between, finish: the elapsed minutes count."""
@@ -291,7 +287,7 @@ async def test_live_walk_buttons(
         await press("finish_walk")
     assert error.value.translation_key == "no_walk_started"
     await press("start_walk")
-    assert stored(hass_storage, loaded_entry)["live_walk_started"] is not None
+    assert persisted(loaded_entry)["live_walk_started"] is not None
     with pytest.raises(ServiceValidationError) as error:
         await press("start_walk")
     assert error.value.translation_key == "walk_already_started"
@@ -301,25 +297,25 @@ async def test_live_walk_buttons(
     freezer.tick(timedelta(minutes=25))
     await press("finish_walk")
     assert hass.states.get(WEEK).state == "25.0"
-    walk = stored(hass_storage, loaded_entry)["walks"][0]
+    walk = persisted(loaded_entry)["walks"][0]
     assert walk["source"] == "button"
-    assert stored(hass_storage, loaded_entry)["live_walk_started"] is None
+    assert persisted(loaded_entry)["live_walk_started"] is None
 
 
 async def test_log_stretch_button(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, persisted: Persisted
 ) -> None:
     """The stretch button logs a stretch."""
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.alex_log_stretch"}, blocking=True
     )
-    assert len(stored(hass_storage, loaded_entry)["stretches"]) == 1
+    assert len(persisted(loaded_entry)["stretches"]) == 1
 
 
 async def test_walk_left_running_is_discarded(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A live walk over 600 minutes is dropped with an explanation, not counted."""
@@ -339,5 +335,5 @@ async def test_walk_left_running_is_discarded(
         )
     assert error.value.translation_key == "live_walk_too_long"
     assert hass.states.get(in_progress).state == "off"
-    assert stored(hass_storage, loaded_entry)["live_walk_started"] is None
-    assert stored(hass_storage, loaded_entry)["walks"] == []
+    assert persisted(loaded_entry)["live_walk_started"] is None
+    assert persisted(loaded_entry)["walks"] == []

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from unittest.mock import patch
 
+from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
@@ -110,17 +111,12 @@ async def iphone(
     await say(hass, freezer, moment, IPHONE, state, confidence=confidence)
 
 
-def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
-    """What the profile's store holds."""
-    return dict(hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"])
-
-
-def walks(hass_storage: dict[str, Any], entry: MockConfigEntry) -> list[Any]:
+def walks(persisted: Persisted, entry: MockConfigEntry) -> list[Any]:
     """The stored walks as (source, minutes, start), in order of start."""
     return sorted(
         (
             (walk["source"], walk["minutes"], as_utc(walk["start"]))
-            for walk in stored(hass_storage, entry)["walks"]
+            for walk in persisted(entry)["walks"]
         ),
         key=lambda walk: walk[2],
     )
@@ -136,9 +132,9 @@ def minutes_today(hass: HomeAssistant) -> float:
     return float(hass.states.get(TODAY).state)
 
 
-def open_walk(hass_storage: dict[str, Any], entry: MockConfigEntry) -> Any:
+def open_walk(persisted: Persisted, entry: MockConfigEntry) -> Any:
     """The walk the tracker has saved as not final yet, or None."""
-    return stored(hass_storage, entry)["tracking"]["walks"]["open"]
+    return persisted(entry)["tracking"]["walks"]["open"]
 
 
 async def log_walk(hass: HomeAssistant, **data: Any) -> None:
@@ -154,27 +150,27 @@ async def test_ios_walk_logged_after_the_merge_window(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """A 20-minute walk is logged as a sensor walk once the merge window has passed."""
     await iphone(hass, freezer, utc("09:00"), "Stationary")
     await iphone(hass, freezer, utc("09:01"), "Walking")
     # The open walk is saved at once, so that a restart does not lose it.
-    assert open_walk(hass_storage, loaded_entry)["start"] == utc("09:01")
+    assert open_walk(persisted, loaded_entry)["start"] == utc("09:01")
     await iphone(hass, freezer, utc("09:21"), "Stationary")
 
     await at(hass, freezer, utc("09:23:59"))
     assert minutes_today(hass) == 0
-    assert stored(hass_storage, loaded_entry)["walks"] == []
+    assert persisted(loaded_entry)["walks"] == []
 
     await at(hass, freezer, utc("09:24"))
     assert minutes_today(hass) == 20
-    [walk] = stored(hass_storage, loaded_entry)["walks"]
+    [walk] = persisted(loaded_entry)["walks"]
     assert walk["source"] == "sensor"
     assert walk["minutes"] == 20.0
     assert walk["start"] == utc("09:01")
     assert walk["note"] is None
-    assert open_walk(hass_storage, loaded_entry) is None
+    assert open_walk(persisted, loaded_entry) is None
     assert hass.states.get("sensor.alex_last_walk").state == "2026-11-25T09:21:00+00:00"
 
 
@@ -182,14 +178,14 @@ async def test_ios_low_confidence_ignored(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """Walking with Low confidence is no walk; the walk starts once the phone is sure."""
     await iphone(hass, freezer, utc("09:00"), "Walking", "Low")
     await iphone(hass, freezer, utc("09:20"), "Stationary", "Low")
     await at(hass, freezer, utc("09:40"))
     assert minutes_today(hass) == 0
-    assert stored(hass_storage, loaded_entry)["walks"] == []
+    assert persisted(loaded_entry)["walks"] == []
 
     # Only the confidence changes (the state stays Walking): the walk starts then.
     await iphone(hass, freezer, utc("10:00"), "Walking", "Low")
@@ -198,14 +194,14 @@ async def test_ios_low_confidence_ignored(
     # And ends when the confidence falls again.
     await iphone(hass, freezer, utc("10:30"), "Walking", "Low")
     await at(hass, freezer, utc("10:40"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 25.0, utc("10:05"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 25.0, utc("10:05"))]
 
 
 async def test_ios_flicker_joins_into_one_walk(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """Walking and Stationary every 30 seconds is one walk, not twenty short ones."""
     for step in range(24):
@@ -214,16 +210,16 @@ async def test_ios_flicker_joins_into_one_walk(
         await iphone(hass, freezer, utc(f"09:{minute:02d}:{half * 30:02d}"), state)
     # The last Stationary came at 09:11:30.
     await at(hass, freezer, utc("09:14:29"))
-    assert stored(hass_storage, loaded_entry)["walks"] == []
+    assert persisted(loaded_entry)["walks"] == []
     await at(hass, freezer, utc("09:14:30"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 11.5, utc("09:00"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 11.5, utc("09:00"))]
 
 
 async def test_ios_unknown_mid_walk_ends_nothing_by_itself(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """A short Unknown (or unavailable) inside a walk does not split it."""
     await iphone(hass, freezer, utc("09:00"), "Walking")
@@ -233,15 +229,15 @@ async def test_ios_unknown_mid_walk_ends_nothing_by_itself(
     await iphone(hass, freezer, utc("09:15"), "Walking")
     await iphone(hass, freezer, utc("09:20"), "Stationary")
     await at(hass, freezer, utc("09:30"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 20.0, utc("09:00"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 20.0, utc("09:00"))]
 
     # Unknown for longer than the merge window: the walk ends where walking was seen.
     await iphone(hass, freezer, utc("10:00"), "Walking")
     await iphone(hass, freezer, utc("10:10"), "Unknown", "Low")
     await at(hass, freezer, utc("10:12:59"))
-    assert len(walks(hass_storage, loaded_entry)) == 1
+    assert len(walks(persisted, loaded_entry)) == 1
     await at(hass, freezer, utc("10:13"))
-    assert walks(hass_storage, loaded_entry)[1] == ("sensor", 10.0, utc("10:00"))
+    assert walks(persisted, loaded_entry)[1] == ("sensor", 10.0, utc("10:00"))
     assert minutes_today(hass) == 30
 
 
@@ -249,22 +245,22 @@ async def test_ios_walk_shorter_than_min_walk_dropped(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """Walking to the kitchen and back is not a walk."""
     await iphone(hass, freezer, utc("09:01"), "Walking")
     await iphone(hass, freezer, utc("09:03:30"), "Stationary")
     await at(hass, freezer, utc("09:30"))
     assert minutes_today(hass) == 0
-    assert stored(hass_storage, loaded_entry)["walks"] == []
-    assert open_walk(hass_storage, loaded_entry) is None
+    assert persisted(loaded_entry)["walks"] == []
+    assert open_walk(persisted, loaded_entry) is None
 
 
 async def test_state_before_an_overdue_timer_ends_the_walk_once(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """A state that arrives before the late timer ends the walk itself; the timer goes."""
     await iphone(hass, freezer, utc("09:00"), "Walking")
@@ -273,17 +269,17 @@ async def test_state_before_an_overdue_timer_ends_the_walk_once(
     freezer.move_to(utc("09:20"))
     hass.states.async_set(IPHONE, "Automotive", {"confidence": "High"})
     await hass.async_block_till_done()
-    assert walks(hass_storage, loaded_entry) == [("sensor", 10.0, utc("09:00"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 10.0, utc("09:00"))]
     await at(hass, freezer, utc("09:30"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 10.0, utc("09:00"))]
-    assert open_walk(hass_storage, loaded_entry) is None
+    assert walks(persisted, loaded_entry) == [("sensor", 10.0, utc("09:00"))]
+    assert open_walk(persisted, loaded_entry) is None
 
 
 async def test_walking_again_before_the_timer_waits_for_the_new_end(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """The timer set for a pause that walking ended runs early and ends nothing."""
     await iphone(hass, freezer, utc("09:00"), "Walking")
@@ -291,12 +287,12 @@ async def test_walking_again_before_the_timer_waits_for_the_new_end(
     await iphone(hass, freezer, utc("09:12"), "Walking")  # ... unless walking returns
     await at(hass, freezer, utc("09:13"))
     await at(hass, freezer, utc("09:40"))
-    assert walks(hass_storage, loaded_entry) == []
+    assert walks(persisted, loaded_entry) == []
     await iphone(hass, freezer, utc("09:45"), "Stationary")
     await at(hass, freezer, utc("09:47:59"))
-    assert walks(hass_storage, loaded_entry) == []
+    assert walks(persisted, loaded_entry) == []
     await at(hass, freezer, utc("09:48"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 45.0, utc("09:00"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 45.0, utc("09:00"))]
 
 
 # --- Android -------------------------------------------------------------------------------
@@ -306,28 +302,28 @@ async def test_android_walk(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """Detected activity "walking" with its percentage, then "still", is a walk."""
     await say(hass, freezer, utc("09:00"), ANDROID, "still", still=100)
     await say(hass, freezer, utc("09:05"), ANDROID, "walking", walking=87)
     await say(hass, freezer, utc("09:30"), ANDROID, "still", still=92)
     await at(hass, freezer, utc("09:33"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 25.0, utc("09:05"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 25.0, utc("09:05"))]
     assert minutes_today(hass) == 25
 
     # A walking guess the phone is not sure of is no walk.
     await say(hass, freezer, utc("10:00"), ANDROID, "walking", walking=30)
     await say(hass, freezer, utc("10:20"), ANDROID, "still", still=80)
     await at(hass, freezer, utc("10:30"))
-    assert len(walks(hass_storage, loaded_entry)) == 1
+    assert len(walks(persisted, loaded_entry)) == 1
 
 
 async def test_two_sources_overlapping_count_once(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """A phone and a second device both seeing the walk make one walk."""
     await iphone(hass, freezer, utc("09:00"), "Walking")
@@ -335,10 +331,10 @@ async def test_two_sources_overlapping_count_once(
     await iphone(hass, freezer, utc("09:20"), "Stationary")
     # The other one still walks: no walk ends.
     await at(hass, freezer, utc("09:24"))
-    assert stored(hass_storage, loaded_entry)["walks"] == []
+    assert persisted(loaded_entry)["walks"] == []
     await say(hass, freezer, utc("09:25"), ANDROID, "still", still=95)
     await at(hass, freezer, utc("09:28"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 25.0, utc("09:00"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 25.0, utc("09:00"))]
     assert minutes_today(hass) == 25
 
 
@@ -349,7 +345,7 @@ async def test_restart_mid_walk_is_one_walk(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """A reload while walking neither ends nor splits the walk."""
     await iphone(hass, freezer, utc("09:00"), "Walking")
@@ -357,12 +353,12 @@ async def test_restart_mid_walk_is_one_walk(
     assert await hass.config_entries.async_reload(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert loaded_entry.state is ConfigEntryState.LOADED
-    assert open_walk(hass_storage, loaded_entry)["start"] == utc("09:00")
+    assert open_walk(persisted, loaded_entry)["start"] == utc("09:00")
 
     await iphone(hass, freezer, utc("09:15"), "Walking", "Medium")
     await iphone(hass, freezer, utc("09:30"), "Stationary")
     await at(hass, freezer, utc("09:33"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 30.0, utc("09:00"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 30.0, utc("09:00"))]
     assert minutes_today(hass) == 30
 
 
@@ -370,7 +366,7 @@ async def test_restart_while_still_walking_at_once(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """Reloaded in the middle of a walk with no state change at all, then stopping."""
     await iphone(hass, freezer, utc("09:00"), "Walking")
@@ -378,14 +374,14 @@ async def test_restart_while_still_walking_at_once(
     await hass.async_block_till_done()
     await iphone(hass, freezer, utc("09:12"), "Stationary")
     await at(hass, freezer, utc("09:15"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 12.0, utc("09:00"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 12.0, utc("09:00"))]
 
 
 async def test_long_restart_then_stationary_ends_before_the_restart(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """Down longer than the merge window, back to Stationary: the walk ends at the stop.
 
@@ -401,28 +397,28 @@ async def test_long_restart_then_stationary_ends_before_the_restart(
     await iphone(hass, freezer, utc("09:20"), "Stationary")
     assert await hass.config_entries.async_setup(loaded_entry.entry_id)
     await hass.async_block_till_done()
-    assert walks(hass_storage, loaded_entry) == [("sensor", 10.0, utc("09:00"))]
-    assert open_walk(hass_storage, loaded_entry) is None
+    assert walks(persisted, loaded_entry) == [("sensor", 10.0, utc("09:00"))]
+    assert open_walk(persisted, loaded_entry) is None
     assert minutes_today(hass) == 10
 
     # Nothing more is logged later.
     await at(hass, freezer, utc("09:40"))
-    assert len(walks(hass_storage, loaded_entry)) == 1
+    assert len(walks(persisted, loaded_entry)) == 1
 
 
 async def test_home_assistant_stop_saves_how_long_the_walk_was_seen(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """Home Assistant stops without unloading the entry: the open walk is saved then."""
     await iphone(hass, freezer, utc("09:00"), "Walking")
-    assert open_walk(hass_storage, loaded_entry)["seen_until"] == utc("09:00")
+    assert open_walk(persisted, loaded_entry)["seen_until"] == utc("09:00")
     await at(hass, freezer, utc("09:10"))
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
     await hass.async_block_till_done()
-    assert open_walk(hass_storage, loaded_entry) == {
+    assert open_walk(persisted, loaded_entry) == {
         "start": utc("09:00"),
         "seen_until": utc("09:10"),
         "sources": [IPHONE],
@@ -436,7 +432,7 @@ async def test_manual_walk_before_detection_wins(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """A walk logged by hand while the sensor walk is not final: only the rest counts."""
     await iphone(hass, freezer, utc("09:00"), "Walking")
@@ -446,7 +442,7 @@ async def test_manual_walk_before_detection_wins(
     await log_walk(hass, minutes=28, started="2026-11-25 10:01:00")
     await at(hass, freezer, utc("09:40"))
     # The two minutes either side are too short to be walks of their own.
-    assert walks(hass_storage, loaded_entry) == [("manual", 28.0, utc("09:01"))]
+    assert walks(persisted, loaded_entry) == [("manual", 28.0, utc("09:01"))]
     assert minutes_today(hass) == 28
 
     # A manual walk covering only part of the detected one: the rest is the sensor's.
@@ -455,7 +451,7 @@ async def test_manual_walk_before_detection_wins(
     await at(hass, freezer, utc("10:31"))
     await log_walk(hass, minutes=15, started="2026-11-25 11:00:00")
     await at(hass, freezer, utc("10:40"))
-    assert walks(hass_storage, loaded_entry)[1:] == [
+    assert walks(persisted, loaded_entry)[1:] == [
         ("manual", 15.0, utc("10:00")),
         ("sensor", 15.0, utc("10:15")),
     ]
@@ -466,18 +462,18 @@ async def test_manual_walk_after_sensor_walk_wins(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """A walk logged by hand over a logged sensor walk trims or replaces it."""
     await iphone(hass, freezer, utc("09:00"), "Walking")
     await iphone(hass, freezer, utc("09:30"), "Stationary")
     await at(hass, freezer, utc("09:33"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 30.0, utc("09:00"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 30.0, utc("09:00"))]
 
     # "I walked 32 minutes" a little later: it covers all but two minutes of it.
     await at(hass, freezer, utc("09:34"))
     await log_walk(hass, minutes=32)
-    assert walks(hass_storage, loaded_entry) == [("manual", 32.0, utc("09:02"))]
+    assert walks(persisted, loaded_entry) == [("manual", 32.0, utc("09:02"))]
     assert minutes_today(hass) == 32
 
     # A shorter manual walk inside a sensor walk keeps the sensor's larger rest.
@@ -485,7 +481,7 @@ async def test_manual_walk_after_sensor_walk_wins(
     await iphone(hass, freezer, utc("10:30"), "Stationary")
     await at(hass, freezer, utc("10:33"))
     await log_walk(hass, minutes=10, started="2026-11-25 11:15:00")
-    assert walks(hass_storage, loaded_entry)[1:] == [
+    assert walks(persisted, loaded_entry)[1:] == [
         ("sensor", 15.0, utc("10:00")),
         ("manual", 10.0, utc("10:15")),
     ]
@@ -500,7 +496,7 @@ async def test_steps_today_and_this_week(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """A daily count rising: steps today and this week; a reset at local midnight."""
     assert hass.states.get(STEPS_TODAY).state == "0"
@@ -522,10 +518,10 @@ async def test_steps_today_and_this_week(
     await say(hass, freezer, utc("23:20"), STEPS, "300")
     assert hass.states.get(STEPS_TODAY).state == "300"
     assert hass.states.get(STEPS_WEEK).state == "7600"
-    totals = stored(hass_storage, loaded_entry)["tracking"]["totals"]["days"]
+    totals = persisted(loaded_entry)["tracking"]["totals"]["days"]
     assert totals == {"2026-11-25": 7300, "2026-11-26": 300}
     # With an activity sensor configured, steps estimate no walks.
-    assert stored(hass_storage, loaded_entry)["walks"] == []
+    assert persisted(loaded_entry)["walks"] == []
 
 
 @pytest.mark.parametrize("tracking_options", [SINCE_BOOT])
@@ -548,19 +544,19 @@ async def test_walk_estimated_from_steps(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """Without an activity sensor, brisk stretches of steps are logged as walks."""
     await say(hass, freezer, utc("09:00"), STEPS, "1000")
     await say(hass, freezer, utc("09:05"), STEPS, "1550")  # 110 a minute
     await say(hass, freezer, utc("09:10"), STEPS, "2100")
     await say(hass, freezer, utc("09:15"), STEPS, "2600")  # 100 a minute
-    assert stored(hass_storage, loaded_entry)["walks"] == []
+    assert persisted(loaded_entry)["walks"] == []
     # The open estimate is saved with the rest.
-    estimate = stored(hass_storage, loaded_entry)["tracking"]["estimate"]
+    estimate = persisted(loaded_entry)["tracking"]["estimate"]
     assert estimate["minutes"] == 15.0
     await say(hass, freezer, utc("09:20"), STEPS, "2700")  # 20 a minute: stopped
-    [walk] = stored(hass_storage, loaded_entry)["walks"]
+    [walk] = persisted(loaded_entry)["walks"]
     assert walk["source"] == "sensor"
     assert walk["note"] == ESTIMATE_NOTE
     assert walk["minutes"] == 15.0
@@ -571,7 +567,7 @@ async def test_walk_estimated_from_steps(
     # A slow stroll is counted in steps, not as a walk.
     await say(hass, freezer, utc("10:00"), STEPS, "3500")  # 20 a minute
     await say(hass, freezer, utc("10:30"), STEPS, "4000")
-    assert len(stored(hass_storage, loaded_entry)["walks"]) == 1
+    assert len(persisted(loaded_entry)["walks"]) == 1
     assert hass.states.get(STEPS_TODAY).state == "3000"
 
 
@@ -580,7 +576,7 @@ async def test_no_estimate_with_an_activity_sensor(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """With an activity sensor, only it logs walks: brisk steps add no second walk."""
     await say(hass, freezer, utc("09:00"), STEPS, "1000")
@@ -591,7 +587,7 @@ async def test_no_estimate_with_an_activity_sensor(
     await iphone(hass, freezer, utc("09:15:10"), "Stationary")
     await say(hass, freezer, utc("09:20"), STEPS, "2700")
     await at(hass, freezer, utc("09:30"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 15.0, utc("09:00:10"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 15.0, utc("09:00:10"))]
     assert minutes_today(hass) == 15
     assert hass.states.get(STEPS_TODAY).state == "1700"
 
@@ -611,7 +607,7 @@ async def test_sensor_removed_mid_walk(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """A sensor that disappears (its app removed) says nothing more: the walk ends."""
     await iphone(hass, freezer, utc("09:00"), "Walking")
@@ -619,21 +615,21 @@ async def test_sensor_removed_mid_walk(
     hass.states.async_remove(IPHONE)
     await hass.async_block_till_done()
     await at(hass, freezer, utc("09:13"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 10.0, utc("09:00"))]
-    assert open_walk(hass_storage, loaded_entry) is None
+    assert walks(persisted, loaded_entry) == [("sensor", 10.0, utc("09:00"))]
+    assert open_walk(persisted, loaded_entry) is None
 
 
 async def test_save_failure_loses_no_more_than_the_walk(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A walk that cannot be saved is reported in the log; tracking goes on."""
     await iphone(hass, freezer, utc("09:00"), "Walking")
     await iphone(hass, freezer, utc("09:20"), "Stationary")
-    with patch.object(ProfileStore, "async_save", side_effect=OSError("disk full")):
+    with patch.object(ProfileStore, "async_append", side_effect=OSError("disk full")):
         await at(hass, freezer, utc("09:23"))
     assert "Could not log a walk the sensors saw" in caplog.text
     assert minutes_today(hass) == 0
@@ -641,7 +637,7 @@ async def test_save_failure_loses_no_more_than_the_walk(
     await iphone(hass, freezer, utc("10:00"), "Walking")
     await iphone(hass, freezer, utc("10:20"), "Stationary")
     await at(hass, freezer, utc("10:23"))
-    assert walks(hass_storage, loaded_entry) == [("sensor", 20.0, utc("10:00"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 20.0, utc("10:00"))]
 
 
 @pytest.mark.parametrize(
@@ -651,15 +647,15 @@ async def test_nothing_followed_without_sources(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """With no sensor chosen, a phone's walking is nobody's business."""
     await iphone(hass, freezer, utc("09:00"), "Walking")
     await iphone(hass, freezer, utc("09:20"), "Stationary")
     await at(hass, freezer, utc("09:30"))
     assert minutes_today(hass) == 0
-    assert stored(hass_storage, loaded_entry)["walks"] == []
-    assert stored(hass_storage, loaded_entry)["tracking"] == {}
+    assert persisted(loaded_entry)["walks"] == []
+    assert persisted(loaded_entry)["tracking"] == {}
     assert hass.states.get(STEPS_TODAY) is None
 
 
@@ -668,14 +664,14 @@ async def test_estimates_short_jumping_and_across_a_restart(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """Short brisk stretches are no walk; a replaced counter splits; a reload joins."""
     await say(hass, freezer, utc("09:00"), STEPS, "1000")
     await say(hass, freezer, utc("09:02"), STEPS, "1250")  # brisk, but two minutes
     await say(hass, freezer, utc("09:10"), STEPS, "1300")
-    assert stored(hass_storage, loaded_entry)["walks"] == []
-    assert stored(hass_storage, loaded_entry)["tracking"]["estimate"] is None
+    assert persisted(loaded_entry)["walks"] == []
+    assert persisted(loaded_entry)["tracking"]["estimate"] is None
 
     # Brisk for five minutes, then the counter jumps (a new phone): a new baseline.
     await say(hass, freezer, utc("10:00"), STEPS, "1800")  # slow: 50 minutes
@@ -683,14 +679,14 @@ async def test_estimates_short_jumping_and_across_a_restart(
     await say(hass, freezer, utc("10:10"), STEPS, "900000")
     await say(hass, freezer, utc("10:15"), STEPS, "900550")
     # The next brisk stretch is too far from the first to be the same walk.
-    assert walks(hass_storage, loaded_entry) == [("sensor", 5.0, utc("10:00"))]
+    assert walks(persisted, loaded_entry) == [("sensor", 5.0, utc("10:00"))]
 
     # A reload in the middle of the second stretch continues it.
     assert await hass.config_entries.async_reload(loaded_entry.entry_id)
     await hass.async_block_till_done()
     await say(hass, freezer, utc("10:20"), STEPS, "901100")
     await say(hass, freezer, utc("10:40"), STEPS, "901200")
-    assert walks(hass_storage, loaded_entry)[1:] == [
+    assert walks(persisted, loaded_entry)[1:] == [
         ("sensor", 10.0, utc("10:10")),
     ]
     assert minutes_today(hass) == 15
@@ -725,6 +721,7 @@ async def test_bad_stored_estimate_ignored(
     config_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
     hass_storage: dict[str, Any],
+    persisted: Persisted,
     estimate: Any,
 ) -> None:
     """A stored open estimate that cannot be read is dropped; counting goes on."""
@@ -751,4 +748,4 @@ async def test_bad_stored_estimate_ignored(
     await say(hass, freezer, utc("09:00"), STEPS, "1000")
     await say(hass, freezer, utc("09:05"), STEPS, "1550")
     await say(hass, freezer, utc("09:10"), STEPS, "1600")
-    assert walks(hass_storage, config_entry) == [("sensor", 5.0, utc("09:00"))]
+    assert walks(persisted, config_entry) == [("sensor", 5.0, utc("09:00"))]

@@ -16,28 +16,30 @@ import glob
 import json
 import os
 from pathlib import Path
+import resource
+import signal
 from typing import Any
-from unittest.mock import patch
+from unittest.mock import ANY, patch
 
+from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
+from custom_components.backwalk import runtime as runtime_module
 from custom_components.backwalk.const import DOMAIN
+from custom_components.backwalk.runtime import COMPACT_DELAY
 from custom_components.backwalk.store import ProfileStore
 
 NOW = "2026-11-25 12:00:00+00:00"  # a Wednesday, far from midnight and week ends
 MINUTES_THIS_WEEK = "sensor.alex_walking_minutes_this_week"
-
-
-@pytest.fixture
-def hass_config_dir(hass_tmp_config_dir: str) -> str:
-    """Give each test its own configuration directory (and .storage)."""
-    return hass_tmp_config_dir
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +58,11 @@ def write_file(path: str, text: str) -> None:
     """Put a file in place as an earlier run (or a user's editor) left it."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     Path(path).write_text(text, encoding="utf-8")
+
+
+def read_bytes(path: str) -> bytes:
+    """Read a journal segment back."""
+    return Path(path).read_bytes()
 
 
 def exists(path: str) -> bool:
@@ -103,6 +110,48 @@ def log_data(*walks: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def write_bytes(path: str, content: bytes) -> None:
+    """Put a journal segment in place as an earlier run left it."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    Path(path).write_bytes(content)
+
+
+def line(change: dict[str, Any]) -> bytes:
+    """One journal line as backwalk writes it."""
+    return json.dumps(change).encode() + b"\n"
+
+
+def segment(path: str, number: int) -> str:
+    """Where journal segment `number` of the profile at `path` is."""
+    return f"{path}.journal-{number}"
+
+
+def segments(path: str) -> list[int]:
+    """The numbers of the journal segments on disk."""
+    prefix = f"{path}.journal-"
+    return sorted(
+        int(name[len(prefix) :])
+        for name in glob.glob(glob.escape(prefix) + "*")
+        if name[len(prefix) :].isdigit()
+    )
+
+
+def journal_lines(path: str) -> list[Any]:
+    """Every journal line on disk, decoded, oldest first."""
+    return [
+        json.loads(text)
+        for number in segments(path)
+        for text in Path(segment(path, number)).read_text(encoding="utf-8").splitlines()
+    ]
+
+
+def journal_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    """Backwalk's issue about an unreadable journal line, if any."""
+    return ir.async_get(hass).async_get_issue(
+        DOMAIN, f"journal_unreadable_{entry.entry_id}"
+    )
+
+
 def asides(path: str, kind: str) -> list[str]:
     """Files kept aside next to the log: kind is 'invalid' or 'corrupt'."""
     return sorted(glob.glob(glob.escape(path) + f".{kind}.*"))
@@ -134,20 +183,25 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 
 
 async def test_reload_keeps_walks(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    persisted: Persisted,
 ) -> None:
     """A logged walk is saved at once and read back when the profile loads again."""
     await log_walk(hass, 25)
     assert hass.states.get(MINUTES_THIS_WEEK).state == "25.0"
-    stored = hass_storage[f"{DOMAIN}.{loaded_entry.entry_id}"]
-    assert stored["version"] == 1
-    assert stored["minor_version"] == 2
-    assert [item["minutes"] for item in stored["data"]["walks"]] == [25.0]
+    assert [item["minutes"] for item in persisted(loaded_entry)["walks"]] == [25.0]
 
     assert await hass.config_entries.async_reload(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert loaded_entry.state is ConfigEntryState.LOADED
     assert hass.states.get(MINUTES_THIS_WEEK).state == "25.0"
+    # Unloading folded the journal into the Store file, at the current version.
+    stored = hass_storage[f"{DOMAIN}.{loaded_entry.entry_id}"]
+    assert stored["version"] == 1
+    assert stored["minor_version"] == 3
+    assert [item["minutes"] for item in stored["data"]["walks"]] == [25.0]
 
 
 async def test_seeded_log_is_loaded(
@@ -169,20 +223,23 @@ async def test_seeded_log_is_loaded(
 async def test_restart_keeps_walks_on_disk(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
-    """The walk is in the file before the action returns, and survives unload/setup."""
+    """The walk is synced to the journal before the action returns; unload compacts."""
     await setup_entry(hass, config_entry)
     path = store_path(hass, config_entry)
-    # A new profile starts empty (the reminder engine notes when it began).
-    assert json.loads(read_file(path))["data"]["walks"] == []
 
     await log_walk(hass, 30)
-    on_disk = json.loads(read_file(path))
-    assert on_disk["version"] == 1
-    assert [item["minutes"] for item in on_disk["data"]["walks"]] == [30.0]
+    # On disk before the action returned: one journal line, with the walk.
+    added = [line["add"] for line in journal_lines(path) if "add" in line]
+    assert added == [{"walks": [ANY]}]
+    assert added[0]["walks"][0]["minutes"] == 30.0
 
     assert await hass.config_entries.async_unload(config_entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(MINUTES_THIS_WEEK).state == "unavailable"
+    on_disk = json.loads(read_file(path))
+    assert on_disk["version"] == 1
+    assert [item["minutes"] for item in on_disk["data"]["walks"]] == [30.0]
+    assert journal_lines(path) == []  # the Store file holds them now
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     assert config_entry.state is ConfigEntryState.LOADED
@@ -192,7 +249,10 @@ async def test_restart_keeps_walks_on_disk(
 
 @pytest.mark.usefixtures("real_storage")
 async def test_restart_keeps_live_walk(
-    hass: HomeAssistant, config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    persisted: Persisted,
 ) -> None:
     """A walk started with the button is still under way after a restart."""
     await setup_entry(hass, config_entry)
@@ -201,8 +261,7 @@ async def test_restart_keeps_live_walk(
     await hass.services.async_call(
         "button", "press", {"entity_id": start_button}, blocking=True
     )
-    on_disk = json.loads(read_file(store_path(hass, config_entry)))
-    assert on_disk["data"]["live_walk_started"] == "2026-11-25T13:00:00+01:00"
+    assert persisted(config_entry)["live_walk_started"] == "2026-11-25T13:00:00+01:00"
 
     assert await hass.config_entries.async_reload(config_entry.entry_id)
     await hass.async_block_till_done()
@@ -212,9 +271,8 @@ async def test_restart_keeps_live_walk(
     )
     await hass.async_block_till_done()
     assert hass.states.get(MINUTES_THIS_WEEK).state == "20.0"
-    on_disk = json.loads(read_file(store_path(hass, config_entry)))
-    assert on_disk["data"]["live_walk_started"] is None
-    assert [item["minutes"] for item in on_disk["data"]["walks"]] == [20.0]
+    assert persisted(config_entry)["live_walk_started"] is None
+    assert [item["minutes"] for item in persisted(config_entry)["walks"]] == [20.0]
 
 
 async def test_remove_entry_deletes_log(
@@ -223,10 +281,12 @@ async def test_remove_entry_deletes_log(
     """Deleting the profile deletes its log."""
     await log_walk(hass, 10)
     key = f"{DOMAIN}.{loaded_entry.entry_id}"
-    assert key in hass_storage
+    path = store_path(hass, loaded_entry)
+    assert journal_lines(path)
     await hass.config_entries.async_remove(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
+    assert journal_lines(path) == []
     assert hass.states.get(MINUTES_THIS_WEEK) is None
 
 
@@ -234,14 +294,175 @@ async def test_remove_entry_deletes_log(
 async def test_remove_entry_deletes_file(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
-    """Deleting the profile deletes its file on disk."""
+    """Deleting the profile deletes its files on disk."""
     await setup_entry(hass, config_entry)
     await log_walk(hass, 10)
     path = store_path(hass, config_entry)
+    assert journal_lines(path)
+    await hass.config_entries.async_unload(config_entry.entry_id)
+    await setup_entry(hass, config_entry)
+    await log_walk(hass, 5)
     assert exists(path)
+    assert journal_lines(path)
     await hass.config_entries.async_remove(config_entry.entry_id)
     await hass.async_block_till_done()
     assert not exists(path)
+    assert glob.glob(glob.escape(path) + "*") == []
+
+
+# --- the journal ------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_store_file_is_rewritten_a_minute_after_a_change(
+    hass: HomeAssistant, config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """Changes go to the journal at once; the Store file takes them a minute later."""
+    await setup_entry(hass, config_entry)
+    path = store_path(hass, config_entry)
+    await log_walk(hass, 10)
+    await log_walk(hass, 15)
+    assert len(journal_lines(path)) >= 2
+    assert not exists(path) or json.loads(read_file(path))["data"]["walks"] == []
+
+    freezer.tick(timedelta(seconds=COMPACT_DELAY + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    on_disk = json.loads(read_file(path))["data"]
+    # In time order: the 15-minute walk started first.
+    assert [item["minutes"] for item in on_disk["walks"]] == [15.0, 10.0]
+    assert journal_lines(path) == []
+    # Later changes go to a new segment; the Store file holds every one before it.
+    assert on_disk["journal_from"] == 1
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_long_journal_is_folded_at_once(
+    hass: HomeAssistant, config_entry: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After many changes the Store file is rewritten without waiting for the timer."""
+    await setup_entry(hass, config_entry)
+    path = store_path(hass, config_entry)
+    # The third line from now on (the reminder engine may have written some already).
+    monkeypatch.setattr(
+        runtime_module, "COMPACT_AFTER_LINES", len(journal_lines(path)) + 3
+    )
+    for minutes in (5, 6, 7):
+        await log_walk(hass, minutes)
+    on_disk = json.loads(read_file(path))["data"]
+    assert sorted(item["minutes"] for item in on_disk["walks"]) == [5.0, 6.0, 7.0]
+    assert journal_lines(path) == []
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_journal_left_by_a_crash_is_replayed(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """A run killed before compacting left a journal: its finished lines count.
+
+    The last line of a segment without its newline was being written when the run
+    died; it was never acknowledged, so it is left out.
+    """
+    path = store_path(hass, config_entry)
+    write_file(path, document({**log_data(walk(10, "a")), "journal_from": 4}))
+    # Segment 3 is older than the Store file (it holds it already): ignored, deleted.
+    write_bytes(segment(path, 3), line({"add": {"walks": [walk(99, "old")]}}))
+    write_bytes(
+        segment(path, 4),
+        line({"add": {"walks": [walk(20, "b")]}})
+        + line({"remove": ["a"], "live_walk_started": "2026-11-25T12:30:00+00:00"})
+        + line({"add": {"walks": [walk(40, "c")]}})[:-9],  # torn
+    )
+    write_bytes(segment(path, 5), line({"add": {"walks": [walk(5, "d")]}}))
+
+    await setup_entry(hass, config_entry)
+
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(MINUTES_THIS_WEEK).state == "25.0"  # b and d
+    assert hass.states.get("binary_sensor.alex_walk_in_progress").state == "on"
+    assert not exists(segment(path, 3))
+    assert journal_issue(hass, config_entry) is None
+
+    # Unloading folds all of it into the Store file and deletes the segments.
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    on_disk = json.loads(read_file(path))["data"]
+    assert sorted(item["id"] for item in on_disk["walks"]) == ["b", "d"]
+    assert on_disk["live_walk_started"] == "2026-11-25T12:30:00+00:00"
+    assert segments(path) == []
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_unreadable_journal_line_keeps_the_rest(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """A damaged journal line: what can be read loads, the segment is kept aside."""
+    path = store_path(hass, config_entry)
+    write_file(path, document(log_data(walk(10, "a"))))
+    damaged = (
+        line({"add": {"walks": [walk(20, "b")]}})
+        + b'{"add": {"walks": [{"id": "x", "minutes": 9999}]}}\n'
+        + line({"add": {"walks": [walk(30, "c")]}})
+    )
+    write_bytes(segment(path, 0), damaged)
+    write_bytes(segment(path, 1), line({"add": {"walks": [walk(5, "d")]}}))
+
+    await setup_entry(hass, config_entry)
+
+    assert config_entry.state is ConfigEntryState.LOADED
+    # a (Store file), b (before the damaged line) and d (a later segment); not c.
+    assert hass.states.get(MINUTES_THIS_WEEK).state == "35.0"
+    issue = journal_issue(hass, config_entry)
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.WARNING
+    assert not issue.is_fixable
+    assert issue.translation_key == "journal_unreadable"
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["line"] == "2"
+    aside = issue.translation_placeholders["aside"]
+    assert read_bytes(aside) == damaged
+    # What was read is in the Store file already: the segments read are gone.
+    on_disk = json.loads(read_file(path))["data"]
+    assert sorted(item["id"] for item in on_disk["walks"]) == ["a", "b", "d"]
+    assert on_disk["journal_from"] > 1
+    assert all(number >= on_disk["journal_from"] for number in segments(path))
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_stopping_home_assistant_leaves_a_whole_store_file(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """Home Assistant does not unload profiles when it stops; its final write compacts."""
+    await setup_entry(hass, config_entry)
+    await log_walk(hass, 12)
+    path = store_path(hass, config_entry)
+    assert journal_lines(path)
+
+    await hass.async_stop()
+
+    on_disk = json.loads(read_file(path))["data"]
+    assert [item["minutes"] for item in on_disk["walks"]] == [12.0]
+    assert journal_lines(path) == []
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_no_compaction_while_home_assistant_stops(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """Store defers writes while Home Assistant stops: the journal must stay until then."""
+    await setup_entry(hass, config_entry)
+    await log_walk(hass, 12)
+    path = store_path(hass, config_entry)
+    hass.set_state(CoreState.stopping)
+    try:
+        assert await hass.config_entries.async_unload(config_entry.entry_id)
+        await hass.async_block_till_done()
+        assert journal_lines(path), "the journal went before the Store file was written"
+    finally:
+        hass.set_state(CoreState.running)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(MINUTES_THIS_WEEK).state == "12.0"
 
 
 # --- unreadable logs --------------------------------------------------------------------
@@ -398,20 +619,19 @@ async def test_remove_broken_entry_keeps_aside_file(
 
 
 async def test_save_failure_records_nothing(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, persisted: Persisted
 ) -> None:
     """A disk failure while saving is reported, and the walk does not appear."""
     await log_walk(hass, 10)
     with (
-        patch.object(ProfileStore, "async_save", side_effect=OSError("disk full")),
+        patch.object(ProfileStore, "async_append", side_effect=OSError("disk full")),
         pytest.raises(HomeAssistantError) as err,
     ):
         await log_walk(hass, 20)
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == "save_failed"
     assert hass.states.get(MINUTES_THIS_WEEK).state == "10.0"
-    stored = hass_storage[f"{DOMAIN}.{loaded_entry.entry_id}"]["data"]
-    assert [item["minutes"] for item in stored["walks"]] == [10.0]
+    assert [item["minutes"] for item in persisted(loaded_entry)["walks"]] == [10.0]
 
     # The next walk is saved normally and the failed one stays out.
     await log_walk(hass, 5)
@@ -423,20 +643,20 @@ async def test_save_failure_records_nothing(
 
 @pytest.mark.usefixtures("real_storage")
 async def test_real_write_failure_records_nothing(
-    hass: HomeAssistant, config_entry: MockConfigEntry
+    hass: HomeAssistant, config_entry: MockConfigEntry, persisted: Persisted
 ) -> None:
-    """A write that really fails on disk is not acknowledged as saved.
+    """A journal write that really fails is not acknowledged as saved.
 
-    Home Assistant's Store logs write errors and returns normally; the profile must
-    still notice and refuse. A directory where the file should be makes the atomic
-    rename fail, without mocking anything.
+    A directory where the journal segment should be makes the write fail, without
+    mocking anything; the next change goes to a new segment.
     """
     await setup_entry(hass, config_entry)
     await log_walk(hass, 10)
     path = store_path(hass, config_entry)
-    saved = read_file(path)
-    os.remove(path)
-    os.mkdir(path)
+    [current] = segments(path)
+    kept = read_bytes(segment(path, current))
+    os.remove(segment(path, current))
+    os.mkdir(segment(path, current))
 
     with pytest.raises(HomeAssistantError) as err:
         await log_walk(hass, 20)
@@ -444,8 +664,72 @@ async def test_real_write_failure_records_nothing(
     assert hass.states.get(MINUTES_THIS_WEEK).state == "10.0"
 
     # The disk works again: the next walk is saved with the earlier one.
-    os.rmdir(path)
-    write_file(path, saved)
+    os.rmdir(segment(path, current))
+    write_bytes(segment(path, current), kept)
     await log_walk(hass, 5)
-    on_disk = json.loads(read_file(path))
-    assert [item["minutes"] for item in on_disk["data"]["walks"]] == [10.0, 5.0]
+    assert segments(path) == [current, current + 1]
+    assert [item["minutes"] for item in persisted(config_entry)["walks"]] == [10.0, 5.0]
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(MINUTES_THIS_WEEK).state == "15.0"
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_partly_written_line_is_taken_back(
+    hass: HomeAssistant, config_entry: MockConfigEntry, persisted: Persisted
+) -> None:
+    """A line the disk took only part of is removed again, so no later line follows it.
+
+    A file size limit (RLIMIT_FSIZE) lets the write stop part-way, as a full disk does.
+    """
+    await setup_entry(hass, config_entry)
+    await log_walk(hass, 10)
+    path = store_path(hass, config_entry)
+    [current] = segments(path)
+    before = read_bytes(segment(path, current))
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) + 20, limits[1]))
+    try:
+        with pytest.raises(HomeAssistantError) as err:
+            await log_walk(hass, 20)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, handler)
+    assert err.value.translation_key == "save_failed"
+    assert read_bytes(segment(path, current)) == before
+
+    await log_walk(hass, 5)
+    assert [item["minutes"] for item in persisted(config_entry)["walks"]] == [10.0, 5.0]
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_failed_compaction_keeps_the_journal(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """When the Store file cannot be written the journal keeps every change; it retries."""
+    await setup_entry(hass, config_entry)
+    await log_walk(hass, 10)
+    path = store_path(hass, config_entry)
+    if exists(path):
+        os.remove(path)
+    os.mkdir(path)  # the atomic rename onto it fails
+
+    freezer.tick(timedelta(seconds=COMPACT_DELAY + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert "Could not rewrite the walk log of Alex" in caplog.text
+    assert [
+        item["add"]["walks"][0]["minutes"] for item in journal_lines(path)[-1:]
+    ] == [10.0]
+
+    os.rmdir(path)
+    freezer.tick(timedelta(seconds=COMPACT_DELAY + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    on_disk = json.loads(read_file(path))["data"]
+    assert [item["minutes"] for item in on_disk["walks"]] == [10.0]
+    assert journal_lines(path) == []

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from custom_components.backwalk.model import PainReport, Stretch, Walk
-from custom_components.backwalk.store import (
+from custom_components.backwalk.codec import (
     EncodedRecords,
     ProfileData,
     encode,
     group_records,
 )
+from custom_components.backwalk.model import PainReport, Stretch, Walk
 
 START = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import shutil
 from typing import Any
 
+from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
@@ -27,12 +28,6 @@ BLUEPRINT = (
     / "voice_log_walk.yaml"
 )
 WEEK = "sensor.alex_walking_minutes_this_week"
-
-
-@pytest.fixture
-def hass_config_dir(hass_tmp_config_dir: str) -> str:
-    """A configuration directory of the test's own, to copy the blueprint into."""
-    return hass_tmp_config_dir
 
 
 @pytest.fixture(autouse=True)
@@ -117,24 +112,19 @@ async def say(hass: HomeAssistant, text: str) -> str:
     return str(result.response.speech["plain"]["speech"])
 
 
-def stored_walks(hass_storage: dict[str, Any], entry: MockConfigEntry) -> list[Any]:
-    """The walks the profile's store holds."""
-    key = f"{DOMAIN}.{entry.entry_id}"
-    if key not in hass_storage:
-        return []
-    return list(hass_storage[key]["data"].get("walks", []))
+def stored_walks(persisted: Persisted, entry: MockConfigEntry) -> list[Any]:
+    """The walks a restart would load for the profile."""
+    return list(persisted(entry)["walks"])
 
 
 @pytest.mark.usefixtures("automation")
 async def test_spoken_walk_is_logged(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, persisted: Persisted
 ) -> None:
     """Saying the sentence logs the walk in the chosen profile and confirms it."""
     assert await say(hass, "backwalk 20 minutes") == "Logged a 20 minute walk."
     assert hass.states.get(WEEK).state == "20.0"
-    assert [walk["minutes"] for walk in stored_walks(hass_storage, loaded_entry)] == [
-        20
-    ]
+    assert [walk["minutes"] for walk in stored_walks(persisted, loaded_entry)] == [20]
 
     assert await say(hass, "log 12.5 minutes in backwalk") == (
         "Logged a 12.5 minute walk."
@@ -147,7 +137,7 @@ async def test_spoken_walk_is_logged(
 async def test_unusable_minutes_are_answered(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     sentence: str,
 ) -> None:
     """Minutes out of range or not a number are answered, and nothing is logged."""
@@ -156,7 +146,7 @@ async def test_unusable_minutes_are_answered(
         " backwalk 20 minutes."
     )
     assert hass.states.get(WEEK).state == "0.0"
-    assert stored_walks(hass_storage, loaded_entry) == []
+    assert stored_walks(persisted, loaded_entry) == []
 
 
 @pytest.mark.usefixtures("automation")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
-
-from custom_components.backwalk.const import DOMAIN
 
 WEEK = "sensor.alex_walking_minutes_this_week"
 
@@ -41,11 +40,6 @@ async def post(
     return send
 
 
-def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
-    """What the profile's store holds."""
-    return dict(hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"])
-
-
 async def test_entry_gets_a_webhook_id(loaded_entry: MockConfigEntry) -> None:
     """Entries made before webhooks existed are migrated to have one."""
     assert loaded_entry.minor_version == 2
@@ -55,7 +49,7 @@ async def test_entry_gets_a_webhook_id(loaded_entry: MockConfigEntry) -> None:
 async def test_walk_and_pain(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     post: Any,
 ) -> None:
     """A walk with start and distance, and a pain report, land in the log."""
@@ -67,7 +61,7 @@ async def test_walk_and_pain(
     assert body["duplicate"] is False
     await hass.async_block_till_done()
     assert hass.states.get(WEEK).state == "25.0"
-    walk = stored(hass_storage, loaded_entry)["walks"][0]
+    walk = persisted(loaded_entry)["walks"][0]
     assert walk["source"] == "webhook"
     assert walk["distance_km"] == 2.1
     assert walk["start"] == "2026-11-25T07:00:00+00:00"
@@ -81,7 +75,7 @@ async def test_walk_and_pain(
 async def test_retries_with_an_id_are_idempotent(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     post: Any,
 ) -> None:
     """The same id twice stores once; the second answer says it was a duplicate."""
@@ -89,13 +83,13 @@ async def test_retries_with_an_id_are_idempotent(
     second = await post({"minutes": 20, "id": "shortcut-2026-11-25"})
     assert first[0] == second[0] == 200
     assert second[1] == {"id": first[1]["id"], "duplicate": True}
-    assert len(stored(hass_storage, loaded_entry)["walks"]) == 1
+    assert len(persisted(loaded_entry)["walks"]) == 1
     assert hass.states.get(WEEK).state == "20.0"
     pain_first = await post({"pain": 3, "id": "shortcut-2026-11-25"})
     pain_again = await post({"pain": 3, "id": "shortcut-2026-11-25"})
     assert pain_first[1]["duplicate"] is False
     assert pain_again[1]["duplicate"] is True
-    assert len(stored(hass_storage, loaded_entry)["pain_reports"]) == 1
+    assert len(persisted(loaded_entry)["pain_reports"]) == 1
 
 
 @pytest.mark.parametrize(
@@ -129,7 +123,7 @@ async def test_retries_with_an_id_are_idempotent(
 async def test_bad_bodies_are_refused_and_store_nothing(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
+    persisted: Persisted,
     post: Any,
     body: Any,
     raw: str | None,
@@ -137,12 +131,12 @@ async def test_bad_bodies_are_refused_and_store_nothing(
 ) -> None:
     """HTTP 400 with a JSON error naming what is wrong; the log is as it was."""
     await post({"minutes": 5})
-    before = stored(hass_storage, loaded_entry)
+    before = persisted(loaded_entry)
     status, answer = await post(body, raw=raw)
     assert status == 400
     assert answer["error"] == code
     assert answer["message"]
-    assert stored(hass_storage, loaded_entry) == before
+    assert persisted(loaded_entry) == before
     assert hass.states.get(WEEK).state == "5.0"
 
 

@@ -10,16 +10,21 @@ import logging
 from typing import Any, Literal
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.const import (
+    EVENT_CORE_CONFIG_UPDATE,
+    EVENT_HOMEASSISTANT_FINAL_WRITE,
+)
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.event import (
+    async_call_later,
     async_track_point_in_time,
     async_track_time_change,
 )
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
+from .codec import ProfileData, group_records
 from .const import (
     CONF_CHECK_IN_AFTER,
     CONF_DAILY_MINIMUM,
@@ -44,6 +49,7 @@ from .const import (
     DOMAIN,
     EVENT_LOGGED,
 )
+from .journal import Change
 from .model import (
     MAX_WALK_MINUTES,
     Activity,
@@ -68,11 +74,15 @@ from .model import (
     new_id,
     next_walk,
 )
-from .store import ProfileData, ProfileStore, group_records
+from .store import COMPACT_AFTER_LINES, ProfileStore
 
 _LOGGER = logging.getLogger(__name__)
 
 type BackwalkConfigEntry = ConfigEntry[ProfileRuntime]
+
+# Seconds from a first unsaved journal line to rewriting the Store file: one rewrite
+# covers a burst of changes, and the journal replayed at the next start stays short.
+COMPACT_DELAY = 60
 
 
 _RECORD_TYPES: dict[type, str] = {
@@ -180,6 +190,7 @@ class ProfileRuntime:
         self.steps: StepTotals | None = None
         self._lock = asyncio.Lock()
         self._unsub_next_walk: Callable[[], None] | None = None
+        self._unsub_compact: Callable[[], None] | None = None
         self._running = False
         self.coordinator: DataUpdateCoordinator[ProfileState] = DataUpdateCoordinator(
             hass,
@@ -217,6 +228,11 @@ class ProfileRuntime:
             self.hass.bus.async_listen(
                 EVENT_CORE_CONFIG_UPDATE, self._async_config_changed
             ),
+            # Home Assistant stops without unloading: leave a whole Store file behind.
+            # (Store writes wait for this moment while Home Assistant stops.)
+            self.hass.bus.async_listen(
+                EVENT_HOMEASSISTANT_FINAL_WRITE, self._async_final_write
+            ),
         ]
 
         @callback
@@ -227,18 +243,63 @@ class ProfileRuntime:
             if self._unsub_next_walk is not None:
                 self._unsub_next_walk()
                 self._unsub_next_walk = None
+            if self._unsub_compact is not None:
+                self._unsub_compact()
+                self._unsub_compact = None
 
         self._running = True
         self._async_track_next_walk(self.state.next_walk)
+        # A journal left by the last run is folded into the Store file soon.
+        self._async_schedule_compaction()
         # Runs after stop (unload callbacks run last first): the next load must read a
         # save that was under way, and nothing may write this profile's file after it.
         self.entry.async_on_unload(self._async_writes_done)
         return stop
 
     async def _async_writes_done(self) -> None:
-        """Wait for the save under way; saves waiting for the lock are refused."""
+        """Wait for the save under way, then fold the journal into the Store file.
+
+        Saves waiting for the lock are refused (the profile is no longer running).
+        """
+        await self._async_compact()
+
+    async def _async_final_write(self, _event: Event) -> None:
+        await self._async_compact()
+
+    @callback
+    def _async_schedule_compaction(self) -> None:
+        """Rewrite the Store file soon, or now when the journal grew long."""
+        if not self.store.pending or not self._running:
+            return
+        if self.store.pending >= COMPACT_AFTER_LINES:
+            if self._unsub_compact is not None:
+                self._unsub_compact()
+            self._async_compact_due(None)
+        elif self._unsub_compact is None:
+            self._unsub_compact = async_call_later(
+                self.hass, COMPACT_DELAY, self._async_compact_due
+            )
+
+    @callback
+    def _async_compact_due(self, _now: datetime | None) -> None:
+        self._unsub_compact = None
+        self.entry.async_create_task(
+            self.hass, self._async_compact(), f"{DOMAIN} compact {self.entry.title}"
+        )
+
+    async def _async_compact(self) -> None:
         async with self._lock:
-            pass
+            if not self.store.pending:
+                return
+            try:
+                await self.store.async_compact(self._profile_data())
+            except Exception:
+                # Nothing is lost: the journal still holds every change.
+                _LOGGER.exception(
+                    "Could not rewrite the walk log of %s; its journal keeps the changes",
+                    self.entry.title,
+                )
+                self._async_schedule_compaction()
 
     def _compute(self) -> ProfileState:
         now = dt_util.now()
@@ -311,9 +372,18 @@ class ProfileRuntime:
         async with self._lock:
             previous = getattr(self, name)
             setattr(self, name, value)
-            await self._async_save_or_revert(lambda: setattr(self, name, previous))
+            change = (
+                Change(tracking=value)
+                if name == "tracking"
+                else Change(reminders=value)
+            )
+            await self._async_save_or_revert(
+                change, lambda: setattr(self, name, previous)
+            )
 
-    async def _async_save_or_revert(self, revert: Callable[[], None]) -> None:
+    async def _async_save_or_revert(
+        self, change: Change, revert: Callable[[], None]
+    ) -> None:
         if not self._running:
             # Unloaded (a reload may have loaded the file again already): a save now
             # would be overwritten, or overwrite newer records. Refuse; nothing is kept.
@@ -324,13 +394,14 @@ class ProfileRuntime:
                 translation_placeholders={"profile": self.entry.title},
             )
         try:
-            await self.store.async_save(self._profile_data())
+            await self.store.async_append(change)
         except Exception as err:
             # Nothing unsaved may stay visible: the user would believe it was kept.
             revert()
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="save_failed"
             ) from err
+        self._async_schedule_compaction()
 
     async def async_add[R: (Walk, PainReport, Stretch, Alternative)](
         self, make_record: Callable[[], R]
@@ -345,7 +416,7 @@ class ProfileRuntime:
                 self.log.add(record)
             except ModelError as err:
                 raise validation_error(err) from err
-            replaced = self._yield_sensor_walks(record)
+            replaced: list[tuple[Walk, Walk | None]] = self._yield_sensor_walks(record)
 
             def revert() -> None:
                 self.log.remove(record.id)
@@ -354,7 +425,11 @@ class ProfileRuntime:
                         self.log.remove(new.id)
                     self.log.add(old)
 
-            await self._async_save_or_revert(revert)
+            change = Change(
+                added=(record, *(new for _, new in replaced if new is not None)),
+                removed=tuple(old.id for old, _ in replaced),
+            )
+            await self._async_save_or_revert(change, revert)
         self.async_refresh()
         self.hass.bus.async_fire(
             EVENT_LOGGED,
@@ -471,7 +546,9 @@ class ProfileRuntime:
                 record = self.log.remove(record_id)
             except ModelError as err:
                 raise validation_error(err) from err
-            await self._async_save_or_revert(lambda: self.log.add(record))
+            await self._async_save_or_revert(
+                Change(removed=(record_id,)), lambda: self.log.add(record)
+            )
         self.async_refresh()
         return record
 
@@ -491,7 +568,8 @@ class ProfileRuntime:
             def revert() -> None:
                 self.live_walk_started = previous
 
-            await self._async_save_or_revert(revert)
+            change = Change(sets_live_walk=True, live_walk_started=started)
+            await self._async_save_or_revert(change, revert)
         self.async_refresh()
 
     async def async_finish_walk(self) -> Walk:
@@ -530,7 +608,8 @@ class ProfileRuntime:
                 self.log.remove(walk.id)
                 self.live_walk_started = started
 
-            await self._async_save_or_revert(revert)
+            change = Change(added=(walk,), sets_live_walk=True, live_walk_started=None)
+            await self._async_save_or_revert(change, revert)
         self.async_refresh()
         self.hass.bus.async_fire(
             EVENT_LOGGED,

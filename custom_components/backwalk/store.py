@@ -1,15 +1,17 @@
-"""Durable storage of one profile's walk log (helpers.storage.Store, versioned)."""
+"""Durable storage of one profile's walk log: a versioned Store file plus its journal.
+
+Each acknowledged change is appended to the journal (journal.py) and synced before the
+action returns; the Store file is rewritten from memory now and then (compaction).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from functools import partial
 import glob
 import logging
 import os
 import shutil
-from typing import Any, TypedDict
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -19,40 +21,37 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.file import WriteError
 from homeassistant.util.json import SerializationError
 
+from .codec import (
+    EncodedRecords,
+    ProfileData,
+    StoredData,
+    decode,
+    decode_journal_from,
+    encode,
+)
 from .const import DOMAIN
-from .model import Alternative, ModelError, PainReport, Record, Stretch, Walk
+from .journal import (
+    Change,
+    append_line,
+    delete_segments_below,
+    encode_change,
+    read_segments,
+    replay,
+    segment_numbers,
+    segment_path,
+)
+from .model import ModelError
 
 _LOGGER = logging.getLogger(__name__)
 
 STORAGE_VERSION = 1
-STORAGE_MINOR_VERSION = 2
+STORAGE_MINOR_VERSION = 3
+# Journal lines after which the Store file is rewritten at once (bounds the replay at
+# load); otherwise it is rewritten a while after the first change (see runtime.py).
+COMPACT_AFTER_LINES = 500
 
 # Suffixes of files kept aside for recovery: Home Assistant's own (invalid JSON) and ours.
 _ASIDE_PATTERNS = (".corrupt.*", ".invalid.*")
-
-
-class StoredData(TypedDict):
-    """What one profile keeps on disk."""
-
-    walks: list[dict[str, Any]]
-    pain_reports: list[dict[str, Any]]
-    stretches: list[dict[str, Any]]
-    alternatives: list[dict[str, Any]]
-    live_walk_started: str | None
-    # Owned by reminders.py: which nudges were sent, snoozed ones, how far it checked.
-    reminders: dict[str, Any]
-    # Owned by sources.py: an open automatic walk, step-counter baselines and totals.
-    tracking: dict[str, Any]
-
-
-@dataclass(slots=True)
-class ProfileData:
-    """The decoded contents of a profile's store."""
-
-    records: list[Record] = field(default_factory=list)
-    live_walk_started: datetime | None = None
-    reminders: dict[str, Any] = field(default_factory=dict)
-    tracking: dict[str, Any] = field(default_factory=dict)
 
 
 class StorageUnreadableError(HomeAssistantError):
@@ -68,8 +67,10 @@ class StorageUnreadableError(HomeAssistantError):
 class _VersionedStore(Store[StoredData]):
     """Store with the migration path between our storage versions."""
 
-    # Store logs a failed write and returns normally; keep the error for async_save.
+    # Store logs a failed write and returns normally; keep the error for the caller.
     write_error: Exception | None = None
+    # Writes that reached the disk: while Home Assistant stops, Store only queues them.
+    writes = 0
 
     async def _async_write_data(self, data: dict[str, Any]) -> None:
         try:
@@ -77,6 +78,7 @@ class _VersionedStore(Store[StoredData]):
         except (SerializationError, WriteError) as err:
             self.write_error = err
             raise
+        self.writes += 1
 
     def take_write_error(self) -> Exception | None:
         """Return and forget the error of the last write, if it failed."""
@@ -89,132 +91,26 @@ class _VersionedStore(Store[StoredData]):
         old_minor_version: int,
         old_data: dict[str, Any],
     ) -> StoredData:
-        # One step per version, oldest first; a newer minor version of version 1 is
-        # read as it is (Home Assistant's convention: minor versions only add).
-        if old_major_version == 1 and old_minor_version < 2:
+        # A newer minor version of version 1 is read as it is (Home Assistant's
+        # convention: minor versions only add).
+        if old_major_version == 1 and old_minor_version < STORAGE_MINOR_VERSION:
             # Store writes what this returns at once: refuse bad content here, so an
             # unreadable file is kept aside as it was, not rewritten first.
             decode(old_data)
-            # 1.2 added the reminder engine's and the automatic tracking's state.
+            # 1.2 added the reminder engine's and the automatic tracking's state; 1.3
+            # the journal (absent: the file holds every segment there is, none).
             migrated: dict[str, Any] = {
                 **old_data,
                 "reminders": old_data.get("reminders", {}),
                 "tracking": old_data.get("tracking", {}),
+                "journal_from": old_data.get("journal_from", 0),
             }
             return migrated  # type: ignore[return-value]
         raise NotImplementedError
 
 
-_GROUPS: dict[type, str] = {
-    Walk: "walks",
-    PainReport: "pain_reports",
-    Stretch: "stretches",
-    Alternative: "alternatives",
-}
-
-
-def group_records(records: list[Record]) -> dict[str, list[dict[str, Any]]]:
-    """Group records by kind, JSON-safe, under the names storage and responses use."""
-    grouped: dict[str, list[dict[str, Any]]] = {group: [] for group in _GROUPS.values()}
-    for record in records:
-        grouped[_GROUPS[type(record)]].append(record.to_dict())
-    return grouped
-
-
-_DECODERS: Mapping[str, type[Walk | PainReport | Stretch | Alternative]] = {
-    "walks": Walk,
-    "pain_reports": PainReport,
-    "stretches": Stretch,
-    "alternatives": Alternative,
-}
-
-
-class EncodedRecords:
-    """Each record's stored form, kept between saves.
-
-    Records are immutable, so a record that was saved before is not encoded again: a
-    save then costs a dictionary lookup per record instead of a `to_dict` call (with
-    its datetime formatting), which kept every action slower the longer the log.
-    """
-
-    __slots__ = ("_cache",)
-
-    def __init__(self) -> None:
-        """Start empty."""
-        self._cache: dict[str, tuple[Record, dict[str, Any]]] = {}
-
-    def group(self, records: list[Record]) -> dict[str, list[dict[str, Any]]]:
-        """Group records like group_records, reusing what earlier calls encoded."""
-        cache = self._cache
-        kept: dict[str, tuple[Record, dict[str, Any]]] = {}
-        grouped: dict[str, list[dict[str, Any]]] = {
-            group: [] for group in _GROUPS.values()
-        }
-        for record in records:
-            hit = cache.get(record.id)
-            if hit is None or hit[0] is not record:
-                hit = (record, record.to_dict())
-            kept[record.id] = hit
-            grouped[_GROUPS[type(record)]].append(hit[1])
-        # Only what is still in the log stays cached.
-        self._cache = kept
-        return grouped
-
-
-def encode(data: ProfileData, cache: EncodedRecords | None = None) -> StoredData:
-    """Turn profile data into the JSON-safe stored form."""
-    grouped = (
-        cache.group(data.records) if cache is not None else group_records(data.records)
-    )
-    return {
-        "walks": grouped["walks"],
-        "pain_reports": grouped["pain_reports"],
-        "stretches": grouped["stretches"],
-        "alternatives": grouped["alternatives"],
-        "live_walk_started": (
-            data.live_walk_started.isoformat() if data.live_walk_started else None
-        ),
-        "reminders": data.reminders,
-        "tracking": data.tracking,
-    }
-
-
-def decode(stored: Any) -> ProfileData:
-    """Decode the stored form; raise ModelError when anything is not as written."""
-    if not isinstance(stored, Mapping):
-        raise ModelError("invalid_record")
-    records: list[Record] = []
-    for key, record_type in _DECODERS.items():
-        items = stored.get(key, [])
-        if not isinstance(items, list):
-            raise ModelError("invalid_record")
-        records.extend(record_type.from_dict(item) for item in items)
-    if len({record.id for record in records}) != len(records):
-        raise ModelError("duplicate_record")
-    live = stored.get("live_walk_started")
-    live_started: datetime | None = None
-    if live is not None:
-        if (
-            not isinstance(live, str)
-            or (parsed := dt_util.parse_datetime(live)) is None
-            or parsed.tzinfo is None
-        ):
-            raise ModelError("invalid_record")
-        live_started = parsed
-    reminders = stored.get("reminders", {})
-    tracking = stored.get("tracking", {})
-    if not isinstance(reminders, dict) or not isinstance(tracking, dict):
-        raise ModelError("invalid_record")
-    return ProfileData(
-        records=records,
-        live_walk_started=live_started,
-        reminders=reminders,
-        tracking=tracking,
-    )
-
-
 class ProfileStore:
-    """One profile's file: load with corruption handling, save immediately."""
+    """One profile's files: load with corruption handling, append changes, compact."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Create the store for a config entry."""
@@ -228,16 +124,26 @@ class ProfileStore:
             atomic_writes=True,
         )
         self._encoded = EncodedRecords()
+        # The segment changes are appended to, and whether it exists on disk yet.
+        self._segment = 0
+        self._segment_created = False
+        # Journal lines the Store file does not hold yet.
+        self.pending = 0
 
     @property
     def path(self) -> str:
-        """Path of the profile's file."""
+        """Path of the profile's Store file."""
         return str(self._store.path)
 
     @property
     def issue_id(self) -> str:
         """Repair issue id used when this profile's file is unreadable."""
         return f"storage_unreadable_{self._entry_id}"
+
+    @property
+    def journal_issue_id(self) -> str:
+        """Repair issue id used when part of this profile's journal is unreadable."""
+        return f"journal_unreadable_{self._entry_id}"
 
     async def async_load(self) -> ProfileData:
         """Load the profile, refusing to start empty over an unreadable file."""
@@ -261,36 +167,133 @@ class ProfileStore:
                 # Home Assistant moved an invalid JSON file aside (now or at an earlier
                 # start): starting empty would look like data loss to the user.
                 raise self._unreadable(asides[-1] if asides else path, "invalid JSON")
-            return ProfileData()
-        try:
-            data = decode(stored)
-        except ModelError as err:
-            aside = await self._async_keep_aside(path)
-            raise self._unreadable(aside, f"invalid content ({err.key})") from err
+            data, journal_from = ProfileData(), 0
+        else:
+            try:
+                data = decode(stored)
+                journal_from = decode_journal_from(stored)
+            except ModelError as err:
+                aside = await self._async_keep_aside(path)
+                raise self._unreadable(aside, f"invalid content ({err.key})") from err
         ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
-        return data
+        return await self._async_replay(data, journal_from)
 
-    async def async_save(self, data: ProfileData) -> None:
-        """Write now; an action is acknowledged only after this returns."""
+    async def _async_replay(self, data: ProfileData, journal_from: int) -> ProfileData:
+        segments = await self._hass.async_add_executor_job(
+            read_segments, self.path, journal_from
+        )
+        replayed = replay(data, segments)
+        for number, line in replayed.unreadable:
+            await self._async_journal_unreadable(number, line)
+        # Never append after a segment's unfinished last line: start a new one.
+        self._segment = max([journal_from - 1, *(n for n, _ in segments)]) + 1
+        self._segment_created = False
+        # Compact soon even when no line was readable: the segments can then go.
+        self.pending = replayed.lines or len(segments)
+        if replayed.unreadable:
+            # The lines read from a segment now kept aside are only in memory.
+            await self.async_compact(replayed.data)
+        return replayed.data
+
+    async def async_append(self, change: Change) -> None:
+        """Sync one change to disk; an action is acknowledged only after this returns."""
+        line = encode_change(change)
+        path = segment_path(self.path, self._segment)
+        try:
+            await self._hass.async_add_executor_job(
+                partial(append_line, path, line, new_file=not self._segment_created)
+            )
+        except OSError:
+            # The segment may end in part of this line: later lines go to a new one.
+            self._segment += 1
+            self._segment_created = False
+            raise
+        self._segment_created = True
+        self.pending += 1
+
+    async def async_compact(self, data: ProfileData) -> None:
+        """Rewrite the Store file with `data`, then delete the segments it now holds.
+
+        `data` must hold every change appended so far, and nothing may be appended
+        until this returns (the runtime's lock sees to both).
+        """
+        journal_from = self._segment + 1
+        pending, self.pending = self.pending, 0
+        self._segment, self._segment_created = journal_from, False
+        written = self._store.writes
+        try:
+            await self._async_write(data, journal_from)
+        except Exception:
+            # The segments still hold every change; the next compaction tries again.
+            self.pending += pending
+            raise
+        if self._store.writes == written:
+            # Home Assistant is stopping and Store queued the write for its final
+            # write: the segments stay until a load finds the file holds them.
+            return
+        await self._hass.async_add_executor_job(
+            delete_segments_below, self.path, journal_from
+        )
+
+    async def _async_write(self, data: ProfileData, journal_from: int) -> None:
         self._store.take_write_error()
-        await self._store.async_save(encode(data, self._encoded))
+        await self._store.async_save(encode(data, self._encoded, journal_from))
         if (err := self._store.take_write_error()) is not None:
             raise err
 
     async def async_start_fresh(self) -> None:
         """Begin an empty log; unreadable files stay aside for manual recovery."""
-        await self.async_save(ProfileData())
+        kept = await self._hass.async_add_executor_job(self._keep_segments_aside)
+        await self._async_write(ProfileData(), kept)
         ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
+
+    def _keep_segments_aside(self) -> int:
+        """Move the journal aside (it belongs to the old log); return the next number."""
+        numbers = segment_numbers(self.path)
+        for number in numbers:
+            path = segment_path(self.path, number)
+            shutil.move(path, _aside_name(path))
+        return numbers[-1] + 1 if numbers else 0
 
     async def async_remove(self) -> None:
-        """Delete the profile's file (the config entry was removed)."""
+        """Delete the profile's files (the config entry was removed)."""
         await self._store.async_remove()
+        await self._hass.async_add_executor_job(
+            delete_segments_below, self.path, _EVERY_SEGMENT
+        )
         ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
+        ir.async_delete_issue(self._hass, DOMAIN, self.journal_issue_id)
 
     async def _async_keep_aside(self, path: str) -> str:
-        aside = f"{path}.invalid.{dt_util.utcnow().strftime('%Y%m%dT%H%M%S%f')}"
+        aside = _aside_name(path)
         await self._hass.async_add_executor_job(shutil.move, path, aside)
         return aside
+
+    async def _async_journal_unreadable(self, number: int, line: int) -> None:
+        """Keep a segment with an unreadable line aside, and tell the user."""
+        aside = await self._async_keep_aside(segment_path(self.path, number))
+        _LOGGER.error(
+            "backwalk journal of %s has an unreadable line %s; the lines before it "
+            "were loaded and the segment was kept at %s",
+            self.path,
+            line,
+            aside,
+        )
+        entry = self._hass.config_entries.async_get_entry(self._entry_id)
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            self.journal_issue_id,
+            is_fixable=False,
+            is_persistent=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="journal_unreadable",
+            translation_placeholders={
+                "profile": entry.title if entry else self._entry_id,
+                "aside": aside,
+                "line": str(line),
+            },
+        )
 
     def _unreadable(self, aside: str, reason: str) -> StorageUnreadableError:
         _LOGGER.error(
@@ -315,6 +318,14 @@ class ProfileStore:
             data={"entry_id": self._entry_id},
         )
         return StorageUnreadableError(aside, reason)
+
+
+# Larger than any segment number: "below it" is every segment.
+_EVERY_SEGMENT = 1 << 62
+
+
+def _aside_name(path: str) -> str:
+    return f"{path}.invalid.{dt_util.utcnow().strftime('%Y%m%dT%H%M%S%f')}"
 
 
 def _file_state(path: str) -> tuple[bool, list[str]]:
