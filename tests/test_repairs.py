@@ -190,6 +190,34 @@ async def test_fix_flow_new_log_is_kept(
     assert read_file(kept) == BAD_LOG
 
 
+async def test_fix_flow_keeps_the_old_journal_aside(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """The journal of the unreadable log is kept aside too, and not replayed on the new one."""
+    path = store_path(hass, config_entry)
+    segment = f"{path}.journal-2"
+    line = (
+        '{"add": {"walks": [{"id": "w", "start": "2026-11-25T10:00:00+00:00", '
+        '"minutes": 30, "source": "manual"}]}}\n'
+    )
+    write_file(segment, line)
+    await broken_profile(hass, config_entry)
+    assert exists(segment)  # a refused load leaves the journal alone
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(
+        DOMAIN, context={"issue_id": issue_id(config_entry)}
+    )
+    await manager.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done()
+
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(MINUTES_THIS_WEEK).state == "0.0"
+    [kept] = glob.glob(glob.escape(segment) + ".invalid.*")
+    assert read_file(kept) == line
+    assert json.loads(read_file(path))["data"]["journal_from"] == 3
+
+
 async def test_fix_flow_after_invalid_json(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
