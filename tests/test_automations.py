@@ -6,7 +6,6 @@ from pathlib import Path
 import shutil
 from typing import Any
 
-from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import automation
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
@@ -25,6 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.backwalk.const import DOMAIN
+from tests.conftest import Persisted
 
 BLUEPRINTS = (
     Path(__file__).resolve().parents[1] / "blueprints" / "automation" / "backwalk"

@@ -31,7 +31,6 @@ import math
 from pathlib import Path
 from typing import Any
 
-from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
@@ -45,6 +44,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import voluptuous as vol
 
 from custom_components.backwalk.const import DOMAIN
+from tests.conftest import Persisted
 
 TRANSLATIONS = json.loads(
     (

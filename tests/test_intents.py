@@ -8,7 +8,6 @@ import re
 import shutil
 from typing import Any
 
-from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
@@ -24,6 +23,7 @@ from custom_components.backwalk.intents import (
     INTENT_TARGET_TODAY,
     INTENT_WEEK_STATUS,
 )
+from tests.conftest import Persisted
 
 SENTENCES = Path(__file__).parent.parent / "custom_sentences" / "en" / "backwalk.yaml"
 WEEK = "sensor.alex_walking_minutes_this_week"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
+from unittest.mock import patch
 
-from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import persistent_notification
 from homeassistant.components.repairs import repairs_flow_manager
@@ -20,6 +21,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.backwalk.const import DOMAIN, EVENT_NUDGE
+from custom_components.backwalk.journal import Change
+from custom_components.backwalk.store import ProfileStore
+from tests.conftest import Persisted
 
 EXERCISE_WORDS = ("walk", "stretch", "swim", "bike", "yoga", "exercise")
 
@@ -187,6 +191,59 @@ async def test_red_flag_gives_care_advice_once_and_no_exercise(
     await at(hass, freezer, "2026-11-23T06:20:00+00:00")
     await at(hass, freezer, "2026-11-23T08:30:00+00:00")
     assert delivered.types() == ["red_flag"]
+
+
+async def test_unsaved_reminder_state_is_logged(
+    hass: HomeAssistant,
+    delivered: Delivered,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The advice goes out even when the disk refuses to note it was sent; a warning says so."""
+    await at(hass, freezer, "2026-11-23T05:00:00+00:00")
+    append = ProfileStore.async_append
+
+    async def reminders_fail(store: ProfileStore, change: Change) -> None:
+        if change.reminders is not None:
+            raise OSError("disk full")
+        await append(store, change)
+
+    with patch.object(ProfileStore, "async_append", reminders_fail):
+        await call(hass, "report_pain", {"level": 9})
+        await hass.async_block_till_done()
+    assert delivered.types() == ["red_flag"]
+    assert "Could not save the reminders sent for Alex" in caplog.text
+
+
+async def test_unload_during_a_delivery_is_quiet(
+    hass: HomeAssistant,
+    delivered: Delivered,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A profile unloaded while advice is being spoken: no error, nothing saved after."""
+    await at(hass, freezer, "2026-11-23T05:00:00+00:00")
+    speaking = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow_speaker(_call: ServiceCall) -> None:
+        speaking.set()
+        await release.wait()
+
+    hass.services.async_register("tts", "speak", slow_speaker)
+    await call(hass, "report_pain", {"level": 9})
+    await speaking.wait()
+    unload = hass.async_create_task(
+        hass.config_entries.async_unload(loaded_entry.entry_id)
+    )
+    await asyncio.sleep(0)
+    release.set()
+    assert await unload
+    await hass.async_block_till_done()
+    assert "Could not save" not in caplog.text
+    assert "not loaded" not in caplog.text
 
 
 @pytest.mark.parametrize(

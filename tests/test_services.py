@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -18,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.backwalk.const import DOMAIN, EVENT_LOGGED
+from tests.conftest import Persisted
 
 WEEK = "sensor.alex_walking_minutes_this_week"
 TODAY = "sensor.alex_walking_minutes_today"

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 from unittest.mock import patch
 
-from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
@@ -25,6 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.backwalk.const import DOMAIN
 from custom_components.backwalk.sources import ESTIMATE_NOTE
 from custom_components.backwalk.store import ProfileStore
+from tests.conftest import Persisted
 
 IPHONE = "sensor.pixel_activity"  # the iOS companion app's activity sensor
 ANDROID = "sensor.phone_detected_activity"  # the Android app's detected activity

@@ -21,7 +21,6 @@ import signal
 from typing import Any
 from unittest.mock import ANY, patch
 
-from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CoreState, HomeAssistant
@@ -37,6 +36,7 @@ from custom_components.backwalk import runtime as runtime_module
 from custom_components.backwalk.const import DOMAIN
 from custom_components.backwalk.runtime import COMPACT_DELAY
 from custom_components.backwalk.store import ProfileStore
+from tests.conftest import Persisted
 
 NOW = "2026-11-25 12:00:00+00:00"  # a Wednesday, far from midnight and week ends
 MINUTES_THIS_WEEK = "sensor.alex_walking_minutes_this_week"

@@ -6,7 +6,6 @@ from pathlib import Path
 import shutil
 from typing import Any
 
-from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
@@ -19,6 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.backwalk.const import DOMAIN
+from tests.conftest import Persisted
 
 BLUEPRINT = (
     Path(__file__).parent.parent

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Persisted
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from tests.conftest import Persisted
 
 WEEK = "sensor.alex_walking_minutes_this_week"
 

@@ -194,14 +194,24 @@ class ReminderEngine:
             for key, when in self._sent.items()
             if (parsed := dt_util.parse_datetime(when)) is not None and parsed >= oldest
         }
-        await self.runtime.async_save_reminders(
-            {
-                "sent": self._sent,
-                "checked": self._checked.isoformat() if self._checked else None,
-                "snoozed": [nudge_to_dict(nudge) for nudge in self._snoozed],
-                "last": nudge_to_dict(self._last) if self._last else None,
-            }
-        )
+        try:
+            await self.runtime.async_save_reminders(
+                {
+                    "sent": self._sent,
+                    "checked": self._checked.isoformat() if self._checked else None,
+                    "snoozed": [nudge_to_dict(nudge) for nudge in self._snoozed],
+                    "last": nudge_to_dict(self._last) if self._last else None,
+                }
+            )
+        except HomeAssistantError as err:
+            # Runs in its own task: nobody else would hear of it. The nudge went out;
+            # unsaved, a restart may send it once more (an unload needs no message).
+            if self._running:
+                _LOGGER.warning(
+                    "Could not save the reminders sent for %s: %s",
+                    self.runtime.entry.title,
+                    err,
+                )
 
     def _cancel_timer(self) -> None:
         if self._unsub_timer is not None:
@@ -238,7 +248,7 @@ class ReminderEngine:
 
     async def _async_send_now(self, nudge: Nudge) -> None:
         async with self._lock:
-            if nudge.key in self._sent:
+            if not self._running or nudge.key in self._sent:
                 return
             await self._async_deliver(nudge)
             now = dt_util.utcnow()

@@ -1,0 +1,1 @@
+"""Tests of backwalk, run against a real Home Assistant (see conftest.py)."""
