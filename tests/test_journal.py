@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import given, settings, strategies as st
+import pytest
 
 from custom_components.backwalk.codec import ProfileData, decode, encode
 from custom_components.backwalk.journal import Change, encode_change, replay
@@ -165,3 +166,28 @@ def test_unreadable_line_stops_its_segment_only() -> None:
     replayed = replay(ProfileData(), segments)
     assert replayed.unreadable == [(4, 1)]
     assert [record.id for record in replayed.data.records] == ["b"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"[1, 2]",
+        b'{"remove": "r1"}',
+        b'{"remove": [1]}',
+        b'{"add": []}',
+        b'{"add": {"walks": {}}}',
+        b'{"add": {"walks": [{"id": "x"}]}}',
+        b'{"live_walk_started": "soon"}',
+        b'{"reminders": []}',
+        b'{"tracking": "x"}',
+    ],
+)
+def test_lines_that_are_not_changes_are_unreadable(line: bytes) -> None:
+    walk = Walk(id="a", start=START, minutes=10)
+    replayed = replay(
+        ProfileData(records=[walk]), [(0, line + b"\n" + encode_change(Change()))]
+    )
+    assert replayed.unreadable == [(0, 1)]
+    # Nothing of the line was applied, and the segment stopped there.
+    assert replayed.lines == 0
+    assert replayed.data.records == [walk]

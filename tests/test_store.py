@@ -482,6 +482,13 @@ INVALID_CONTENT = {
     "data_not_an_object": document(["x"]),
     "newer_version": document(log_data(walk(10)), version=2),
     "major_version_0": document(log_data(walk(10)), version=0),
+    "journal_from_not_a_number": document(
+        {**log_data(), "journal_from": "x"}, minor_version=3
+    ),
+    "journal_from_negative": document(
+        {**log_data(), "journal_from": -1}, minor_version=3
+    ),
+    "journal_from_in_an_old_version": document({**log_data(), "journal_from": True}),
     "not_a_store_document": json.dumps({"walks": []}),
     "json_list": json.dumps([1, 2]),
 }
