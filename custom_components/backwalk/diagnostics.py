@@ -42,6 +42,8 @@ async def async_get_config_entry_diagnostics(
             "settings": asdict(runtime.settings),
             "time_zone": str(runtime.log.timezone),
             "counts": runtime.counts(),
+            # Changes only in the journal yet (the Store file is rewritten later).
+            "journal_lines_pending": runtime.store.pending,
             "live_walk_started": runtime.state.live_walk_started,
             "snapshot": snapshot,
             "recent_history": history,

@@ -200,9 +200,11 @@ def _fast_time(data: dict[str, Any], name: str) -> datetime:
     if type(value) is not str:
         raise _SLOW
     moment = datetime.fromisoformat(value)  # ValueError: the slow path says why
-    if moment.utcoffset() is None:
-        raise _SLOW
-    moment = moment.astimezone(UTC)  # OverflowError: likewise
+    # As to_dict wrote it, the time is in UTC already ("+00:00" parses to UTC itself).
+    if moment.tzinfo is not UTC:
+        if moment.utcoffset() is None:
+            raise _SLOW
+        moment = moment.astimezone(UTC)  # OverflowError: likewise
     if not EARLIEST_TIME <= moment < LATEST_TIME:
         raise _SLOW
     return moment
