@@ -50,6 +50,8 @@ async def test_diagnostics(
     assert "neighbour" not in text
     assert "dentist" not in text
     assert "Alex" not in text
+    # The reminder engine's first note and the four actions, not yet compacted.
+    assert diagnostics["journal_lines_pending"] == 5
     assert diagnostics["counts"] == {
         "walks": 1,
         "pain_reports": 1,
