@@ -12,7 +12,7 @@ Home Assistant in-process with a temporary configuration directory, and measures
 - backwalk: config entry setup until every entity has a state, the memory it adds
   (tracemalloc), `backwalk.log_walk` until every sensor is updated (each call is saved to
   disk before it returns), one activity-sensor state change until the integration has
-  handled it (walk detection, saves and sensor updates included);
+  handled it (the walk tracker's work, and the saves it makes, included);
 - the do-it-yourself equivalent in the same run: a `history_stats` sensor (time spent
   "Walking" this week) over the same activity states in the recorder: its setup and its
   update after a state change.
@@ -531,8 +531,10 @@ async def _measure(
     )
 
     # --- state changes of the activity sensor ------------------------------------------
-    # Stamped inside the last half hour, in order, so the walk tracker finishes walks
-    # (and logs them) as it would during a day; history_stats sees the same changes.
+    # Stamped inside the last half hour, in order; history_stats sees the same changes.
+    # The walk tracker's clock never runs backwards (it has seen the present already),
+    # so it takes them as happening now: walks open and close but are too short to be
+    # logged. What is measured is its work per change; logging a walk is log_walk's.
     rng = random.Random(11)
     changes = _change_sequence(rng, plan.state_changes, now - window, now)
 
@@ -656,7 +658,7 @@ def _chunks[T](items: list[T], size: int) -> Iterator[list[T]]:
 def _change_sequence(
     rng: random.Random, count: int, start: float, end: float
 ) -> list[tuple[float, str]]:
-    """State changes between start and end: walks of 3-8 minutes among other states."""
+    """State changes evenly spread between start and end, Walking among other states."""
     names: list[str] = []
     previous = "Stationary"
     for _ in range(count):
