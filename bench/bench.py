@@ -302,7 +302,7 @@ class Plan:
     setup_reps: int = 7
     diy_setup_reps: int = 5
     log_walk_calls: int = 1000
-    state_changes: int = 600
+    state_changes: int = 1500
     # Where to write a cProfile of the log_walk calls (None: no profile).
     profile_dir: Path | None = None
 
