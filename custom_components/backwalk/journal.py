@@ -8,9 +8,10 @@ and the segments it then holds are deleted.
 
 Segments are `<store file>.journal-<n>`; the store file's `journal_from` says that it
 already holds every segment numbered below it. Loading reads the store file, then
-replays the later segments in order. Replay is idempotent (an add replaces a record
-with the same id, removing a missing record does nothing), so a segment left behind by
-a crash between a compaction and the deletion of its segments changes nothing.
+replays the later segments in order; older ones (a crash came between a compaction and
+their deletion) are deleted unread. Replay lets an add replace a record with the same
+id and a removal of a missing record do nothing, so a store file restored from a backup
+still loads with the segments written after it.
 """
 
 from __future__ import annotations
