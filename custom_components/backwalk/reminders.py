@@ -147,6 +147,15 @@ class ReminderEngine:
 
         return stop
 
+    def _todays_context(self) -> NudgeContext:
+        """Return the context to decide on now, even before the midnight refresh ran."""
+        today = dt_util.now(self.runtime.log.timezone).date()
+        if self.runtime.state.snapshot.day != today:
+            # Timers due at once run in no set order (a host waking from suspend, a
+            # clock jump): decide on today's log, not on yesterday's pain.
+            self.runtime.async_refresh()
+        return self._context()
+
     def _context(self) -> NudgeContext:
         snapshot = self.runtime.state.snapshot
         last_walk = snapshot.last_walk
@@ -170,7 +179,7 @@ class ReminderEngine:
             tz = self.runtime.log.timezone
             since = self._checked or now
             nudges = due_nudges(
-                self.runtime.schedule, tz, self._context(), now, since, self._sent
+                self.runtime.schedule, tz, self._todays_context(), now, since, self._sent
             )
             nudges += [nudge for nudge in self._snoozed if nudge.due <= now]
             for nudge in nudges:
