@@ -179,7 +179,12 @@ class ReminderEngine:
             tz = self.runtime.log.timezone
             since = self._checked or now
             nudges = due_nudges(
-                self.runtime.schedule, tz, self._todays_context(), now, since, self._sent
+                self.runtime.schedule,
+                tz,
+                self._todays_context(),
+                now,
+                since,
+                self._sent,
             )
             nudges += [nudge for nudge in self._snoozed if nudge.due <= now]
             for nudge in nudges:
