@@ -34,6 +34,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.backwalk import runtime as runtime_module
 from custom_components.backwalk.const import DOMAIN
+from custom_components.backwalk.journal import segment_numbers, segment_path
 from custom_components.backwalk.runtime import COMPACT_DELAY
 from custom_components.backwalk.store import ProfileStore
 from tests.conftest import Persisted
@@ -121,27 +122,14 @@ def line(change: dict[str, Any]) -> bytes:
     return json.dumps(change).encode() + b"\n"
 
 
-def segment(path: str, number: int) -> str:
-    """Where journal segment `number` of the profile at `path` is."""
-    return f"{path}.journal-{number}"
-
-
-def segments(path: str) -> list[int]:
-    """The numbers of the journal segments on disk."""
-    prefix = f"{path}.journal-"
-    return sorted(
-        int(name[len(prefix) :])
-        for name in glob.glob(glob.escape(prefix) + "*")
-        if name[len(prefix) :].isdigit()
-    )
-
-
 def journal_lines(path: str) -> list[Any]:
     """Every journal line on disk, decoded, oldest first."""
     return [
         json.loads(text)
-        for number in segments(path)
-        for text in Path(segment(path, number)).read_text(encoding="utf-8").splitlines()
+        for number in segment_numbers(path)
+        for text in Path(segment_path(path, number))
+        .read_text(encoding="utf-8")
+        .splitlines()
     ]
 
 
@@ -366,21 +354,21 @@ async def test_journal_left_by_a_crash_is_replayed(
     path = store_path(hass, config_entry)
     write_file(path, document({**log_data(walk(10, "a")), "journal_from": 4}))
     # Segment 3 is older than the Store file (it holds it already): ignored, deleted.
-    write_bytes(segment(path, 3), line({"add": {"walks": [walk(99, "old")]}}))
+    write_bytes(segment_path(path, 3), line({"add": {"walks": [walk(99, "old")]}}))
     write_bytes(
-        segment(path, 4),
+        segment_path(path, 4),
         line({"add": {"walks": [walk(20, "b")]}})
         + line({"remove": ["a"], "live_walk_started": "2026-11-25T12:30:00+00:00"})
         + line({"add": {"walks": [walk(40, "c")]}})[:-9],  # torn
     )
-    write_bytes(segment(path, 5), line({"add": {"walks": [walk(5, "d")]}}))
+    write_bytes(segment_path(path, 5), line({"add": {"walks": [walk(5, "d")]}}))
 
     await setup_entry(hass, config_entry)
 
     assert config_entry.state is ConfigEntryState.LOADED
     assert hass.states.get(MINUTES_THIS_WEEK).state == "25.0"  # b and d
     assert hass.states.get("binary_sensor.alex_walk_in_progress").state == "on"
-    assert not exists(segment(path, 3))
+    assert not exists(segment_path(path, 3))
     assert journal_issue(hass, config_entry) is None
 
     # Unloading folds all of it into the Store file and deletes the segments.
@@ -389,7 +377,7 @@ async def test_journal_left_by_a_crash_is_replayed(
     on_disk = json.loads(read_file(path))["data"]
     assert sorted(item["id"] for item in on_disk["walks"]) == ["b", "d"]
     assert on_disk["live_walk_started"] == "2026-11-25T12:30:00+00:00"
-    assert segments(path) == []
+    assert segment_numbers(path) == []
 
 
 @pytest.mark.usefixtures("real_storage")
@@ -404,8 +392,8 @@ async def test_unreadable_journal_line_keeps_the_rest(
         + b'{"add": {"walks": [{"id": "x", "minutes": 9999}]}}\n'
         + line({"add": {"walks": [walk(30, "c")]}})
     )
-    write_bytes(segment(path, 0), damaged)
-    write_bytes(segment(path, 1), line({"add": {"walks": [walk(5, "d")]}}))
+    write_bytes(segment_path(path, 0), damaged)
+    write_bytes(segment_path(path, 1), line({"add": {"walks": [walk(5, "d")]}}))
 
     await setup_entry(hass, config_entry)
 
@@ -425,7 +413,7 @@ async def test_unreadable_journal_line_keeps_the_rest(
     on_disk = json.loads(read_file(path))["data"]
     assert sorted(item["id"] for item in on_disk["walks"]) == ["a", "b", "d"]
     assert on_disk["journal_from"] > 1
-    assert all(number >= on_disk["journal_from"] for number in segments(path))
+    assert all(number >= on_disk["journal_from"] for number in segment_numbers(path))
 
 
 @pytest.mark.usefixtures("real_storage")
@@ -660,10 +648,10 @@ async def test_real_write_failure_records_nothing(
     await setup_entry(hass, config_entry)
     await log_walk(hass, 10)
     path = store_path(hass, config_entry)
-    [current] = segments(path)
-    kept = read_bytes(segment(path, current))
-    os.remove(segment(path, current))
-    os.mkdir(segment(path, current))
+    [current] = segment_numbers(path)
+    kept = read_bytes(segment_path(path, current))
+    os.remove(segment_path(path, current))
+    os.mkdir(segment_path(path, current))
 
     with pytest.raises(HomeAssistantError) as err:
         await log_walk(hass, 20)
@@ -671,10 +659,10 @@ async def test_real_write_failure_records_nothing(
     assert hass.states.get(MINUTES_THIS_WEEK).state == "10.0"
 
     # The disk works again: the next walk is saved with the earlier one.
-    os.rmdir(segment(path, current))
-    write_bytes(segment(path, current), kept)
+    os.rmdir(segment_path(path, current))
+    write_bytes(segment_path(path, current), kept)
     await log_walk(hass, 5)
-    assert segments(path) == [current, current + 1]
+    assert segment_numbers(path) == [current, current + 1]
     assert [item["minutes"] for item in persisted(config_entry)["walks"]] == [10.0, 5.0]
     assert await hass.config_entries.async_reload(config_entry.entry_id)
     await hass.async_block_till_done()
@@ -692,8 +680,8 @@ async def test_partly_written_line_is_taken_back(
     await setup_entry(hass, config_entry)
     await log_walk(hass, 10)
     path = store_path(hass, config_entry)
-    [current] = segments(path)
-    before = read_bytes(segment(path, current))
+    [current] = segment_numbers(path)
+    before = read_bytes(segment_path(path, current))
     limits = resource.getrlimit(resource.RLIMIT_FSIZE)
     handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) + 20, limits[1]))
@@ -704,7 +692,7 @@ async def test_partly_written_line_is_taken_back(
         resource.setrlimit(resource.RLIMIT_FSIZE, limits)
         signal.signal(signal.SIGXFSZ, handler)
     assert err.value.translation_key == "save_failed"
-    assert read_bytes(segment(path, current)) == before
+    assert read_bytes(segment_path(path, current)) == before
 
     await log_walk(hass, 5)
     assert [item["minutes"] for item in persisted(config_entry)["walks"]] == [10.0, 5.0]

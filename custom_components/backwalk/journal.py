@@ -163,10 +163,10 @@ def read_segments(store_path: str, first: int) -> list[tuple[int, bytes]]:
     return segments
 
 
-def delete_segments_below(store_path: str, first: int) -> None:
-    """Delete the segments a newly written store file holds."""
+def delete_segments_below(store_path: str, first: int | None = None) -> None:
+    """Delete the segments a newly written store file holds (None: all of them)."""
     for number in segment_numbers(store_path):
-        if number >= first:
+        if first is not None and number >= first:
             break
         with suppress(FileNotFoundError):
             os.unlink(segment_path(store_path, number))

@@ -258,9 +258,7 @@ class ProfileStore:
     async def async_remove(self) -> None:
         """Delete the profile's files (the config entry was removed)."""
         await self._store.async_remove()
-        await self._hass.async_add_executor_job(
-            delete_segments_below, self.path, _EVERY_SEGMENT
-        )
+        await self._hass.async_add_executor_job(delete_segments_below, self.path)
         ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
         ir.async_delete_issue(self._hass, DOMAIN, self.journal_issue_id)
 
@@ -318,10 +316,6 @@ class ProfileStore:
             data={"entry_id": self._entry_id},
         )
         return StorageUnreadableError(aside, reason)
-
-
-# Larger than any segment number: "below it" is every segment.
-_EVERY_SEGMENT = 1 << 62
 
 
 def _aside_name(path: str) -> str:
