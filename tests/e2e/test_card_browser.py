@@ -368,6 +368,13 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
                 "() => customElements.get('backwalk-card') !== undefined",
                 timeout=TIMEOUT_MS,
             )
+            # The frontend receives the entity registry after connecting (later on a
+            # busy machine); the card picker asks for a stub only once it is there.
+            page.wait_for_function(
+                "() => Object.values(document.querySelector('home-assistant').hass"
+                ".entities || {}).some((entry) => entry.platform === 'backwalk')",
+                timeout=TIMEOUT_MS,
+            )
             stub = page.evaluate(
                 "() => customElements.get('backwalk-card')"
                 ".getStubConfig(document.querySelector('home-assistant').hass)"
