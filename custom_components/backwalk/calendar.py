@@ -14,7 +14,16 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .entity import BackwalkEntity
-from .model import ACTIVITY_NAMES, Alternative, PainReport, Stretch, Walk, walks_between
+from .model import (
+    ACTIVITY_NAMES,
+    MAX_WALK_MINUTES,
+    Alternative,
+    PainReport,
+    Stretch,
+    Walk,
+    walks_between,
+)
+from .model.records import EARLIEST_TIME, LATEST_TIME
 from .runtime import BackwalkConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -22,6 +31,12 @@ PARALLEL_UPDATES = 0
 WALKS = CalendarEntityDescription(key="walks", translation_key="walks")
 # A stretching session has no logged length; show it as a short block.
 STRETCH_LENGTH = timedelta(minutes=10)
+# Scheduled walks are made up on request, one per walk day: without a bound any logged-in
+# user could ask for the years up to 9999 and hold the event loop for a minute. A year
+# covers every calendar view; the schedule repeats weekly, so nothing is lost.
+SCHEDULED_AHEAD = timedelta(days=366)
+# A record counts from its start; look back one walk length so overlaps show.
+_LOOKBACK = timedelta(minutes=MAX_WALK_MINUTES)
 
 
 async def async_setup_entry(
@@ -59,23 +74,28 @@ class WalkCalendar(BackwalkEntity, CalendarEntity):
         """Return logged activity and scheduled walks that overlap the range."""
         now = dt_util.utcnow()
         events: list[CalendarEvent] = []
-        # A record counts from its start; look back one walk length so overlaps show.
-        for record in self.runtime.log.records_between(
-            start_date - timedelta(minutes=600), end_date
-        ):
+        # Records lie in 2000-2099; clamping to that before any arithmetic keeps the ends
+        # of the calendar (year 1, year 9999 west of UTC) from overflowing.
+        logged_to = min(end_date, LATEST_TIME)
+        logged_from = min(
+            max(start_date, EARLIEST_TIME + _LOOKBACK) - _LOOKBACK, logged_to
+        )
+        for record in self.runtime.log.records_between(logged_from, logged_to):
             event = _logged_event(record)
             if event is not None and event.end > start_date:
                 events.append(event)
-        # Scheduled walks only from now on; the past shows what was actually done.
+        # Scheduled walks only from now on (the past shows what was actually done), and
+        # only up to the horizon, whatever range was asked for.
         future_start = max(start_date, now + timedelta(microseconds=1))
-        if future_start < end_date:
+        future_end = min(end_date, now + SCHEDULED_AHEAD)
+        if future_start < future_end:
             events.extend(
                 self._scheduled(walk)
                 for walk in walks_between(
                     self.runtime.schedule,
                     self.runtime.log.timezone,
                     future_start,
-                    end_date,
+                    future_end,
                 )
             )
         return events
