@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
+import re
 from typing import Any
 from unittest.mock import patch
 
@@ -12,6 +15,7 @@ from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
+from markdown_it import MarkdownIt
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -22,10 +26,14 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.backwalk.const import DOMAIN, EVENT_NUDGE
 from custom_components.backwalk.journal import Change
+from custom_components.backwalk.model.markdown import escape_markdown
 from custom_components.backwalk.store import ProfileStore
 from tests.conftest import Persisted
 
 EXERCISE_WORDS = ("walk", "stretch", "swim", "bike", "yoga", "exercise")
+EN_JSON = (
+    Path(__file__).parent.parent / "custom_components/backwalk/translations/en.json"
+)
 
 
 @pytest.fixture
@@ -464,3 +472,79 @@ async def test_next_walk_sensor_and_calendar(
         "Walk (5 min)",
         "Walk (5 min)",
     ]
+
+
+def _links_and_images(markdown: str) -> list[str]:
+    """Links, images and HTML tags in `markdown` as the frontend would render it.
+
+    CommonMark with raw HTML (as Home Assistant allows some); GFM's bare links have no
+    markup, so a scheme, "www." or an "@" left unescaped counts as one too.
+    """
+    rendered = MarkdownIt("commonmark", {"html": True}).render(markdown)
+    found = re.findall(r"<(?!/?p>)[^>]*>", rendered)
+    found += re.findall(
+        r"(?<!\\)://|(?<![^\W_])www\.|(?<!\\)@", markdown, re.IGNORECASE
+    )
+    return found
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "[Tap to confirm your login](https://evil.example/login)",
+        "<img src=x>",
+        "![x](https://evil.example/x.png)",
+        "Kim\n\n[confirm]: https://evil.example\n[confirm]",
+    ],
+)
+async def test_names_in_markdown_are_escaped(
+    hass: HomeAssistant,
+    delivered: Delivered,
+    profile_options: dict[str, Any],
+    name: str,
+) -> None:
+    """A profile's name is text in every notification and repair, never a link or image."""
+    async_mock_service(hass, "notify", "send_message")
+    hass.states.async_set("notify.family_chat", "unknown")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=name,
+        data={"name": name},
+        options={
+            **profile_options,
+            "notify_entities": ["notify.family_chat"],
+            # A phone is typed by hand: it may be anything, and this one is gone.
+            "mobile_app_services": ["mobile_app_pixel", "mobile_app_[x](https://x.y)"],
+            "persistent_notification": True,
+        },
+        version=1,
+        minor_version=1,
+    )
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    await call(hass, "report_pain", {"level": 9})
+    await hass.async_block_till_done()
+
+    assert delivered.types() == ["red_flag"]
+    notifications = persistent_notification._async_get_or_create_notifications(hass)
+    message = notifications[f"backwalk_{entry.entry_id}"]["message"]
+    assert "Your pain is severe today" in message
+    assert _links_and_images(message) == []
+    assert escape_markdown(name) in message
+    # The phone and the notifier get the same text; a speaker reads the name as is.
+    assert delivered.pushed[0].data["message"] == message
+    assert delivered.events[0].data["message"] == message
+    assert delivered.events[0].data["spoken"].startswith(name)
+
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"missing_target_{entry.entry_id}"
+    )
+    assert issue is not None
+    placeholders = issue.translation_placeholders or {}
+    assert placeholders["targets"] == r"notify.mobile_app\_\[x\](https\://x.y)"
+    texts = json.loads(EN_JSON.read_text(encoding="utf-8"))["issues"]["missing_target"]
+    description = texts["fix_flow"]["step"]["targets"]["description"]
+    assert _links_and_images(description.format(**placeholders)) == []

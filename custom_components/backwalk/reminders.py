@@ -42,6 +42,7 @@ from .model import (
     red_flag_now,
     snoozed,
 )
+from .model.markdown import escape_markdown
 from .runtime import ProfileRuntime
 
 _LOGGER = logging.getLogger(__name__)
@@ -414,9 +415,10 @@ class ReminderEngine:
             is_fixable=True,
             severity=ir.IssueSeverity.WARNING,
             translation_key="missing_target",
+            # Rendered as markdown in the repair; a phone's name is typed by hand.
             translation_placeholders={
-                "profile": self.runtime.name,
-                "targets": ", ".join(sorted(set(missing))),
+                "profile": escape_markdown(self.runtime.name),
+                "targets": escape_markdown(", ".join(sorted(set(missing)))),
             },
             data={"entry_id": self.entry_id},
         )

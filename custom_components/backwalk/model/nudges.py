@@ -23,6 +23,7 @@ from .guidance import (
     Template,
     join_words,
 )
+from .markdown import escape_markdown
 from .profile import Condition
 from .progress import PainStatus
 from .schedule import Schedule, in_quiet_hours, quiet_end_after, walks_between
@@ -142,6 +143,10 @@ def _nudge(
     values: dict[str, object],
 ) -> Nudge:
     """Build a nudge whose message is `parts` in order, spoken only the first."""
+    # The message is shown as markdown (Home Assistant's notifications): the name the
+    # person typed is escaped there, so it can never become a link or an image. The
+    # spoken line is plain text for a speaker.
+    written = {**values, "name": escape_markdown(str(values["name"]))}
     # A speaker says the essential sentence; tips and the footer are for reading.
     return Nudge(
         type=kind,
@@ -149,7 +154,7 @@ def _nudge(
         walk_time=walk,
         due=due,
         title=_TITLES[kind],
-        message=" ".join(part.text.format(**values) for part in parts),
+        message=" ".join(part.text.format(**written) for part in parts),
         spoken=parts[0].spoken.format(**values),
         guidance=_guidance_of(parts),
     )
