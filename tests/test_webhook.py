@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -10,6 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.backwalk.const import WEBHOOK_MAX_BODY_BYTES
 from tests.conftest import Persisted
 
 WEEK = "sensor.alex_walking_minutes_this_week"
@@ -157,3 +160,84 @@ async def test_webhook_goes_away_with_the_entry(
     assert await hass.config_entries.async_setup(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(WEEK).state == "0.0"
+
+
+def _walk_padded_to(size: int) -> bytes:
+    """A good walk body, padded with JSON whitespace to exactly `size` bytes."""
+    body = b'{"minutes": 12}'
+    return body[:-1] + b" " * (size - len(body)) + b"}"
+
+
+def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Every ERROR record but those of aiohttp's access log.
+
+    The access log cannot format its time under freezegun: that is about the log line,
+    not the request.
+    """
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno >= logging.ERROR and record.name != "aiohttp.access"
+    ]
+
+
+async def _chunks(body: bytes) -> AsyncIterator[bytes]:
+    # Sent chunked, without a Content-Length: the limit must hold on what is read.
+    for start in range(0, len(body), 4096):
+        yield body[start : start + 4096]
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+@pytest.mark.parametrize(
+    "size", [WEBHOOK_MAX_BODY_BYTES + 1, 16 * 1024 * 1024 + 1], ids=["64K", "16M"]
+)
+async def test_a_body_too_large_is_413_and_logs_no_error(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    hass_client_no_auth: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+    size: int,
+    chunked: bool,
+) -> None:
+    """Over the webhook's limit, even as a good walk: 413 in the usual shape, nothing kept.
+
+    Over Home Assistant's own 16 MB limit aiohttp's refusal used to escape into the
+    webhook component: an empty 200 and "Error processing webhook" with a traceback.
+    """
+    client = await hass_client_no_auth()
+    before = persisted(loaded_entry)
+    body = _walk_padded_to(size)
+    response = await client.post(
+        f"/api/webhook/{loaded_entry.data['webhook_id']}",
+        data=_chunks(body) if chunked else body,
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status == 413
+    answer = await response.json()
+    assert answer["error"] == "body_too_large"
+    assert "64 KB" in answer["message"]
+    assert persisted(loaded_entry) == before
+    await hass.async_block_till_done()
+    assert hass.states.get(WEEK).state == "0.0"
+    assert _errors(caplog) == []
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_a_body_at_the_limit_is_read(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    chunked: bool,
+) -> None:
+    """Exactly the limit is still a body (the bound is not off by one)."""
+    client = await hass_client_no_auth()
+    body = _walk_padded_to(WEBHOOK_MAX_BODY_BYTES)
+    response = await client.post(
+        f"/api/webhook/{loaded_entry.data['webhook_id']}",
+        data=_chunks(body) if chunked else body,
+    )
+    assert response.status == 200
+    assert (await response.json())["type"] == "walk"
+    await hass.async_block_till_done()
+    assert hass.states.get(WEEK).state == "12.0"

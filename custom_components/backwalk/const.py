@@ -49,6 +49,9 @@ DEFAULT_CADENCE: Final = 90
 # Webhook (the id identifies the profile, so it lives in data)
 CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_WEBHOOK_LOCAL_ONLY: Final = "webhook_local_only"
+# A webhook body is a few hundred bytes (a 500-character note is the most text it holds);
+# larger ones are refused after reading at most this much, not Home Assistant's 16 MB.
+WEBHOOK_MAX_BODY_BYTES: Final = 64 * 1024
 
 DEFAULT_USUAL_PAIN: Final = 3
 DEFAULT_WALK_DAYS: Final = [0, 2, 4]

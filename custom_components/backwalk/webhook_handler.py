@@ -14,8 +14,14 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util import dt as dt_util
+from homeassistant.util.json import json_loads
 
-from .const import CONF_WEBHOOK_ID, CONF_WEBHOOK_LOCAL_ONLY, DOMAIN
+from .const import (
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_LOCAL_ONLY,
+    DOMAIN,
+    WEBHOOK_MAX_BODY_BYTES,
+)
 from .model import MAX_NOTE_LENGTH, Source
 from .runtime import ProfileRuntime
 
@@ -143,6 +149,28 @@ def _error(status: HTTPStatus, code: str, message: str) -> web.Response:
     return web.json_response({"error": code, "message": message}, status=status)
 
 
+async def _async_read_body(request: web.Request) -> bytes | None:
+    """Read the body, or return None once it passes WEBHOOK_MAX_BODY_BYTES.
+
+    request.json() reads up to the server's 16 MB and, past it, raises aiohttp's
+    HTTPRequestEntityTooLarge into the webhook component, which logs a traceback and
+    answers an empty 200. Reading the stream with our own, far smaller bound keeps
+    memory small, also for a chunked body without a Content-Length.
+    """
+    # Taken once: a mock request (cloudhooks, the websocket API) makes a new reader
+    # on each access.
+    stream = request.content
+    chunks: list[bytes] = []
+    size = 0
+    while size <= WEBHOOK_MAX_BODY_BYTES:
+        chunk = await stream.read(WEBHOOK_MAX_BODY_BYTES + 1 - size)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    return None
+
+
 @callback
 def async_register_webhook(hass: HomeAssistant, runtime: ProfileRuntime) -> None:
     """Listen on the profile's webhook until the entry unloads."""
@@ -151,8 +179,16 @@ def async_register_webhook(hass: HomeAssistant, runtime: ProfileRuntime) -> None
     async def handle(
         hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
+        raw = await _async_read_body(request)
+        if raw is None:
+            return _error(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                "body_too_large",
+                f"The body is larger than {WEBHOOK_MAX_BODY_BYTES // 1024} KB; "
+                "a walk or pain report needs far less.",
+            )
         try:
-            body = await request.json()
+            body = json_loads(raw)
         except ValueError:
             return _error(
                 HTTPStatus.BAD_REQUEST, "invalid_json", "the body is not JSON"
