@@ -152,7 +152,7 @@ async def test_out_of_range_minutes_spoken_and_nothing_stored(
     response = await say(hass, sentence)
     assert matched_intent(response) == INTENT_LOG_WALK
     assert response.response_type is intent.IntentResponseType.ERROR
-    assert speech(response) == "Minutes must be more than 0 and at most 600."
+    assert speech(response) == "Minutes must be from 0.1 to 600."
     assert hass.states.get(WEEK).state == "0.0"
     assert stored_walks(persisted, loaded_entry) == []
 
@@ -340,12 +340,12 @@ async def test_unloaded_profile_is_not_used(
         (
             INTENT_LOG_WALK,
             {"minutes": 601},
-            "Minutes must be more than 0 and at most 600.",
+            "Minutes must be from 0.1 to 600.",
         ),
         (
             INTENT_LOG_WALK,
             {"minutes": -5},
-            "Minutes must be more than 0 and at most 600.",
+            "Minutes must be from 0.1 to 600.",
         ),
         (
             INTENT_LOG_WALK,

@@ -488,6 +488,37 @@ async def test_manual_walk_after_sensor_walk_wins(
     assert minutes_today(hass) == 32 + 25
 
 
+async def test_finish_walk_over_a_sensor_walk_counts_once(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    persisted: Persisted,
+) -> None:
+    """Start and Finish around a walk the phone also logged: the person's walk wins.
+
+    The finish button takes the same write path as every walk, so the sensor walk it
+    covers is replaced, not added to it.
+    """
+
+    async def press(button: str) -> None:
+        await hass.services.async_call(
+            "button", "press", {"entity_id": f"button.alex_{button}"}, blocking=True
+        )
+        await hass.async_block_till_done()
+
+    await at(hass, freezer, utc("09:00"))
+    await press("start_walk")
+    await iphone(hass, freezer, utc("09:00"), "Walking")
+    await iphone(hass, freezer, utc("09:30"), "Stationary")
+    await at(hass, freezer, utc("09:33"))
+    assert walks(persisted, loaded_entry) == [("sensor", 30.0, utc("09:00"))]
+
+    await at(hass, freezer, utc("09:35"))
+    await press("finish_walk")
+    assert walks(persisted, loaded_entry) == [("button", 35.0, utc("09:00"))]
+    assert minutes_today(hass) == 35
+
+
 # --- step counters -------------------------------------------------------------------------
 
 

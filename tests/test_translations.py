@@ -49,6 +49,9 @@ HA_EXCEPTIONS = frozenset(
 # The model's own exception: ModelError(key, **placeholders), shown through
 # runtime.validation_error.
 MODEL_ERROR = "ModelError"
+# Helpers that take a translation key first and its placeholders as keywords, like
+# ModelError: errors.refusal builds the ServiceValidationError for them.
+KEY_FIRST = frozenset({MODEL_ERROR, "refusal"})
 
 # The sections of en.json this file checks; any other would go unchecked.
 KNOWN_SECTIONS = {
@@ -311,7 +314,7 @@ def _raised() -> tuple[Raised, ...]:
                         site or node,
                     )
                     found.append(Raised(key, placeholders, module.where(site or node)))
-            elif callee == MODEL_ERROR and node.args:
+            elif callee in KEY_FIRST and node.args:
                 for key, site in _keys_of(module, node.args[0], node):
                     placeholders = _model_error_placeholders(module, node, site or node)
                     found.append(Raised(key, placeholders, module.where(site or node)))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Generator
 import logging
+import threading
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -13,6 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.backwalk.const import WEBHOOK_MAX_BODY_BYTES
+from custom_components.backwalk.journal import append_line
 from tests.conftest import Persisted
 
 WEEK = "sensor.alex_walking_minutes_this_week"
@@ -86,7 +90,7 @@ async def test_retries_with_an_id_are_idempotent(
     first = await post({"minutes": 20, "id": "shortcut-2026-11-25"})
     second = await post({"minutes": 20, "id": "shortcut-2026-11-25"})
     assert first[0] == second[0] == 200
-    assert second[1] == {"id": first[1]["id"], "duplicate": True}
+    assert second[1] == {"id": first[1]["id"], "duplicate": True, "type": "walk"}
     assert len(persisted(loaded_entry)["walks"]) == 1
     assert hass.states.get(WEEK).state == "20.0"
     pain_first = await post({"pain": 3, "id": "shortcut-2026-11-25"})
@@ -105,13 +109,32 @@ async def test_retries_with_an_id_are_idempotent(
         ({"minutes": 10, "pain": 3}, None, "ambiguous"),
         ({"minutes": "ten"}, None, "not_a_number"),
         ({"minutes": True}, None, "not_a_number"),
+        ({"minutes": "1_0"}, None, "not_a_number"),
+        ({"minutes": "1e2"}, None, "not_a_number"),
         ({"minutes": 0}, None, "minutes_out_of_range"),
+        ({"minutes": 1e-300}, None, "minutes_out_of_range"),
         ({"minutes": 601}, None, "minutes_out_of_range"),
         ({"minutes": 10, "started": "yesterday"}, None, "invalid_started"),
         (
             {"minutes": 10, "started": "2026-11-26T08:00:00+01:00"},
             None,
             "start_in_future",
+        ),
+        # Started a minute ago, ten hours long: it would end tonight.
+        (
+            {"minutes": 600, "started": "2026-11-25T09:59:00+01:00"},
+            None,
+            "walk_ends_in_future",
+        ),
+        (
+            {"minutes": 10, "started": "0001-01-01T00:00:00+05:00"},
+            None,
+            "time_out_of_range",
+        ),
+        (
+            {"minutes": 10, "started": "1999-12-31T08:00:00+01:00"},
+            None,
+            "time_out_of_range",
         ),
         ({"minutes": 10, "distance_km": -2}, None, "distance_out_of_range"),
         ({"minutes": 10, "distance_km": "far"}, None, "not_a_number"),
@@ -120,7 +143,9 @@ async def test_retries_with_an_id_are_idempotent(
         ({"minutes": 10, "id": "has spaces"}, None, "invalid_id"),
         ({"minutes": 10, "colour": "red"}, None, "unknown_field"),
         ({"pain": 11}, None, "level_out_of_range"),
-        ({"pain": 4.5}, None, "not_a_whole_number"),
+        ({"pain": 4.5}, None, "level_not_whole"),
+        ({"pain": 7.9}, None, "level_not_whole"),
+        ({"pain": True}, None, "not_a_number"),
         ({"pain": 4, "steps": 100}, None, "unknown_field"),
     ],
 )
@@ -139,7 +164,10 @@ async def test_bad_bodies_are_refused_and_store_nothing(
     status, answer = await post(body, raw=raw)
     assert status == 400
     assert answer["error"] == code
-    assert answer["message"]
+    # A sentence for a person, never the key or the placeholders' raw form.
+    assert answer["message"][0].isupper()
+    assert code not in answer["message"]
+    assert "max=" not in answer["message"]
     assert persisted(loaded_entry) == before
     assert hass.states.get(WEEK).state == "5.0"
 
@@ -160,6 +188,115 @@ async def test_webhook_goes_away_with_the_entry(
     assert await hass.config_entries.async_setup(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(WEEK).state == "0.0"
+
+
+async def test_messages_are_the_translated_sentences(post: Any) -> None:
+    """The message is the sentence the UI shows, with its placeholders filled."""
+    status, answer = await post({"minutes": 10, "started": "1999-12-31T08:00:00+01:00"})
+    assert status == 400
+    assert answer == {
+        "error": "time_out_of_range",
+        "message": "The date must be between the years 2000 and 2099.",
+    }
+    _, answer = await post({"pain": 7.9})
+    assert answer["message"] == (
+        "Pain level must be a whole number from 0 to 10, such as 7 or 8."
+    )
+
+
+@pytest.fixture
+def held_appends() -> Generator[tuple[threading.Event, threading.Event, list[bool]]]:
+    """Hold each journal append until released; `fail` decides each one's outcome.
+
+    Returns (entered, release, fail): entered is set when an append is waiting.
+    """
+    entered, release = threading.Event(), threading.Event()
+    fail: list[bool] = []
+
+    def held(path: str, line: bytes, *, new_file: bool) -> None:
+        entered.set()
+        assert release.wait(10)
+        if fail and fail.pop(0):
+            raise OSError(28, "No space left on device")
+        append_line(path, line, new_file=new_file)
+
+    with patch("custom_components.backwalk.store.append_line", held):
+        yield entered, release, fail
+
+
+async def _settle() -> None:
+    """Let the other requests run as far as they can (asyncio.sleep waits on the frozen clock)."""
+    for _ in range(200):
+        await asyncio.sleep(0)
+
+
+async def _until(event: threading.Event) -> None:
+    # The append waits in an executor thread: wait for it there, not on the loop.
+    assert await asyncio.get_running_loop().run_in_executor(None, event.wait, 10)
+
+
+async def test_retry_during_a_failing_save_is_not_acknowledged(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    post: Any,
+    held_appends: tuple[threading.Event, threading.Event, list[bool]],
+) -> None:
+    """A retry that comes while the original's save is in flight waits for it.
+
+    The original's save fails (503); the retry is then saved itself, never answered
+    "duplicate" for a record that is not on disk.
+    """
+    entered, release, fail = held_appends
+    fail.extend([True, False])
+    body = {"minutes": 20, "id": "shortcut-1"}
+    original = asyncio.create_task(post(body))
+    await _until(entered)
+    retry = asyncio.create_task(post(body))
+    await _settle()
+    assert not retry.done()
+    release.set()
+    (status, answer), (retry_status, retry_answer) = await asyncio.gather(
+        original, retry
+    )
+    assert status == 503
+    assert answer["error"] == "save_failed"
+    assert retry_status == 200
+    assert retry_answer["duplicate"] is False
+    assert [walk["id"] for walk in persisted(loaded_entry)["walks"]] == [
+        "webhook-walk-shortcut-1"
+    ]
+    await hass.async_block_till_done()
+    assert hass.states.get(WEEK).state == "20.0"
+
+
+async def test_retries_while_other_writes_hold_the_lock_are_duplicates(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    post: Any,
+    held_appends: tuple[threading.Event, threading.Event, list[bool]],
+) -> None:
+    """The same id posted many times behind another write: stored once, all 200."""
+    entered, release, _ = held_appends
+    other = asyncio.create_task(post({"minutes": 5, "id": "other"}))
+    await _until(entered)
+    retries = [
+        asyncio.create_task(post({"minutes": 20, "id": "shortcut-2"}))
+        for _ in range(20)
+    ]
+    await _settle()
+    release.set()
+    answers = await asyncio.gather(other, *retries)
+    assert [status for status, _ in answers] == [200] * 21
+    assert (
+        sorted(answer["duplicate"] for _, answer in answers[1:])
+        == [False] + [True] * 19
+    )
+    assert sorted(walk["id"] for walk in persisted(loaded_entry)["walks"]) == [
+        "webhook-walk-other",
+        "webhook-walk-shortcut-2",
+    ]
 
 
 def _walk_padded_to(size: int) -> bytes:

@@ -7,17 +7,17 @@ configuration. Answers are short English speech; every refusal is spoken, never 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import suppress
 import math
 from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import config_validation as cv, intent, translation
+from homeassistant.helpers import config_validation as cv, intent
 import voluptuous as vol
 
 from .const import ATTR_LEVEL, ATTR_MINUTES, CONF_NAME, DOMAIN
+from .errors import GENERIC_ERROR, async_error_message
 from .model import PainStatus, Snapshot, Source
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 
@@ -36,9 +36,11 @@ RED_FLAG_ADVICE = (
 PAIN_DAY_ADVICE = (
     "If walking hurts today, try swimming, a stationary bike or yoga instead."
 )
-_GENERIC_ERROR = "Sorry, backwalk could not do that."
 
 _NAME_SCHEMA = {vol.Optional(SLOT_NAME): cv.string}
+# A number as a sentence or a language model gives it; the model reads it by the same
+# rule as every other way in (a pain level of 7.9 is refused, not rounded).
+_NUMBER = vol.Any(int, float, str)
 # A sentence such as "{name} walked 20 minutes" also matches "I walked 20 minutes".
 _PRONOUNS = frozenset({"i", "me", "my", "mine", "we", "us", "our"})
 
@@ -117,28 +119,6 @@ def resolve_voice_profile(hass: HomeAssistant, name: str | None) -> ProfileRunti
     return only
 
 
-async def async_error_speech(
-    hass: HomeAssistant, language: str, err: HomeAssistantError
-) -> str:
-    """Speak a refusal of backwalk's own in the user's language, else in English."""
-    key = err.translation_key
-    if err.translation_domain != DOMAIN or key is None:
-        return _GENERIC_ERROR
-    localize_key = f"component.{DOMAIN}.exceptions.{key}.message"
-    message: str | None = None
-    for lang in dict.fromkeys((language, "en")):
-        strings = await translation.async_get_translations(
-            hass, lang, "exceptions", {DOMAIN}
-        )
-        if message := strings.get(localize_key):
-            break
-    if not message:
-        return _GENERIC_ERROR
-    with suppress(KeyError, IndexError, ValueError):
-        message = message.format(**(err.translation_placeholders or {}))
-    return message
-
-
 def _pain_answer(name: str, level: int, snapshot: Snapshot) -> str:
     noted = f"Noted pain level {level} for {name}."
     if snapshot.pain_status is PainStatus.RED_FLAG:
@@ -199,7 +179,7 @@ def _week_answer(name: str, snapshot: Snapshot) -> str:
 class _BackwalkIntentHandler(intent.IntentHandler):
     """Resolve the profile, answer, and turn every refusal into speech."""
 
-    invalid_slots_speech = _GENERIC_ERROR
+    invalid_slots_speech = GENERIC_ERROR
     response_type = intent.IntentResponseType.ACTION_DONE
 
     @property
@@ -233,9 +213,16 @@ class _BackwalkIntentHandler(intent.IntentHandler):
             )
             return response
         except HomeAssistantError as err:
+            # A slot that is no number at all gets the spoken hint, not the written rule.
+            spoken = (
+                self.invalid_slots_speech
+                if err.translation_key == "not_a_number"
+                else await async_error_message(
+                    intent_obj.hass, intent_obj.language, err
+                )
+            )
             response.async_set_error(
-                intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
-                await async_error_speech(intent_obj.hass, intent_obj.language, err),
+                intent.IntentResponseErrorCode.FAILED_TO_HANDLE, spoken
             )
             return response
         response.response_type = self.response_type
@@ -260,7 +247,7 @@ class LogWalkIntentHandler(_BackwalkIntentHandler):
     @override
     def slot_schema(self) -> dict[Any, Any] | None:
         """Minutes walked, and optionally whose profile."""
-        return {vol.Required(ATTR_MINUTES): vol.Coerce(float), **_NAME_SCHEMA}
+        return {vol.Required(ATTR_MINUTES): _NUMBER, **_NAME_SCHEMA}
 
     @override
     async def async_answer(
@@ -287,7 +274,7 @@ class ReportPainIntentHandler(_BackwalkIntentHandler):
     @override
     def slot_schema(self) -> dict[Any, Any] | None:
         """Pain level, and optionally whose profile."""
-        return {vol.Required(ATTR_LEVEL): vol.Coerce(int), **_NAME_SCHEMA}
+        return {vol.Required(ATTR_LEVEL): _NUMBER, **_NAME_SCHEMA}
 
     @override
     async def async_answer(

@@ -44,5 +44,5 @@ class PainTodayNumber(BackwalkEntity, NumberEntity):
         return self.runtime.state.snapshot.pain_today
 
     async def async_set_native_value(self, value: float) -> None:
-        """Report pain at the chosen level."""
-        await self.runtime.async_report_pain(round(value))
+        """Report pain at the chosen level (7.9 is refused, as everywhere, not rounded)."""
+        await self.runtime.async_report_pain(value)

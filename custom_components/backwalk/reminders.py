@@ -16,7 +16,7 @@ from typing import Any
 
 from homeassistant.components import persistent_notification
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import async_track_point_in_time
 from homeassistant.util import dt as dt_util
@@ -32,6 +32,7 @@ from .const import (
     DOMAIN,
     EVENT_NUDGE,
 )
+from .errors import async_error_message
 from .model import (
     ModelError,
     Nudge,
@@ -446,6 +447,19 @@ class ReminderEngine:
                 await self._async_snooze()
             elif verb == ACTION_PAIN:
                 await self.runtime.async_report_pain(self._pain_level(reply))
+        except ServiceValidationError as err:
+            # What was typed is refused as at every other way in; the phone's user
+            # learns why where Home Assistant tells people things.
+            reason = await async_error_message(
+                self.hass, self.hass.config.language, err
+            )
+            _LOGGER.warning("Refused the answer %s from a phone: %s", verb, reason)
+            persistent_notification.async_create(
+                self.hass,
+                reason,
+                title=f"backwalk: {self.runtime.name}",
+                notification_id=f"{DOMAIN}_answer_refused_{self.entry_id}",
+            )
         except (HomeAssistantError, ModelError) as err:
             _LOGGER.warning(
                 "Could not record the answer %s from a phone: %s", verb, err
@@ -479,10 +493,11 @@ class ReminderEngine:
             await self._async_save(now)
             self._schedule_next(now)
 
-    def _pain_level(self, reply: Any) -> int:
-        """Read the level typed in the notification, else use the pain-day threshold."""
-        try:
-            level = int(str(reply).strip())
-        except ValueError:
+    def _pain_level(self, reply: Any) -> object:
+        """Take the level typed in the notification, else the pain-day threshold.
+
+        The text is read by the model's one rule: "7.9" is refused, not taken as 7.
+        """
+        if reply is None or not str(reply).strip():
             return self.runtime.settings.pain_day_threshold
-        return level
+        return str(reply)

@@ -49,6 +49,7 @@ from .const import (
     DOMAIN,
     EVENT_LOGGED,
 )
+from .errors import AlreadySavedError, refusal, validation_error
 from .journal import Change
 from .model import (
     MAX_WALK_MINUTES,
@@ -68,11 +69,15 @@ from .model import (
     Stretch,
     Walk,
     WalkLog,
+    check_walk_plausible,
     compute_snapshot,
     condition_for,
+    distance_from,
     merge_with_logged,
     new_id,
     next_walk,
+    pain_level_from,
+    walk_minutes_from,
 )
 from .store import COMPACT_AFTER_LINES, ProfileStore
 
@@ -83,6 +88,10 @@ type BackwalkConfigEntry = ConfigEntry[ProfileRuntime]
 # Seconds from a first unsaved journal line to rewriting the Store file: one rewrite
 # covers a burst of changes, and the journal replayed at the next start stays short.
 COMPACT_DELAY = 60
+# Seconds before trying a failed rewrite again, doubling up to the most: the journal
+# keeps every change meanwhile, and retrying at once on a full disk only floods the log.
+COMPACT_RETRY_FIRST = 60
+COMPACT_RETRY_MOST = 3600
 
 
 _RECORD_TYPES: dict[type, str] = {
@@ -129,27 +138,6 @@ def schedule_from_options(options: dict[str, Any]) -> Schedule:
     )
 
 
-def check_minutes(minutes: float) -> None:
-    """Refuse minutes out of range before any time arithmetic is done with them."""
-    if not (isinstance(minutes, int | float) and 0 < minutes <= MAX_WALK_MINUTES):
-        # NaN fails every comparison, so it lands here too.
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="minutes_out_of_range",
-            translation_placeholders={"min": "0", "max": str(MAX_WALK_MINUTES)},
-        )
-
-
-def validation_error(err: ModelError) -> ServiceValidationError:
-    """Translate a model refusal into the error a user sees."""
-    return ServiceValidationError(
-        str(err),
-        translation_domain=DOMAIN,
-        translation_key=err.key,
-        translation_placeholders=err.placeholders,
-    )
-
-
 def record_type(record: Record) -> str:
     """Name of a record's kind, as used in events and responses."""
     return _RECORD_TYPES[type(record)]
@@ -191,6 +179,8 @@ class ProfileRuntime:
         self._lock = asyncio.Lock()
         self._unsub_next_walk: Callable[[], None] | None = None
         self._unsub_compact: Callable[[], None] | None = None
+        # Failed rewrites of the Store file in a row (see _async_compact_failed).
+        self._compact_failures = 0
         self._running = False
         self.coordinator: DataUpdateCoordinator[ProfileState] = DataUpdateCoordinator(
             hass,
@@ -271,6 +261,9 @@ class ProfileRuntime:
         """Rewrite the Store file soon, or now when the journal grew long."""
         if not self.store.pending or not self._running:
             return
+        if self._compact_failures:
+            # A retry is scheduled: more lines do not make a failing disk work sooner.
+            return
         if self.store.pending >= COMPACT_AFTER_LINES:
             if self._unsub_compact is not None:
                 self._unsub_compact()
@@ -293,13 +286,46 @@ class ProfileRuntime:
                 return
             try:
                 await self.store.async_compact(self._profile_data())
-            except Exception:
-                # Nothing is lost: the journal still holds every change.
-                _LOGGER.exception(
-                    "Could not rewrite the walk log of %s; its journal keeps the changes",
-                    self.entry.title,
-                )
-                self._async_schedule_compaction()
+            except (HomeAssistantError, OSError) as err:
+                self._async_compact_failed(err)
+                return
+        if self._compact_failures:
+            _LOGGER.info("The walk log of %s is written again", self.entry.title)
+            self._compact_failures = 0
+
+    @callback
+    def _async_compact_failed(self, err: Exception) -> None:
+        """Retry later and later; warn once (the store raised a repair issue).
+
+        Nothing is lost: the journal still holds every change.
+        """
+        self._compact_failures += 1
+        delay = min(
+            COMPACT_RETRY_FIRST << min(self._compact_failures - 1, 16),
+            COMPACT_RETRY_MOST,
+        )
+        if self._compact_failures == 1:
+            _LOGGER.warning(
+                "Could not rewrite the walk log of %s (%s); its journal keeps the "
+                "changes. Trying again in %s s, then less often (at least hourly)",
+                self.entry.title,
+                err,
+                delay,
+            )
+        else:
+            _LOGGER.debug(
+                "Rewriting the walk log of %s failed again (%s); next try in %s s",
+                self.entry.title,
+                err,
+                delay,
+            )
+        if not self._running:
+            return
+        if self._unsub_compact is not None:
+            self._unsub_compact()
+        self._unsub_compact = async_call_later(
+            self.hass, delay, self._async_compact_due
+        )
 
     def _compute(self) -> ProfileState:
         now = dt_util.now()
@@ -404,19 +430,27 @@ class ProfileRuntime:
         self._async_schedule_compaction()
 
     async def async_add[R: (Walk, PainReport, Stretch, Alternative)](
-        self, make_record: Callable[[], R]
+        self, make_record: Callable[[], R], *, ends_live_walk: bool = False
     ) -> R:
-        """Validate, add and save one record, then publish; refusals change nothing."""
-        try:
-            record = make_record()
-        except ModelError as err:
-            raise validation_error(err) from err
+        """Validate, add and save one record, then publish; refusals change nothing.
+
+        Every record, from any way in, takes this path. A record whose id is already
+        saved raises AlreadySavedError (a client's retry).
+        """
         async with self._lock:
+            # Built and looked up under the lock: a save in flight holds it, so an id
+            # found here is on disk, and one whose save failed has been taken out again.
             try:
+                record = make_record()
+                if record.id in self.log:
+                    raise AlreadySavedError(record.id)
                 self.log.add(record)
             except ModelError as err:
                 raise validation_error(err) from err
             replaced: list[tuple[Walk, Walk | None]] = self._yield_sensor_walks(record)
+            live_walk_started = self.live_walk_started
+            if ends_live_walk:
+                self.live_walk_started = None
 
             def revert() -> None:
                 self.log.remove(record.id)
@@ -424,10 +458,13 @@ class ProfileRuntime:
                     if new is not None:
                         self.log.remove(new.id)
                     self.log.add(old)
+                self.live_walk_started = live_walk_started
 
             change = Change(
                 added=(record, *(new for _, new in replaced if new is not None)),
                 removed=tuple(old.id for old, _ in replaced),
+                sets_live_walk=ends_live_walk,
+                live_walk_started=None,
             )
             await self._async_save_or_revert(change, revert)
         self.async_refresh()
@@ -478,42 +515,47 @@ class ProfileRuntime:
 
     async def async_log_walk(
         self,
-        minutes: float,
+        minutes: object,
         *,
         started: datetime | None = None,
-        distance_km: float | None = None,
+        distance_km: object = None,
         note: str | None = None,
         source: Source = Source.MANUAL,
         record_id: str | None = None,
     ) -> Walk:
-        """Log a finished walk; it started `minutes` ago unless told otherwise."""
-        check_minutes(minutes)
-        now = dt_util.now()
-        if started is not None and started > now:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="start_in_future"
-            )
+        """Log a finished walk; it started `minutes` ago unless told otherwise.
+
+        Minutes and distance are read by the model's one rule for every way in.
+        """
 
         def make() -> Walk:
-            start = started if started is not None else now - timedelta(minutes=minutes)
-            return Walk(
+            now = dt_util.now()
+            length = walk_minutes_from(minutes)
+            walk = Walk(
                 id=record_id or new_id(),
-                start=start,
-                minutes=minutes,
-                distance_km=distance_km,
+                start=started
+                if started is not None
+                else now - timedelta(minutes=length),
+                minutes=length,
+                distance_km=distance_from(distance_km),
                 source=source,
                 note=note,
             )
+            check_walk_plausible(walk, now)
+            return walk
 
         return await self.async_add(make)
 
     async def async_report_pain(
-        self, level: int, note: str | None = None, *, record_id: str | None = None
+        self, level: object, note: str | None = None, *, record_id: str | None = None
     ) -> PainReport:
-        """Record how much the back hurts now (0-10)."""
+        """Record how much the back hurts now: a whole number from 0 to 10."""
         return await self.async_add(
             lambda: PainReport(
-                id=record_id or new_id(), time=dt_util.now(), level=level, note=note
+                id=record_id or new_id(),
+                time=dt_util.now(),
+                level=pain_level_from(level),
+                note=note,
             )
         )
 
@@ -524,20 +566,21 @@ class ProfileRuntime:
         )
 
     async def async_log_alternative(
-        self, activity: Activity, minutes: float, note: str | None = None
+        self, activity: Activity, minutes: object, note: str | None = None
     ) -> Alternative:
-        """Record a low-impact alternative to walking (G7)."""
-        check_minutes(minutes)
-        now = dt_util.now()
-        return await self.async_add(
-            lambda: Alternative(
+        """Record a low-impact alternative to walking (G7); it ended now."""
+
+        def make() -> Alternative:
+            length = walk_minutes_from(minutes)
+            return Alternative(
                 id=new_id(),
-                time=now - timedelta(minutes=minutes),
+                time=dt_util.now() - timedelta(minutes=length),
                 activity=activity,
-                minutes=minutes,
+                minutes=length,
                 note=note,
             )
-        )
+
+        return await self.async_add(make)
 
     async def async_delete(self, record_id: str) -> Record:
         """Delete one record by id, saved before returning."""
@@ -573,54 +616,33 @@ class ProfileRuntime:
         self.async_refresh()
 
     async def async_finish_walk(self) -> Walk:
-        """Finish the live walk and log its elapsed minutes."""
+        """Finish the live walk and log its elapsed minutes (the same path as any walk)."""
         started = self.live_walk_started
         if started is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="no_walk_started"
-            )
-        minutes = round((dt_util.now() - started).total_seconds() / 60, 1)
-        if minutes > MAX_WALK_MINUTES:
+            raise refusal("no_walk_started")
+        if dt_util.now() - started > timedelta(minutes=MAX_WALK_MINUTES):
             # Left running by mistake: counting it would distort every total, and keeping
             # it would block the next walk. Drop it and say how to log the real walk.
             await self._async_set_live_walk(None)
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="live_walk_too_long",
-                translation_placeholders={"max": str(MAX_WALK_MINUTES)},
-            )
-        try:
-            walk = Walk(
+            raise refusal("live_walk_too_long", max=str(MAX_WALK_MINUTES))
+
+        def make() -> Walk:
+            # Read again under the lock: a second press finishes nothing twice.
+            if self.live_walk_started is None:
+                raise refusal("no_walk_started")
+            now = dt_util.now()
+            start = self.live_walk_started
+            minutes = round((now - start).total_seconds() / 60, 1)
+            return Walk(
                 id=new_id(),
-                start=started,
-                minutes=minutes,
+                start=start,
+                minutes=walk_minutes_from(minutes),
                 distance_km=None,
                 source=Source.BUTTON,
                 note=None,
             )
-        except ModelError as err:
-            raise validation_error(err) from err
-        async with self._lock:
-            self.log.add(walk)
-            self.live_walk_started = None
 
-            def revert() -> None:
-                self.log.remove(walk.id)
-                self.live_walk_started = started
-
-            change = Change(added=(walk,), sets_live_walk=True, live_walk_started=None)
-            await self._async_save_or_revert(change, revert)
-        self.async_refresh()
-        self.hass.bus.async_fire(
-            EVENT_LOGGED,
-            {
-                "entry_id": self.entry.entry_id,
-                "profile": self.name,
-                "type": "walk",
-                **walk.to_dict(),
-            },
-        )
-        return walk
+        return await self.async_add(make, ends_live_walk=True)
 
     def history(self, start: datetime, end: datetime) -> dict[str, Any]:
         """Return the records in [start, end), grouped by kind, JSON-safe."""

@@ -13,7 +13,6 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
@@ -38,11 +37,13 @@ from .const import (
     SERVICE_LOG_WALK,
     SERVICE_REPORT_PAIN,
 )
+from .errors import refusal
 from .model import MAX_NOTE_LENGTH, Activity
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 
-# Types are checked loosely here and precisely by the model, so that every refusal reaches the
-# user as one translated message naming what was wrong.
+# Numbers pass through untouched and are read by the model's one rule for every way in
+# (vol.Coerce would turn `true` into 1, "1_0" into 10 and 7.9 into 7), so every refusal
+# reaches the user as one translated message naming what was wrong.
 _PROFILE = {
     vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
     vol.Optional(ATTR_DEVICE_ID): cv.string,
@@ -52,21 +53,19 @@ _NOTE = {vol.Optional(ATTR_NOTE): vol.All(cv.string, vol.Length(max=MAX_NOTE_LEN
 LOG_WALK_SCHEMA = vol.Schema(
     {
         **_PROFILE,
-        vol.Required(ATTR_MINUTES): vol.Coerce(float),
+        vol.Required(ATTR_MINUTES): object,
         vol.Optional(ATTR_STARTED): cv.datetime,
-        vol.Optional(ATTR_DISTANCE_KM): vol.Coerce(float),
+        vol.Optional(ATTR_DISTANCE_KM): object,
         **_NOTE,
     }
 )
-REPORT_PAIN_SCHEMA = vol.Schema(
-    {**_PROFILE, vol.Required(ATTR_LEVEL): vol.Coerce(int), **_NOTE}
-)
+REPORT_PAIN_SCHEMA = vol.Schema({**_PROFILE, vol.Required(ATTR_LEVEL): object, **_NOTE})
 LOG_STRETCH_SCHEMA = vol.Schema({**_PROFILE, **_NOTE})
 LOG_ALTERNATIVE_SCHEMA = vol.Schema(
     {
         **_PROFILE,
         vol.Required(ATTR_ACTIVITY): vol.In([activity.value for activity in Activity]),
-        vol.Required(ATTR_MINUTES): vol.Coerce(float),
+        vol.Required(ATTR_MINUTES): object,
         **_NOTE,
     }
 )
@@ -78,14 +77,6 @@ GET_HISTORY_SCHEMA = vol.Schema(
         vol.Optional(ATTR_END): cv.datetime,
     }
 )
-
-
-def _error(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders or None,
-    )
 
 
 def _local(moment: datetime) -> datetime:
@@ -109,21 +100,24 @@ def resolve_profile(hass: HomeAssistant, data: dict[str, Any]) -> ProfileRuntime
     if device_id := data.get(ATTR_DEVICE_ID):
         device = dr.async_get(hass).async_get(device_id)
         if device is None:
-            raise _error("unknown_device", device_id=device_id)
+            raise refusal("unknown_device", device_id=device_id)
         ids = [id_ for id_ in device.config_entries if _is_backwalk(hass, id_)]
         if not ids:
-            raise _error("unknown_device", device_id=device_id)
+            raise refusal("unknown_device", device_id=device_id)
+        if entry_id is not None and entry_id != ids[0]:
+            # Two profiles named: guessing one could log a walk for the wrong person.
+            raise refusal("profile_mismatch")
         entry_id = ids[0]
     if entry_id is None:
         loaded = _loaded_entries(hass)
         if len(loaded) != 1:
-            raise _error("profile_required")
+            raise refusal("profile_required")
         return loaded[0].runtime_data
     entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN:
-        raise _error("unknown_profile", config_entry_id=entry_id)
+        raise refusal("unknown_profile", config_entry_id=entry_id)
     if entry.state is not ConfigEntryState.LOADED:
-        raise _error("profile_not_loaded", profile=entry.title)
+        raise refusal("profile_not_loaded", profile=entry.title)
     runtime: ProfileRuntime = entry.runtime_data
     return runtime
 
@@ -186,11 +180,11 @@ async def _get_history(call: ServiceCall) -> ServiceResponse:
             else dt_util.start_of_local_day(end.date() - timedelta(days=14))
         )
         if start >= end:
-            raise _error("start_not_before_end")
+            raise refusal("start_not_before_end")
         history = runtime.history(start, end)
     except OverflowError as err:
         # At the very ends of the calendar a date cannot be moved or put in UTC.
-        raise _error("date_out_of_range") from err
+        raise refusal("date_out_of_range") from err
     return {
         "profile": runtime.name,
         "start": start.isoformat(),

@@ -22,25 +22,19 @@ from .const import (
     DOMAIN,
     WEBHOOK_MAX_BODY_BYTES,
 )
-from .model import MAX_NOTE_LENGTH, Source
+from .errors import AlreadySavedError, async_error_message, refusal
+from .model import MAX_NOTE_LENGTH, PainReport, Source, Walk
 from .runtime import ProfileRuntime
 
 _LOGGER = logging.getLogger(__name__)
 
 # Client ids make retries idempotent; they become part of the record id.
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# The webhook's own refusals are translated under this prefix; clients see the code
+# without it ("invalid_json"), as documented in the README.
+_PREFIX = "webhook_"
 _WALK_KEYS = {"minutes", "started", "distance_km", "note", "id"}
 _PAIN_KEYS = {"pain", "note", "id"}
-
-
-class BadBodyError(Exception):
-    """The request body cannot be stored; the message says why."""
-
-    def __init__(self, code: str, message: str) -> None:
-        """Keep a machine-readable code and a human-readable message."""
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
@@ -51,24 +45,14 @@ def webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
         return webhook.async_generate_path(webhook_id)
 
 
-def _number(body: dict[str, Any], key: str) -> float:
-    value = body[key]
-    # bool is an int in Python; true is not a number of minutes.
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadBodyError("not_a_number", f"'{key}' must be a number")
-    return float(value)
-
-
 def _note(body: dict[str, Any]) -> str | None:
     note = body.get("note")
     if note is None:
         return None
     if not isinstance(note, str):
-        raise BadBodyError("invalid_note", "'note' must be text")
+        raise refusal("webhook_invalid_note")
     if len(note) > MAX_NOTE_LENGTH:
-        raise BadBodyError(
-            "note_too_long", f"'note' is longer than {MAX_NOTE_LENGTH} characters"
-        )
+        raise refusal("note_too_long", max=str(MAX_NOTE_LENGTH))
     return note
 
 
@@ -77,9 +61,7 @@ def _record_id(body: dict[str, Any], kind: str) -> str | None:
     if client_id is None:
         return None
     if not isinstance(client_id, str) or not _CLIENT_ID.match(client_id):
-        raise BadBodyError(
-            "invalid_id", "'id' must be 1-64 letters, digits, '.', '_', ':' or '-'"
-        )
+        raise refusal("webhook_invalid_id")
     return f"webhook-{kind}-{client_id}"
 
 
@@ -89,60 +71,48 @@ def _started(body: dict[str, Any]) -> datetime | None:
         return None
     parsed = dt_util.parse_datetime(started) if isinstance(started, str) else None
     if parsed is None:
-        raise BadBodyError(
-            "invalid_started", "'started' must be an ISO 8601 date and time"
-        )
+        raise refusal("webhook_invalid_started")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt_util.get_default_time_zone())
     return parsed
 
 
 async def _async_store(runtime: ProfileRuntime, body: Any) -> dict[str, Any]:
-    """Validate and store one body; return what the app gets back."""
+    """Validate and store one body; return what the app gets back.
+
+    Numbers are read by the model's one rule for every way in (runtime.py).
+    """
     if not isinstance(body, dict):
-        raise BadBodyError("not_an_object", "the body must be a JSON object")
+        raise refusal("webhook_not_an_object")
     if "minutes" in body and "pain" in body:
-        raise BadBodyError(
-            "ambiguous", "send either 'minutes' (a walk) or 'pain', not both"
-        )
+        raise refusal("webhook_ambiguous")
     if "minutes" in body:
-        if unknown := set(body) - _WALK_KEYS:
-            raise BadBodyError(
-                "unknown_field", f"unknown field(s): {', '.join(sorted(unknown))}"
+        kind, allowed = "walk", _WALK_KEYS
+    elif "pain" in body:
+        kind, allowed = "pain", _PAIN_KEYS
+    else:
+        raise refusal("webhook_nothing_to_log")
+    if unknown := set(body) - allowed:
+        raise refusal("webhook_unknown_field", fields=", ".join(sorted(unknown)))
+    record_id = _record_id(body, kind)
+    try:
+        if kind == "walk":
+            record: Walk | PainReport = await runtime.async_log_walk(
+                body["minutes"],
+                started=_started(body),
+                distance_km=body.get("distance_km"),
+                note=_note(body),
+                source=Source.WEBHOOK,
+                record_id=record_id,
             )
-        record_id = _record_id(body, "walk")
-        if record_id and record_id in runtime.log:
-            return {"id": record_id, "duplicate": True}
-        distance = body.get("distance_km")
-        walk = await runtime.async_log_walk(
-            _number(body, "minutes"),
-            started=_started(body),
-            distance_km=None if distance is None else _number(body, "distance_km"),
-            note=_note(body),
-            source=Source.WEBHOOK,
-            record_id=record_id,
-        )
-        return {"id": walk.id, "duplicate": False, "type": "walk"}
-    if "pain" in body:
-        if unknown := set(body) - _PAIN_KEYS:
-            raise BadBodyError(
-                "unknown_field", f"unknown field(s): {', '.join(sorted(unknown))}"
+        else:
+            record = await runtime.async_report_pain(
+                body["pain"], _note(body), record_id=record_id
             )
-        record_id = _record_id(body, "pain")
-        if record_id and record_id in runtime.log:
-            return {"id": record_id, "duplicate": True}
-        level = _number(body, "pain")
-        if not level.is_integer():
-            raise BadBodyError(
-                "not_a_whole_number", "'pain' must be a whole number from 0 to 10"
-            )
-        report = await runtime.async_report_pain(
-            int(level), _note(body), record_id=record_id
-        )
-        return {"id": report.id, "duplicate": False, "type": "pain"}
-    raise BadBodyError(
-        "nothing_to_log", "send 'minutes' for a walk or 'pain' for a pain report"
-    )
+    except AlreadySavedError as err:
+        # A retry of a body already on disk: the app may forget it.
+        return {"id": err.record_id, "duplicate": True, "type": kind}
+    return {"id": record.id, "duplicate": False, "type": kind}
 
 
 def _error(status: HTTPStatus, code: str, message: str) -> web.Response:
@@ -171,6 +141,13 @@ async def _async_read_body(request: web.Request) -> bytes | None:
     return None
 
 
+async def _refused(hass: HomeAssistant, err: ServiceValidationError) -> web.Response:
+    """400 with the refusal's code (webhook_ prefix dropped) and its sentence."""
+    code = str(err.translation_key).removeprefix(_PREFIX)
+    message = await async_error_message(hass, hass.config.language, err)
+    return _error(HTTPStatus.BAD_REQUEST, code, message)
+
+
 @callback
 def async_register_webhook(hass: HomeAssistant, runtime: ProfileRuntime) -> None:
     """Listen on the profile's webhook until the entry unloads."""
@@ -190,17 +167,11 @@ def async_register_webhook(hass: HomeAssistant, runtime: ProfileRuntime) -> None
         try:
             body = json_loads(raw)
         except ValueError:
-            return _error(
-                HTTPStatus.BAD_REQUEST, "invalid_json", "the body is not JSON"
-            )
+            return await _refused(hass, refusal("webhook_invalid_json"))
         try:
             result = await _async_store(runtime, body)
-        except BadBodyError as err:
-            return _error(HTTPStatus.BAD_REQUEST, err.code, err.message)
         except ServiceValidationError as err:
-            # The model's own refusal (a range, a time in the future): its key is the code.
-            message = str(err) or str(err.translation_key)
-            return _error(HTTPStatus.BAD_REQUEST, str(err.translation_key), message)
+            return await _refused(hass, err)
         except HomeAssistantError as err:
             _LOGGER.warning("backwalk webhook could not save: %s", err)
             return _error(

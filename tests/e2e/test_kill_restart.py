@@ -226,7 +226,9 @@ def resend_in_flight(hook: dev.Api, webhook_path: str, ledger: Ledger) -> int:
             key = "minutes" if sent.kind == "walk" else "pain"
             body = {key: sent.value, "note": sent.note, "id": sent.client_id}
             answer = hook.request("POST", webhook_path, body)
-            assert answer == {"id": record_id, "duplicate": True}, answer
+            assert answer == {"id": record_id, "duplicate": True, "type": sent.kind}, (
+                answer
+            )
             break
     return retried
 

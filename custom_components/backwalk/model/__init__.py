@@ -3,6 +3,15 @@
 from .days import day_start, local_day, split_minutes_by_day, week_days, week_start
 from .errors import ModelError
 from .guidance import ACTIVITY_NAMES, GUIDANCE, TEMPLATES, Template
+from .inputs import (
+    CLOCK_SKEW,
+    MIN_WALK_MINUTES,
+    check_walk_plausible,
+    distance_from,
+    number_from,
+    pain_level_from,
+    walk_minutes_from,
+)
 from .nudges import (
     Nudge,
     NudgeContext,
@@ -69,6 +78,7 @@ from .tracking import (
 
 __all__ = [
     "ACTIVITY_NAMES",
+    "CLOCK_SKEW",
     "DEFAULT_CADENCE_THRESHOLD",
     "DEFAULT_MAX_WALK",
     "DEFAULT_MERGE_WINDOW",
@@ -80,6 +90,7 @@ __all__ = [
     "MAX_PAIN_LEVEL",
     "MAX_STEP_JUMP",
     "MAX_WALK_MINUTES",
+    "MIN_WALK_MINUTES",
     "TEMPLATES",
     "Activity",
     "ActivitySource",
@@ -110,11 +121,13 @@ __all__ = [
     "WalkTracker",
     "android_activity",
     "check_not_future",
+    "check_walk_plausible",
     "compute_snapshot",
     "condition_for",
     "confidence_of",
     "custom_activity",
     "day_start",
+    "distance_from",
     "due_nudges",
     "estimate_walk",
     "in_quiet_hours",
@@ -125,12 +138,15 @@ __all__ = [
     "new_id",
     "next_due",
     "next_walk",
+    "number_from",
+    "pain_level_from",
     "pain_status",
     "quiet_end_after",
     "red_flag_now",
     "snoozed",
     "split_minutes_by_day",
     "tip_for",
+    "walk_minutes_from",
     "walks_between",
     "week_days",
     "week_start",

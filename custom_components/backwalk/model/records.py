@@ -63,8 +63,9 @@ def _check_time(value: object) -> datetime:
     try:
         moment = value.astimezone(UTC)
     except OverflowError:
-        # 0001-01-01 00:00 east of UTC has no UTC time that datetime can hold.
-        raise ModelError("invalid_timestamp") from None
+        # 0001-01-01 00:00 east of UTC has no UTC time that datetime can hold: a time
+        # zone is there, the date is what is wrong.
+        raise ModelError("time_out_of_range", min="2000", max="2099") from None
     if not EARLIEST_TIME <= moment < LATEST_TIME:
         # Far-off dates are typing mistakes; near the calendar's ends they would also
         # break the week and day arithmetic (a week before 0001-01-01 has no start).

@@ -1,0 +1,82 @@
+"""What a person may enter: one rule for every way in (actions, webhook, voice, phone).
+
+Values come as JSON, YAML, form fields or typed text, so a number may arrive as a number
+or as text. Only plain decimals count: `true`, `"1_0"`, `"1e3"`, NaN and infinity are
+refused, never read as something else, and a pain level is a whole number, never rounded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import math
+import re
+
+from .errors import ModelError
+from .records import MAX_DISTANCE_KM, MAX_PAIN_LEVEL, MAX_WALK_MINUTES, Walk
+
+# Six seconds: anything shorter is a start and finish pressed by mistake, not a walk.
+MIN_WALK_MINUTES = 0.1
+# A phone's clock may run a little ahead of Home Assistant's: a walk may end this far
+# in the future before it is refused.
+CLOCK_SKEW = timedelta(minutes=1)
+
+# Plain decimal text, as a person types it ("7", "25.5", " -3 "); Python's own float()
+# would also take "1_0", "1e3", "nan" and "infinity".
+_DECIMAL = re.compile(r"\s*[+-]?\d{1,9}(?:\.\d{1,9})?\s*")
+
+
+def number_from(value: object, field: str) -> float:
+    """Read a finite number given as a number or as plain decimal text."""
+    # bool is an int in Python: `true` is not one minute.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ModelError("not_a_number", field=field) from None
+    elif isinstance(value, str) and _DECIMAL.fullmatch(value):
+        number = float(value)
+    else:
+        raise ModelError("not_a_number", field=field)
+    if not math.isfinite(number):
+        raise ModelError("not_a_number", field=field)
+    return number
+
+
+def pain_level_from(value: object) -> int:
+    """Read a pain level from 0 to 10: whole numbers only (7.9 is not 7, nor 8)."""
+    level = number_from(value, "level")
+    if not level.is_integer():
+        raise ModelError("level_not_whole", min="0", max=str(MAX_PAIN_LEVEL))
+    if not 0 <= level <= MAX_PAIN_LEVEL:
+        raise ModelError("level_out_of_range", min="0", max=str(MAX_PAIN_LEVEL))
+    return int(level)
+
+
+def walk_minutes_from(value: object) -> float:
+    """Read the minutes of a walk or an alternative: six seconds to ten hours."""
+    minutes = number_from(value, "minutes")
+    if not MIN_WALK_MINUTES <= minutes <= MAX_WALK_MINUTES:
+        raise ModelError(
+            "minutes_out_of_range",
+            min=f"{MIN_WALK_MINUTES:g}",
+            max=str(MAX_WALK_MINUTES),
+        )
+    return minutes
+
+
+def distance_from(value: object) -> float | None:
+    """Read a walk's distance in km, when given."""
+    if value is None:
+        return None
+    distance = number_from(value, "distance_km")
+    if not 0 <= distance <= MAX_DISTANCE_KM:
+        raise ModelError("distance_out_of_range", min="0", max=str(MAX_DISTANCE_KM))
+    return distance
+
+
+def check_walk_plausible(walk: Walk, now: datetime) -> None:
+    """Refuse a walk that has not happened yet: it must not start or end after now."""
+    if walk.start > now:
+        raise ModelError("start_in_future")
+    if walk.end > now + CLOCK_SKEW:
+        raise ModelError("walk_ends_in_future")
