@@ -7,16 +7,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.auth.const import GROUP_ID_USER
+from homeassistant.auth.models import User
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import ServiceValidationError, Unauthorized
 from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.backwalk.const import DOMAIN, EVENT_LOGGED
+from custom_components.backwalk.const import DOMAIN, EVENT_DELETED, EVENT_LOGGED
 from tests.conftest import Persisted
 
 WEEK = "sensor.alex_walking_minutes_this_week"
@@ -186,6 +189,112 @@ async def test_delete_entry(
     with pytest.raises(ServiceValidationError) as error:
         await call(hass, "delete_entry", {"entry_id": first["id"]})
     assert error.value.translation_key == "unknown_record"
+
+
+@pytest.fixture
+async def regular_user(hass: HomeAssistant) -> User:
+    """A household member who is not an administrator."""
+    return await hass.auth.async_create_user("Sam", group_ids=[GROUP_ID_USER])
+
+
+@pytest.mark.parametrize("who", ["read_only", "regular"])
+async def test_delete_entry_refuses_non_admins(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    hass_read_only_user: User,
+    regular_user: User,
+    who: str,
+) -> None:
+    """Deleting history is for administrators (as recorder.purge): nothing is deleted."""
+    walk = await call(hass, "log_walk", {"minutes": 15}, response=True)
+    deleted = async_capture_events(hass, EVENT_DELETED)
+    user = hass_read_only_user if who == "read_only" else regular_user
+    with pytest.raises(Unauthorized):
+        await hass.services.async_call(
+            DOMAIN,
+            "delete_entry",
+            {"entry_id": walk["id"]},
+            blocking=True,
+            context=Context(user_id=user.id),
+        )
+    assert [stored["id"] for stored in persisted(loaded_entry)["walks"]] == [walk["id"]]
+    assert hass.states.get(WEEK).state == "15.0"
+    assert deleted == []
+
+
+async def test_delete_entry_from_the_frontend_needs_an_admin(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    hass_ws_client: WebSocketGenerator,
+    hass_read_only_access_token: str,
+) -> None:
+    """The websocket API, as the frontend and apps call it, answers Unauthorized."""
+    walk = await call(hass, "log_walk", {"minutes": 15}, response=True)
+    client = await hass_ws_client(hass, hass_read_only_access_token)
+    await client.send_json_auto_id(
+        {
+            "type": "call_service",
+            "domain": DOMAIN,
+            "service": "delete_entry",
+            "service_data": {"entry_id": walk["id"]},
+        }
+    )
+    result = await client.receive_json()
+    assert result["success"] is False
+    # call_service reports every HomeAssistantError with this code, Unauthorized too.
+    assert result["error"]["code"] == "home_assistant_error"
+    assert result["error"]["message"] == "Unauthorized"
+    assert len(persisted(loaded_entry)["walks"]) == 1
+
+
+async def test_each_deletion_fires_an_event_naming_who(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    hass_admin_user: User,
+) -> None:
+    """An admin's deletion is announced with their user id and what was deleted.
+
+    A call without a user (an automation, a script) is announced too, with none.
+    """
+    walk = await call(hass, "log_walk", {"minutes": 15, "note": "park"}, response=True)
+    pain = await call(hass, "report_pain", {"level": 4}, response=True)
+    deleted = async_capture_events(hass, EVENT_DELETED)
+    context = Context(user_id=hass_admin_user.id)
+    await hass.services.async_call(
+        DOMAIN, "delete_entry", {"entry_id": walk["id"]}, blocking=True, context=context
+    )
+    assert persisted(loaded_entry)["walks"] == []
+    assert hass.states.get(WEEK).state == "0.0"
+    await call(hass, "delete_entry", {"entry_id": pain["id"]})
+    assert persisted(loaded_entry)["pain_reports"] == []
+    assert [event.data for event in deleted] == [
+        {
+            "entry_id": loaded_entry.entry_id,
+            "profile": "Alex",
+            "type": "walk",
+            "user_id": hass_admin_user.id,
+            "id": walk["id"],
+            "start": "2026-11-25T08:45:00+00:00",
+            "minutes": 15.0,
+            "distance_km": None,
+            "source": "manual",
+            "note": "park",
+        },
+        {
+            "entry_id": loaded_entry.entry_id,
+            "profile": "Alex",
+            "type": "pain",
+            "user_id": None,
+            "id": pain["id"],
+            "time": "2026-11-25T09:00:00+00:00",
+            "level": 4,
+            "note": None,
+        },
+    ]
+    assert deleted[0].context.id == context.id
 
 
 async def test_get_history(

@@ -64,6 +64,8 @@ EVENT_NUDGE: Final = "backwalk_nudge"
 
 # Events other automations can listen to.
 EVENT_LOGGED: Final = "backwalk_logged"
+# Every deletion, with who asked for it: deleting history should leave a trace.
+EVENT_DELETED: Final = "backwalk_deleted"
 
 # Service (action) names and fields.
 SERVICE_LOG_WALK: Final = "log_walk"

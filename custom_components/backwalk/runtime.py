@@ -14,7 +14,7 @@ from homeassistant.const import (
     EVENT_CORE_CONFIG_UPDATE,
     EVENT_HOMEASSISTANT_FINAL_WRITE,
 )
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.event import (
     async_call_later,
@@ -47,6 +47,7 @@ from .const import (
     DEFAULT_STRETCH_LEAD,
     DEFAULT_WALK_TIME,
     DOMAIN,
+    EVENT_DELETED,
     EVENT_LOGGED,
 )
 from .errors import AlreadySavedError, refusal, validation_error
@@ -582,8 +583,10 @@ class ProfileRuntime:
 
         return await self.async_add(make)
 
-    async def async_delete(self, record_id: str) -> Record:
-        """Delete one record by id, saved before returning."""
+    async def async_delete(
+        self, record_id: str, context: Context | None = None
+    ) -> Record:
+        """Delete one record by id, saved before returning; announce who deleted what."""
         async with self._lock:
             try:
                 record = self.log.remove(record_id)
@@ -593,6 +596,19 @@ class ProfileRuntime:
                 Change(removed=(record_id,)), lambda: self.log.add(record)
             )
         self.async_refresh()
+        # Deleted history is gone from the log: the event (kept by the recorder) is the
+        # trace of what it was and which user removed it (none for automations).
+        self.hass.bus.async_fire(
+            EVENT_DELETED,
+            {
+                "entry_id": self.entry.entry_id,
+                "profile": self.name,
+                "type": record_type(record),
+                "user_id": context.user_id if context else None,
+                **record.to_dict(),
+            },
+            context=context,
+        )
         return record
 
     async def async_start_walk(self) -> None:

@@ -14,6 +14,7 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
@@ -165,7 +166,7 @@ async def _log_alternative(call: ServiceCall) -> ServiceResponse:
 
 async def _delete_entry(call: ServiceCall) -> None:
     runtime = resolve_profile(call.hass, dict(call.data))
-    await runtime.async_delete(call.data[ATTR_ENTRY_ID])
+    await runtime.async_delete(call.data[ATTR_ENTRY_ID], call.context)
 
 
 async def _get_history(call: ServiceCall) -> ServiceResponse:
@@ -221,8 +222,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
         LOG_ALTERNATIVE_SCHEMA,
         supports_response=optional,
     )
-    hass.services.async_register(
-        DOMAIN, SERVICE_DELETE_ENTRY, _delete_entry, DELETE_ENTRY_SCHEMA
+    # Deleting history is for administrators, as Home Assistant's own recorder.purge:
+    # any other user could otherwise erase someone else's walks without a trace.
+    async_register_admin_service(
+        hass, DOMAIN, SERVICE_DELETE_ENTRY, _delete_entry, DELETE_ENTRY_SCHEMA
     )
     hass.services.async_register(
         DOMAIN,
