@@ -158,11 +158,13 @@ def async_register_webhook(hass: HomeAssistant, runtime: ProfileRuntime) -> None
     ) -> web.Response:
         raw = await _async_read_body(request)
         if raw is None:
+            # 413, not 400, but said like every other refusal: a translated sentence.
+            too_large = refusal(
+                "webhook_body_too_large", max=str(WEBHOOK_MAX_BODY_BYTES // 1024)
+            )
+            message = await async_error_message(hass, hass.config.language, too_large)
             return _error(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                "body_too_large",
-                f"The body is larger than {WEBHOOK_MAX_BODY_BYTES // 1024} KB; "
-                "a walk or pain report needs far less.",
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large", message
             )
         try:
             body = json_loads(raw)
