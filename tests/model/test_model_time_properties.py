@@ -511,7 +511,7 @@ def test_a_walk_before_utc_can_hold_it_is_refused_not_crashed(tz: ZoneInfo) -> N
         pytest.skip("west of UTC that moment exists in UTC")
     with pytest.raises(ModelError) as error:
         Walk(new_id(), first, 10)
-    assert error.value.key == "invalid_timestamp"
+    assert error.value.key == "time_out_of_range"
 
 
 def test_transitions_are_where_the_zone_database_says() -> None:
