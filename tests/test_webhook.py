@@ -98,6 +98,18 @@ async def test_retries_with_an_id_are_idempotent(
     assert pain_first[1]["duplicate"] is False
     assert pain_again[1]["duplicate"] is True
     assert len(persisted(loaded_entry)["pain_reports"]) == 1
+    # A retry that says something else is still the stored record, and says what differs.
+    status, answer = await post(
+        {"minutes": 25, "note": "park", "id": "shortcut-2026-11-25"}
+    )
+    assert status == 200
+    assert answer == {
+        "id": first[1]["id"],
+        "duplicate": True,
+        "type": "walk",
+        "differs": ["minutes", "note"],
+    }
+    assert [walk["minutes"] for walk in persisted(loaded_entry)["walks"]] == [20.0]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import translation
 
 from .const import DOMAIN
-from .model import ModelError
+from .model import ModelError, Record
 
 # Placeholder values come from the caller (an id, a device id): one of a megabyte must
 # not come back in the answer, nor fill the log.
@@ -20,10 +20,12 @@ GENERIC_ERROR = "Sorry, backwalk could not do that."
 class AlreadySavedError(Exception):
     """A record with this id is already saved: a client's retry, stored once."""
 
-    def __init__(self, record_id: str) -> None:
-        """Name the record that is already on disk."""
-        super().__init__(record_id)
-        self.record_id = record_id
+    def __init__(self, stored: Record, attempt: Record) -> None:
+        """Keep the record on disk and the one the retry would have made."""
+        super().__init__(stored.id)
+        self.record_id = stored.id
+        self.stored = stored
+        self.attempt = attempt
 
 
 def shorten(value: str) -> str:

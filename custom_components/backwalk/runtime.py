@@ -443,8 +443,8 @@ class ProfileRuntime:
             # found here is on disk, and one whose save failed has been taken out again.
             try:
                 record = make_record()
-                if record.id in self.log:
-                    raise AlreadySavedError(record.id)
+                if (stored := self.log.get(record.id)) is not None:
+                    raise AlreadySavedError(stored, record)
                 self.log.add(record)
             except ModelError as err:
                 raise validation_error(err) from err

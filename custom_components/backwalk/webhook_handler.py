@@ -110,9 +110,32 @@ async def _async_store(runtime: ProfileRuntime, body: Any) -> dict[str, Any]:
                 body["pain"], _note(body), record_id=record_id
             )
     except AlreadySavedError as err:
-        # A retry of a body already on disk: the app may forget it.
-        return {"id": err.record_id, "duplicate": True, "type": kind}
+        # A retry of a body already on disk: the app may forget it. The same shape as
+        # the first answer, and what the retry said otherwise than the stored record.
+        answer: dict[str, Any] = {"id": err.record_id, "duplicate": True, "type": kind}
+        if differs := _differs(body, err.stored, err.attempt):
+            answer["differs"] = differs
+        return answer
     return {"id": record.id, "duplicate": False, "type": kind}
+
+
+# Body fields and the record fields they set, to tell a retry that says otherwise.
+_FIELDS = {
+    "minutes": "minutes",
+    "started": "start",
+    "distance_km": "distance_km",
+    "note": "note",
+    "pain": "level",
+}
+
+
+def _differs(body: dict[str, Any], stored: object, attempt: object) -> list[str]:
+    """List the body's fields whose values differ from the record stored under its id."""
+    return sorted(
+        field
+        for field, attribute in _FIELDS.items()
+        if field in body and getattr(stored, attribute) != getattr(attempt, attribute)
+    )
 
 
 def _error(status: HTTPStatus, code: str, message: str) -> web.Response:
