@@ -333,8 +333,12 @@ async def test_choosing_the_profile(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     add_profile: Callable[[str], Awaitable[MockConfigEntry]],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """With two profiles an action needs one, by entry id or by device."""
+    """With two profiles an action needs one, by entry id or by device.
+
+    Finding a device's profile uses the supported API: no deprecation is logged.
+    """
     other = await add_profile("Sam")
 
     with pytest.raises(ServiceValidationError) as error:
@@ -351,6 +355,7 @@ async def test_choosing_the_profile(
     assert device is not None
     await call(hass, "log_walk", {"minutes": 7, "device_id": device.id})
     assert hass.states.get(WEEK).state == "7.0"
+    assert "deprecated" not in caplog.text
 
     with pytest.raises(ServiceValidationError) as error:
         await call(hass, "log_walk", {"minutes": 7, "device_id": "nope"})

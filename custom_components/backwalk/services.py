@@ -102,7 +102,7 @@ def resolve_profile(hass: HomeAssistant, data: dict[str, Any]) -> ProfileRuntime
         device = dr.async_get(hass).async_get(device_id)
         if device is None:
             raise refusal("unknown_device", device_id=device_id)
-        ids = [id_ for id_ in device.config_entries if _is_backwalk(hass, id_)]
+        ids = [id_ for id_ in _device_entries(device) if _is_backwalk(hass, id_)]
         if not ids:
             raise refusal("unknown_device", device_id=device_id)
         if entry_id is not None and entry_id != ids[0]:
@@ -121,6 +121,17 @@ def resolve_profile(hass: HomeAssistant, data: dict[str, Any]) -> ProfileRuntime
         raise refusal("profile_not_loaded", profile=entry.title)
     runtime: ProfileRuntime = entry.runtime_data
     return runtime
+
+
+def _device_entries(device: dr.DeviceEntry) -> list[str]:
+    """The config entries a device belongs to.
+
+    Home Assistant 2026.10 gives a device one entry (`config_entry_id`) and warns on
+    every read of the older `config_entries`; releases before it have only that.
+    """
+    if (entry_id := getattr(device, "config_entry_id", None)) is not None:
+        return [entry_id]
+    return list(device.config_entries)
 
 
 def _is_backwalk(hass: HomeAssistant, entry_id: str) -> bool:
