@@ -124,7 +124,7 @@ def resolve_profile(hass: HomeAssistant, data: dict[str, Any]) -> ProfileRuntime
 
 
 def _device_entries(device: dr.DeviceEntry) -> list[str]:
-    """The config entries a device belongs to.
+    """List the config entries a device belongs to.
 
     Home Assistant 2026.10 gives a device one entry (`config_entry_id`) and warns on
     every read of the older `config_entries`; releases before it have only that.
