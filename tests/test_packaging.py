@@ -241,21 +241,30 @@ def test_only_one_integration() -> None:
 
 
 def _registered_services() -> set[str]:
-    """Services registered by services.py: async_register(DOMAIN, NAME, ...)."""
+    """Services registered by services.py.
+
+    hass.services.async_register(DOMAIN, NAME, ...) and, for admin-only actions,
+    async_register_admin_service(hass, DOMAIN, NAME, ...).
+    """
     tree = ast.parse((INTEGRATION / "services.py").read_text(encoding="utf-8"))
     names = set()
     for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "async_register"
-        ):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "async_register":
             service = node.args[1]
-            if isinstance(service, ast.Constant):
-                names.add(service.value)
-            else:
-                assert isinstance(service, ast.Name), ast.dump(service)
-                names.add(getattr(const, service.id))
+        elif (
+            isinstance(node.func, ast.Name)
+            and node.func.id == "async_register_admin_service"
+        ):
+            service = node.args[2]
+        else:
+            continue
+        if isinstance(service, ast.Constant):
+            names.add(service.value)
+        else:
+            assert isinstance(service, ast.Name), ast.dump(service)
+            names.add(getattr(const, service.id))
     return names
 
 
