@@ -8,6 +8,7 @@ from typing import Any
 from homeassistant.config_entries import (
     SOURCE_USER,
     ConfigEntriesFlowManager,
+    ConfigEntry,
     ConfigEntryState,
     OptionsFlowManager,
 )
@@ -199,11 +200,11 @@ def profile_entry(options: dict[str, Any]) -> MockConfigEntry:
     )
 
 
-async def flow_to_schedule(hass: HomeAssistant) -> FlowResult:
-    """A config flow for Alex, answered up to the schedule step."""
+async def flow_to_schedule(hass: HomeAssistant, name: str = "Alex") -> FlowResult:
+    """A config flow for a profile (Alex), answered up to the schedule step."""
     result = await start_user_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "Alex"}
+        result["flow_id"], {CONF_NAME: name}
     )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], PROFILE_INPUT
@@ -217,6 +218,15 @@ async def flow_to_schedule(hass: HomeAssistant) -> FlowResult:
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "schedule"
     return result
+
+
+async def create_profile(hass: HomeAssistant, name: str) -> ConfigEntry:
+    """Create a profile through the whole config flow."""
+    result = await flow_to_schedule(hass, name)
+    result = await finish_flow(hass, hass.config_entries.flow, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    entry: ConfigEntry = result["result"]
+    return entry
 
 
 async def flow_to_delivery(hass: HomeAssistant) -> FlowResult:
@@ -328,9 +338,10 @@ async def test_full_user_flow(hass: HomeAssistant) -> None:
     assert_whole_numbers(result["options"])
 
     entry = result["result"]
-    assert entry.unique_id == "alex"
-    assert entry.version == 1
-    assert entry.minor_version == 2
+    # No unique id: the only identity a person gives is a name, which can change.
+    assert entry.unique_id is None
+    # Made at the current version: nothing to migrate.
+    assert (entry.version, entry.minor_version) == (1, 3)
     assert_identity(entry.data, "Alex")
     # The webhook shown in the form is the one the entry keeps and listens on.
     assert shown_url.endswith(f"/api/webhook/{entry.data[CONF_WEBHOOK_ID]}")
@@ -430,19 +441,91 @@ async def test_user_flow_empty_name(hass: HomeAssistant, name: str) -> None:
     assert result["step_id"] == "profile"
 
 
-@pytest.mark.parametrize("name", ["Alex", "alex", " ALEX "])
+@pytest.mark.parametrize("name", ["Alex", "alex", " ALEX ", "\talex\n"])
 async def test_user_flow_duplicate_name(
     hass: HomeAssistant, config_entry: MockConfigEntry, name: str
 ) -> None:
-    """A name whose slug is an existing profile's unique id aborts."""
+    """An existing profile's name, in any case or spacing, is refused on the field."""
     config_entry.add_to_hass(hass)
     result = await start_user_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_NAME: name}
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {CONF_NAME: "name_taken"}
+    # What was typed stays in the form, and another name goes on.
+    assert field(serialized_schema(result), CONF_NAME)["default"] == name
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Alex B."}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "profile"
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+
+
+@pytest.mark.parametrize(
+    ("existing", "name"),
+    [
+        ("Mary Jane", "  mary   JANE "),
+        ("Strasse", "STRASSE"),
+        # Composed and decomposed ë look the same: one name.
+        ("D\u00ebmo", "De\u0308mo"),
+    ],
+)
+async def test_user_flow_same_name_spelled_otherwise(
+    hass: HomeAssistant, existing: str, name: str
+) -> None:
+    """Case, spacing and Unicode composition do not tell two people apart."""
+    MockConfigEntry(
+        domain=DOMAIN, title=existing, data={CONF_NAME: existing}
+    ).add_to_hass(hass)
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: name}
+    )
+    assert result["errors"] == {CONF_NAME: "name_taken"}
+
+
+@pytest.mark.parametrize(
+    ("existing", "name"),
+    [("Demo", "Dëmo"), ("李明", "黎明"), ("🙂", "😀"), ("Jo", "Jo Anne")],
+)
+async def test_user_flow_names_sharing_a_slug(
+    hass: HomeAssistant, existing: str, name: str
+) -> None:
+    """Different names are different people, even where their slugs are the same."""
+    first = await create_profile(hass, existing)
+    second = await create_profile(hass, name)
+    assert (first.title, second.title) == (existing, name)
+    assert first.state is ConfigEntryState.LOADED
+    assert second.state is ConfigEntryState.LOADED
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2
+
+
+async def test_name_taken_while_the_flow_was_answered(hass: HomeAssistant) -> None:
+    """Two flows for one name: the second asks for a new name and keeps its answers."""
+    first = await flow_to_schedule(hass)
+    second = await flow_to_schedule(hass)
+    result = await finish_flow(hass, hass.config_entries.flow, first)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+    result = await finish_flow(hass, hass.config_entries.flow, second)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {CONF_NAME: "name_taken"}
+    assert field(serialized_schema(result), CONF_NAME)["default"] == "Alex"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Sam"}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Sam"
+    assert result["options"] == EXPECTED_OPTIONS
+    assert [entry.title for entry in hass.config_entries.async_entries(DOMAIN)] == [
+        "Alex",
+        "Sam",
+    ]
 
 
 async def test_user_flow_second_profile(
@@ -465,7 +548,7 @@ async def test_user_flow_second_profile(
     )
     result = await finish_flow(hass, hass.config_entries.flow, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].unique_id == "alex_two"
+    assert result["result"].unique_id is None
     assert len(hass.config_entries.async_entries(DOMAIN)) == 2
 
 
@@ -1412,7 +1495,7 @@ async def test_reconfigure_rename(
     assert loaded_entry.title == "Alexandra"
     # The webhook id stays: apps that post to it keep working.
     assert loaded_entry.data == {CONF_NAME: "Alexandra", CONF_WEBHOOK_ID: webhook_id}
-    assert loaded_entry.unique_id == "alexandra"
+    assert loaded_entry.unique_id is None
     assert loaded_entry.options["starting_minutes"] == 5
     assert loaded_entry.state is ConfigEntryState.LOADED
 
@@ -1425,10 +1508,10 @@ async def test_reconfigure_rename(
     assert result["step_id"] == "profile"
 
 
-async def test_reconfigure_same_slug(
+async def test_reconfigure_same_name(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """A new spelling of the same name is not taken for another profile's."""
+    """A new spelling of the profile's own name is not taken for another profile's."""
     result = await loaded_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_NAME: "ALEX"}
@@ -1438,17 +1521,16 @@ async def test_reconfigure_same_slug(
     assert result["reason"] == "reconfigure_successful"
     assert loaded_entry.title == "ALEX"
     assert_identity(loaded_entry.data, "ALEX")
-    assert loaded_entry.unique_id == "alex"
+    assert loaded_entry.unique_id is None
 
 
 async def test_reconfigure_to_existing_name(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """Taking another profile's name aborts and changes nothing."""
+    """Another profile's name is refused on the field; nothing changes until a new one."""
     other = MockConfigEntry(
         domain=DOMAIN,
         title="Sam",
-        unique_id="sam",
         data={CONF_NAME: "Sam"},
         options=dict(loaded_entry.options),
     )
@@ -1457,13 +1539,23 @@ async def test_reconfigure_to_existing_name(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_NAME: " sam"}
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert result["errors"] == {CONF_NAME: "name_taken"}
+    assert field(serialized_schema(result), CONF_NAME)["default"] == " sam"
     assert loaded_entry.title == "Alex"
     assert_identity(loaded_entry.data, "Alex")
-    assert loaded_entry.unique_id == "alex"
     assert other.title == "Sam"
-    assert other.unique_id == "sam"
+
+    # A name that differs only in its accent is another person's.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Säm"}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert loaded_entry.title == "Säm"
+    assert other.title == "Sam"
 
 
 async def test_reconfigure_empty_name(
@@ -1487,7 +1579,7 @@ async def test_reconfigure_empty_name(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert loaded_entry.title == "Kim"
-    assert loaded_entry.unique_id == "kim"
+    assert loaded_entry.unique_id is None
 
 
 async def test_flows_over_http(
@@ -1632,11 +1724,11 @@ async def test_flows_over_http(
     assert_whole_numbers(dict(entry.options))
     assert hass.states.get("sensor.alex_target_minutes_today").state == "10"
 
-    # A duplicate is refused over the API too.
+    # A duplicate is refused over the API too, on the field.
     result = await post(flow_url, {"handler": DOMAIN})
     result = await post(f"{flow_url}/{result['flow_id']}", {CONF_NAME: "ALEX"})
-    assert result["type"] == "abort"
-    assert result["reason"] == "already_configured"
+    assert result["type"] == "form"
+    assert result["errors"] == {CONF_NAME: "name_taken"}
 
     options_url = "/api/config/config_entries/options/flow"
     result = await post(options_url, {"handler": entry_id})
@@ -1731,4 +1823,4 @@ async def test_flows_over_http(
     assert result["type"] == "abort"
     assert result["reason"] == "reconfigure_successful"
     assert entry.title == "Alexa"
-    assert entry.unique_id == "alexa"
+    assert entry.unique_id is None

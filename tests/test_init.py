@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntryState
+from typing import Any
+
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.backwalk.const import DOMAIN
+from custom_components.backwalk.const import CONF_NAME, CONF_WEBHOOK_ID, DOMAIN
+from tests.conftest import PROFILE_OPTIONS
 
 
 async def test_setup_creates_device_and_entities(
@@ -36,3 +41,69 @@ async def test_unload(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> Non
     assert (
         hass.states.get("sensor.alex_walking_minutes_this_week").state == "unavailable"
     )
+
+
+@pytest.mark.parametrize("minor_version", [1, 2])
+async def test_migration_clears_the_name_unique_id(
+    hass: HomeAssistant, minor_version: int
+) -> None:
+    """Entries from 1.1 and 1.2 lose the slug of the name as their unique id (1.3)."""
+    old_data: dict[str, Any] = {CONF_NAME: "Demo"}
+    if minor_version == 2:
+        old_data[CONF_WEBHOOK_ID] = "demo-webhook-id"
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo",
+        unique_id="demo",
+        data=old_data,
+        options=dict(PROFILE_OPTIONS),
+        version=1,
+        minor_version=minor_version,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (1, 3)
+    assert entry.unique_id is None
+    assert entry.title == "Demo"
+    assert entry.data[CONF_NAME] == "Demo"
+    if minor_version == 2:
+        # The webhook apps post to stays.
+        assert entry.data[CONF_WEBHOOK_ID] == "demo-webhook-id"
+    else:
+        assert len(entry.data[CONF_WEBHOOK_ID]) > 20
+    assert hass.states.get("sensor.demo_target_minutes_today") is not None
+
+    # The old unique id no longer stands for the profile: a different person whose
+    # name has the same slug can be added, the same name still cannot.
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    refused = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: " demo "}
+    )
+    assert refused["errors"] == {CONF_NAME: "name_taken"}
+    accepted = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Dëmo"}
+    )
+    assert accepted["type"] is FlowResultType.FORM
+    assert accepted["step_id"] == "profile"
+
+
+async def test_migration_refuses_a_newer_version(hass: HomeAssistant) -> None:
+    """An entry made by a newer backwalk is left alone, not guessed at."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo",
+        unique_id="demo",
+        data={CONF_NAME: "Demo", CONF_WEBHOOK_ID: "demo-webhook-id"},
+        options=dict(PROFILE_OPTIONS),
+        version=2,
+        minor_version=1,
+    )
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR
+    assert entry.unique_id == "demo"

@@ -53,6 +53,10 @@ async def async_migrate_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -
             data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()},
             minor_version=2,
         )
+    if entry.minor_version < 3:
+        # 1.3: the unique id was the name's slug; a name can change and different
+        # names share a slug, so profiles have none (the flow compares names).
+        hass.config_entries.async_update_entry(entry, unique_id=None, minor_version=3)
     return True
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 import math
 from typing import TYPE_CHECKING, Any
+import unicodedata
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
@@ -16,7 +17,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
-from homeassistant.util import slugify
 import voluptuous as vol
 
 from .const import (
@@ -510,17 +510,28 @@ class _ProfileSteps(ConfigEntryBaseFlow):
         )
 
 
+def name_key(name: str) -> str:
+    """Return what tells two profile names apart: not case or spacing, but accents.
+
+    " demo " and "Demo" are one person; "Dëmo" and "Demo", or "黎明" and "李明", are two.
+    """
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
 class BackwalkConfigFlow(ConfigFlow, _ProfileSteps, domain=DOMAIN):
     """Create a pain profile: name, profile, goal, thresholds."""
 
     VERSION = 1
-    # 1.2: data holds the profile's webhook id.
-    MINOR_VERSION = 2
+    # 1.2: data holds the profile's webhook id. 1.3: no unique id (it was the name's
+    # slug, which a rename changes and which refused different names).
+    MINOR_VERSION = 3
 
     def __init__(self) -> None:
         """Start with the defaults."""
         self.values = {}
         self._name = ""
+        # Set once every step is answered: a new name then finishes the flow.
+        self._answered = False
         self.webhook_id = webhook.async_generate_id()
 
     @staticmethod
@@ -538,18 +549,36 @@ class BackwalkConfigFlow(ConfigFlow, _ProfileSteps, domain=DOMAIN):
             name = user_input[CONF_NAME].strip()
             if not name:
                 errors[CONF_NAME] = "name_empty"
+            elif self._name_taken(name):
+                errors[CONF_NAME] = "name_taken"
             else:
-                await self.async_set_unique_id(slugify(name))
-                self._abort_if_unique_id_configured()
-                self.values = {}
                 self._name = name
+                if self._answered:
+                    return await self.async_finish()
+                self.values = {}
                 return await self.async_step_profile()
         return self.async_show_form(
             step_id="user", data_schema=_name_schema(user_input or {}), errors=errors
         )
 
+    def _name_taken(self, name: str, entry_id: str | None = None) -> bool:
+        """Whether another profile (not `entry_id`) has this name, or is shown by it."""
+        # No unique id: a name can change, and core's helpers without a natural id
+        # check their entries' data instead (as _async_abort_entries_match does).
+        key = name_key(name)
+        return any(
+            key in {name_key(str(entry.data.get(CONF_NAME, ""))), name_key(entry.title)}
+            for entry in self._async_current_entries(include_ignore=False)
+            if entry.entry_id != entry_id
+        )
+
     async def async_finish(self) -> ConfigFlowResult:
         """Create the entry: the name identifies it, the rest are options."""
+        if self._name_taken(self._name):
+            # Another flow took the name while this one was answered: ask for a new
+            # one on the first form; the other answers stand.
+            self._answered = True
+            return await self.async_step_user({CONF_NAME: self._name})
         return self.async_create_entry(
             title=self._name,
             data={CONF_NAME: self._name, CONF_WEBHOOK_ID: self.webhook_id},
@@ -566,16 +595,11 @@ class BackwalkConfigFlow(ConfigFlow, _ProfileSteps, domain=DOMAIN):
             name = user_input[CONF_NAME].strip()
             if not name:
                 errors[CONF_NAME] = "name_empty"
+            elif self._name_taken(name, entry.entry_id):
+                errors[CONF_NAME] = "name_taken"
             else:
-                unique_id = slugify(name)
-                if unique_id != entry.unique_id:
-                    await self.async_set_unique_id(unique_id)
-                    self._abort_if_unique_id_configured()
                 return self.async_update_reload_and_abort(
-                    entry,
-                    unique_id=unique_id,
-                    title=name,
-                    data_updates={CONF_NAME: name},
+                    entry, title=name, data_updates={CONF_NAME: name}
                 )
         return self.async_show_form(
             step_id="reconfigure",
