@@ -37,6 +37,7 @@ from .const import (
     CONF_PAIN_DAY_THRESHOLD,
     CONF_PAIN_DURATION,
     CONF_PERSISTENT,
+    CONF_PERSON,
     CONF_QUIET_END,
     CONF_QUIET_START,
     CONF_RED_FLAG_LEVEL,
@@ -121,6 +122,17 @@ def profile_schema(values: dict[str, Any]) -> vol.Schema:
             vol.Required(
                 CONF_USUAL_PAIN, default=values.get(CONF_USUAL_PAIN, DEFAULT_USUAL_PAIN)
             ): _slider(0, MAX_PAIN_LEVEL),
+        }
+    )
+
+
+def profile_options_schema(values: dict[str, Any]) -> vol.Schema:
+    """Ask about the pain and whose profile it is: Assist takes "I" from that person."""
+    return profile_schema(values).extend(
+        {
+            _optional_suggested(CONF_PERSON, values): selector.EntitySelector(
+                selector.EntitySelectorConfig(domain="person")
+            )
         }
     )
 
@@ -618,6 +630,18 @@ class BackwalkOptionsFlow(OptionsFlowWithReload, _ProfileSteps):
         self.values = dict(self.config_entry.options)
         self.webhook_id = self.config_entry.data[CONF_WEBHOOK_ID]
         return await self.async_step_profile()
+
+    async def async_step_profile(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask about the pain and whose profile it is (only here: setup stays short)."""
+        return await self._async_form_step(
+            "profile",
+            user_input,
+            profile_options_schema,
+            self.async_step_goal,
+            optional=(CONF_PERSON,),
+        )
 
     async def async_finish(self) -> ConfigFlowResult:
         """Save the new options; the entry reloads with them."""

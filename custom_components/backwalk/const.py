@@ -19,6 +19,9 @@ CONF_PAIN_DAY_THRESHOLD: Final = "pain_day_threshold"
 CONF_RED_FLAG_LEVEL: Final = "red_flag_level"
 
 CONF_ALTERNATIVES: Final = "preferred_alternatives"
+# The person (and so the Home Assistant user) the profile belongs to: Assist takes
+# "I" from that user to mean this profile.
+CONF_PERSON: Final = "person"
 # Schedule
 CONF_WALK_DAYS: Final = "walk_days"
 CONF_WALK_TIME: Final = "walk_time"
