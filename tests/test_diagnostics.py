@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from http import HTTPStatus
 import json
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
@@ -22,6 +24,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from custom_components.backwalk.const import CONF_NAME, CONF_WEBHOOK_ID, DOMAIN
+from custom_components.backwalk.journal import segment_path
 from tests.conftest import PROFILE_OPTIONS
 
 
@@ -90,7 +93,26 @@ def _options(name: str) -> dict[str, Any]:
     }
 
 
+def _damage_journal(path: str, note: str) -> None:
+    """Leave a journal with a good line and a damaged one, as a crash might."""
+    walk = {
+        "id": "w1",
+        "start": "2026-11-25T07:00:00+00:00",
+        "minutes": 10,
+        "distance_km": None,
+        "source": "manual",
+        "note": note,
+    }
+    segment = Path(segment_path(path, 0))
+    segment.parent.mkdir(parents=True, exist_ok=True)
+    good = {"at": "2026-11-25T07:10:00+00:00", "add": {"walks": [walk]}}
+    segment.write_bytes(
+        json.dumps(good).encode() + b'\n{"add": {"walks": [{"id": "x"}]}}\n'
+    )
+
+
 async def _add(hass: HomeAssistant, name: str) -> MockConfigEntry:
+    """Set up a profile whose journal has a damaged line (a persistent repair issue)."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title=name,
@@ -100,6 +122,9 @@ async def _add(hass: HomeAssistant, name: str) -> MockConfigEntry:
         minor_version=1,
     )
     entry.add_to_hass(hass)
+    _damage_journal(
+        hass.config.path(".storage", f"{DOMAIN}.{entry.entry_id}"), note=name
+    )
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
@@ -132,6 +157,7 @@ async def _plant(
 
 async def test_no_name_anywhere_in_the_download(
     wednesday: None,
+    real_storage: None,
     freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -144,7 +170,9 @@ async def test_no_name_anywhere_in_the_download(
     backwalk's part.
     """
     await hass.config.async_set_time_zone("Europe/Berlin")
+    # Before the HTTP clients start: both register views.
     assert await async_setup_component(hass, "diagnostics", {})
+    assert await async_setup_component(hass, "repairs", {})
     entry = await _add(hass, NAME)
     other = await _add(hass, OTHER)
     await _plant(hass, freezer, entry, NAME)
@@ -171,6 +199,18 @@ async def test_no_name_anywhere_in_the_download(
     assert {NAME, OTHER} <= {
         (issue.translation_placeholders or {}).get("profile") for issue in issues
     }
+    assert {f"journal_unreadable_{item.entry_id}" for item in (entry, other)} <= {
+        issue.issue_id for issue in issues if issue.is_persistent
+    }
+    # The person sees the profile's name in the repair; it is not stored with it.
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    flow = await manager.async_init(
+        DOMAIN, context={"issue_id": f"journal_unreadable_{entry.entry_id}"}
+    )
+    assert flow["description_placeholders"]["profile"] == NAME
+    assert flow["description_placeholders"]["count"] == "1"
+    manager.async_abort(flow["flow_id"])
     assert NAME in entry.runtime_data.reminders["last"]["message"]
     history = entry.runtime_data.history(
         dt_util.now() - timedelta(days=1), dt_util.now() + timedelta(seconds=1)
@@ -188,7 +228,7 @@ async def test_no_name_anywhere_in_the_download(
     data = json.loads(text)["data"]
     assert other.entry_id not in json.dumps(data)
     assert data["counts"] == {
-        "walks": 2,
+        "walks": 3,
         "pain_reports": 2,
         "stretches": 1,
         "alternatives": 1,

@@ -11,6 +11,7 @@ from homeassistant.components.repairs import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+import voluptuous as vol
 
 from .config_flow import delivery_schema, validate_delivery
 from .const import (
@@ -21,6 +22,7 @@ from .const import (
     CONF_TTS_ENTITY,
     DOMAIN,
 )
+from .model.markdown import escape_markdown
 from .store import ProfileStore
 
 _DELIVERY_KEYS = (
@@ -52,6 +54,44 @@ class StartFreshFlow(ConfirmRepairFlow):
             await ProfileStore(self.hass, self._entry_id).async_start_fresh()
             await self.hass.config_entries.async_reload(self._entry_id)
         return await super().async_step_confirm(user_input)
+
+
+class JournalDamagedFlow(RepairsFlow):
+    """Say what was lost from a profile's journal; confirming closes the issue."""
+
+    def __init__(self, entry_id: str) -> None:
+        """Remember which profile the issue is about."""
+        super().__init__()
+        self._entry_id = entry_id
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Start with the form (the flow's start data is not an answer)."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Show the issue's details with the profile's name, read now."""
+        if user_input is not None:
+            return self.async_create_entry(data={})
+        # The issue outlives restarts and goes into diagnostics downloads, so it names
+        # no one; the name is only shown here, escaped (the form renders markdown).
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        issue = ir.async_get(self.hass).async_get_issue(DOMAIN, self.issue_id)
+        details = (issue.translation_placeholders if issue else None) or {}
+        return self.async_show_form(
+            step_id="confirm",
+            data_schema=vol.Schema({}),
+            description_placeholders={
+                "profile": escape_markdown(entry.title) if entry else self._entry_id,
+                "count": details.get("count", "?"),
+                "first": details.get("first", "?"),
+                "last": details.get("last", "?"),
+                "aside": details.get("aside", "?"),
+            },
+        )
 
 
 class ChooseTargetsFlow(RepairsFlow):
@@ -129,4 +169,8 @@ async def async_create_fix_flow(
     entry_id = str((data or {})["entry_id"])
     if issue_id.startswith("missing_target_"):
         return ChooseTargetsFlow(entry_id)
+    if issue_id.startswith("journal_unreadable_"):
+        # Nothing to undo: the form says what was lost and how to recover, and
+        # confirming it closes the issue.
+        return JournalDamagedFlow(entry_id)
     return StartFreshFlow(entry_id)

@@ -277,7 +277,6 @@ class ProfileStore:
             line,
             aside,
         )
-        entry = self._hass.config_entries.async_get_entry(self._entry_id)
         ir.async_create_issue(
             self._hass,
             DOMAIN,
@@ -286,8 +285,9 @@ class ProfileStore:
             is_persistent=True,
             severity=ir.IssueSeverity.WARNING,
             translation_key="journal_unreadable",
+            # Kept across restarts and put into diagnostics downloads: no name here
+            # (the fix flow shows the profile's name).
             translation_placeholders={
-                "profile": entry.title if entry else self._entry_id,
                 "aside": aside,
                 "line": str(line),
             },
