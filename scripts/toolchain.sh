@@ -7,7 +7,11 @@
 #   3. a private Debian sid root made with debootstrap, entered with chroot.
 # Everything lives under .toolchain/ (git-ignored) and is reused when present.
 #
-# Usage: scripts/toolchain.sh COMMAND [ARG...]
+# Usage: scripts/toolchain.sh [--ha VERSION] COMMAND [ARG...]
+#
+# With --ha VERSION the command runs in .toolchain/venv-VERSION instead, made the same way
+# (same Python, reused the same way) from requirements-ha-VERSION.txt: another Home
+# Assistant release, for `make test-versions`.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,6 +22,18 @@ mode_file=$toolchain/python
 requirements=$repo/requirements.txt
 
 log() { printf 'toolchain: %s\n' "$*" >&2; }
+
+if [ "${1:-}" = --ha ]; then
+    if [ -z "${2:-}" ] || [ ! -f "$repo/requirements-ha-$2.txt" ]; then
+        log "--ha needs a version with a requirements-ha-VERSION.txt: $(
+            cd "$repo" && ls requirements-ha-*.txt 2>/dev/null | sed 's/requirements-ha-//; s/\.txt$//' | xargs
+        )"
+        exit 2
+    fi
+    requirements=$repo/requirements-ha-$2.txt
+    venv=$toolchain/venv-$2
+    shift 2
+fi
 
 python_ok() {
     # True when "$1" is a Python >= 3.14.2 that can make venvs.
@@ -130,14 +146,22 @@ fi
 
 stamp=$venv/.requirements.sha256
 wanted=$(sha256sum "$requirements" | cut -d' ' -f1)
+# One install at a time: commands started while it runs (a test in another terminal) wait
+# for it instead of removing the venv under it.
+exec 9>"$toolchain/.install.lock"
+flock 9
 if [ ! -f "$venv/pyvenv.cfg" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
     log "installing pinned requirements into $venv"
-    rm -rf "$venv"
-    run "$python" -m venv "$venv"
-    run "$venv/bin/python" -m pip install -q --upgrade pip
+    if [ ! -x "$venv/bin/pip" ]; then
+        # Made anew only when missing or broken: a changed pin is installed over it.
+        rm -rf "$venv"
+        run "$python" -m venv "$venv"
+        run "$venv/bin/python" -m pip install -q --upgrade pip
+    fi
     run "$venv/bin/python" -m pip install -q -r "$requirements"
     echo "$wanted" >"$stamp"
 fi
+flock -u 9
 
 if [ "$#" -gt 0 ]; then
     if [ "$mode" = root ]; then
