@@ -50,6 +50,18 @@ def test_hass_serves_backwalk(tmp_path: Path) -> None:
             assert [(entry["title"], entry["state"]) for entry in entries] == [
                 ("Demo", "loaded")
             ]
+            # Links Home Assistant gives out (the webhook's) lead to this server.
+            config = api.request("GET", "/api/config")
+            assert (config["internal_url"], config["external_url"]) == (base, base)
+            # The configuration raises no repair of its own (an `http:` block in YAML
+            # would, and so would a missing country). Only Home Assistant's note that
+            # a Python-environment installation ("Core") is deprecated may be there.
+            (issues,) = dev.websocket(base, token, {"type": "repairs/list_issues"})
+            assert [
+                (issue["domain"], issue["issue_id"])
+                for issue in issues["issues"]
+                if issue["issue_id"] != "deprecated_method"
+            ] == []
             states = {
                 state["entity_id"]: state for state in api.request("GET", "/api/states")
             }
