@@ -4,7 +4,7 @@ Random sequences of changes (adds, removals, live walks, reminder and tracking s
 are applied to an in-memory profile and written as journal lines; the Store file is
 rewritten at random points, as compaction does. Decoding the last Store file and
 replaying the lines written after it must give exactly the profile in memory, also when
-the last line was cut short by a crash.
+the last line was cut short by a crash; and a damaged line costs only its own change.
 """
 
 from __future__ import annotations
@@ -156,7 +156,42 @@ def test_store_file_and_journal_give_back_memory(
     assert normal(after_crash.data) == normal(as_data(memory))
 
 
-def test_unreadable_line_stops_its_segment_only() -> None:
+@settings(max_examples=200, deadline=None)
+@given(
+    steps=st.lists(changes, min_size=1, max_size=30),
+    data=st.data(),
+    damage=st.sampled_from([b"not json", b"[1, 2]", b'{"add": []}', b'{"at']),
+)
+def test_an_unreadable_line_costs_only_itself(
+    steps: list[Change], data: st.DataObject, damage: bytes
+) -> None:
+    """Damage one line anywhere: replay gives what the other changes alone give."""
+    lost = data.draw(st.integers(min_value=0, max_value=len(steps) - 1))
+    memory: dict[str, Any] = {
+        "records": {},
+        "live": None,
+        "reminders": {},
+        "tracking": {},
+    }
+    lines = []
+    for index, change in enumerate(steps):
+        if index == lost:
+            lines.append(damage + b"\n")
+            continue
+        apply(memory, change)
+        lines.append(encode_change(change))
+    # Split into two segments somewhere: damage costs no more across segments.
+    cut = data.draw(st.integers(min_value=0, max_value=len(lines)))
+    segments = [(0, b"".join(lines[:cut])), (1, b"".join(lines[cut:]))]
+    replayed = replay(ProfileData(), segments)
+    assert [(item.segment, item.line) for item in replayed.unreadable] == [
+        (0, lost + 1) if lost < cut else (1, lost - cut + 1)
+    ]
+    assert replayed.lines == len(steps) - 1
+    assert normal(replayed.data) == normal(as_data(memory))
+
+
+def test_unreadable_line_keeps_the_rest_of_its_segment() -> None:
     walk = Walk(id="a", start=START, minutes=10)
     later = Walk(id="b", start=START, minutes=20)
     segments = [
@@ -164,8 +199,44 @@ def test_unreadable_line_stops_its_segment_only() -> None:
         (5, encode_change(Change(added=(later,)))),
     ]
     replayed = replay(ProfileData(), segments)
-    assert replayed.unreadable == [(4, 1)]
-    assert [record.id for record in replayed.data.records] == ["b"]
+    assert [(item.segment, item.line) for item in replayed.unreadable] == [(4, 1)]
+    assert sorted(record.id for record in replayed.data.records) == ["a", "b"]
+    assert replayed.lines == 2
+
+
+def test_unreadable_lines_are_dated_by_their_neighbours() -> None:
+    """The stamps of the readable lines around a lost one say when it was written."""
+
+    def at(minutes: int) -> datetime:
+        return START + timedelta(minutes=minutes)
+
+    walk = Walk(id="a", start=START, minutes=10)
+    segments = [
+        (
+            0,
+            encode_change(Change(added=(walk,)), at(1))
+            + b"garbage\n"
+            + b"more garbage\n"
+            + encode_change(Change(removed=("a",)), at(5))
+            # Its own stamp survived, though the rest of it is not a change.
+            + b'{"at": "2026-01-05T07:07:00+00:00", "add": []}\n'
+            + b"garbage at the end of the segment\n",
+        ),
+        (1, b"garbage first in a segment\n" + encode_change(Change(), at(9))),
+    ]
+    replayed = replay(ProfileData(), segments)
+    found = [
+        (item.segment, item.line, item.after, item.before)
+        for item in replayed.unreadable
+    ]
+    assert found == [
+        (0, 2, at(1).isoformat(), at(5).isoformat()),
+        (0, 3, at(1).isoformat(), at(5).isoformat()),
+        (0, 5, "2026-01-05T07:07:00+00:00", "2026-01-05T07:07:00+00:00"),
+        # The segment's last line: only the file's own time can close the span.
+        (0, 6, at(5).isoformat(), None),
+        (1, 1, at(5).isoformat(), at(9).isoformat()),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -187,7 +258,7 @@ def test_lines_that_are_not_changes_are_unreadable(line: bytes) -> None:
     replayed = replay(
         ProfileData(records=[walk]), [(0, line + b"\n" + encode_change(Change()))]
     )
-    assert replayed.unreadable == [(0, 1)]
-    # Nothing of the line was applied, and the segment stopped there.
-    assert replayed.lines == 0
+    assert [(item.segment, item.line) for item in replayed.unreadable] == [(0, 1)]
+    # Nothing of the line was applied; the line after it was.
+    assert replayed.lines == 1
     assert replayed.data.records == [walk]

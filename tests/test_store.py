@@ -11,9 +11,12 @@ own temporary configuration directory so those files go to pytest's tmp_path.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 import glob
 import json
+import logging
 import os
 from pathlib import Path
 import resource
@@ -22,10 +25,13 @@ from typing import Any
 from unittest.mock import ANY, patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CoreState, HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -33,6 +39,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.backwalk import runtime as runtime_module
+from custom_components.backwalk.codec import ProfileData
 from custom_components.backwalk.const import DOMAIN
 from custom_components.backwalk.journal import segment_numbers, segment_path
 from custom_components.backwalk.runtime import COMPACT_DELAY
@@ -143,6 +150,29 @@ def journal_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry 
 def asides(path: str, kind: str) -> list[str]:
     """Files kept aside next to the log: kind is 'invalid' or 'corrupt'."""
     return sorted(glob.glob(glob.escape(path) + f".{kind}.*"))
+
+
+def write_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    """Backwalk's issue while the Store file cannot be written, if any."""
+    return ir.async_get(hass).async_get_issue(
+        DOMAIN, f"storage_write_failed_{entry.entry_id}"
+    )
+
+
+@contextmanager
+def file_size_limit(size: int) -> Iterator[None]:
+    """No file of this process may grow past `size` bytes: writes fail as on a full disk.
+
+    RLIMIT_FSIZE makes a write stop part-way with EFBIG (SIGXFSZ ignored), like ENOSPC.
+    """
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, limits[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, handler)
 
 
 def storage_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
@@ -384,13 +414,13 @@ async def test_journal_left_by_a_crash_is_replayed(
 async def test_unreadable_journal_line_keeps_the_rest(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
-    """A damaged journal line: what can be read loads, the segment is kept aside."""
+    """A damaged journal line: every other line loads, the segment is kept aside."""
     path = store_path(hass, config_entry)
     write_file(path, document(log_data(walk(10, "a"))))
     damaged = (
-        line({"add": {"walks": [walk(20, "b")]}})
+        line({"at": "2026-11-25T11:02:00+00:00", "add": {"walks": [walk(20, "b")]}})
         + b'{"add": {"walks": [{"id": "x", "minutes": 9999}]}}\n'
-        + line({"add": {"walks": [walk(30, "c")]}})
+        + line({"at": "2026-11-25T11:40:00+00:00", "add": {"walks": [walk(30, "c")]}})
     )
     write_bytes(segment_path(path, 0), damaged)
     write_bytes(segment_path(path, 1), line({"add": {"walks": [walk(5, "d")]}}))
@@ -398,22 +428,159 @@ async def test_unreadable_journal_line_keeps_the_rest(
     await setup_entry(hass, config_entry)
 
     assert config_entry.state is ConfigEntryState.LOADED
-    # a (Store file), b (before the damaged line) and d (a later segment); not c.
-    assert hass.states.get(MINUTES_THIS_WEEK).state == "35.0"
+    # a (Store file), b and c (around the damaged line) and d (a later segment).
+    assert hass.states.get(MINUTES_THIS_WEEK).state == "65.0"
     issue = journal_issue(hass, config_entry)
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.WARNING
-    assert not issue.is_fixable
+    assert issue.is_fixable
+    assert issue.is_persistent
     assert issue.translation_key == "journal_unreadable"
     assert issue.translation_placeholders is not None
-    assert issue.translation_placeholders["line"] == "2"
+    # What was lost: one line, written between its neighbours (Berlin time).
+    assert issue.translation_placeholders["count"] == "1"
+    assert issue.translation_placeholders["first"] == "2026-11-25 12:02"
+    assert issue.translation_placeholders["last"] == "2026-11-25 12:40"
     aside = issue.translation_placeholders["aside"]
     assert read_bytes(aside) == damaged
     # What was read is in the Store file already: the segments read are gone.
     on_disk = json.loads(read_file(path))["data"]
-    assert sorted(item["id"] for item in on_disk["walks"]) == ["a", "b", "d"]
+    assert sorted(item["id"] for item in on_disk["walks"]) == ["a", "b", "c", "d"]
     assert on_disk["journal_from"] > 1
     assert all(number >= on_disk["journal_from"] for number in segment_numbers(path))
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_corrupt_line_loses_only_itself(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 12: corrupting line 10 of 20 lost lines 11-20, and the repair said little.
+
+    Twenty walks are logged through the action, one after the other, and Home Assistant
+    "crashes" before compacting (the files are put back as they were, with the tenth
+    walk's line damaged). The next start loads the other 19, the Store file holds them
+    before the segment is kept aside, and the repair says how many lines were lost
+    and between which times; confirming it closes it.
+    """
+    assert await async_setup_component(hass, "repairs", {})
+    monkeypatch.setattr(runtime_module, "COMPACT_DELAY", 10**6)  # no compaction
+    await setup_entry(hass, config_entry)
+    path = store_path(hass, config_entry)
+    for minutes in range(1, 21):
+        # Each walk ends now and began when the one before it ended.
+        freezer.tick(timedelta(minutes=minutes))
+        await log_walk(hass, minutes)
+    [number] = segment_numbers(path)
+    segment = segment_path(path, number)
+    content = read_bytes(segment)
+    crashed = {name: read_bytes(name) for name in glob.glob(glob.escape(path) + "*")}
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    for name in glob.glob(glob.escape(path) + "*"):
+        os.remove(name)
+    for name, data in crashed.items():
+        write_bytes(name, data)
+    lines = content.split(b"\n")
+    walk_lines = [index for index, text in enumerate(lines) if b'"walks"' in text]
+    assert len(walk_lines) == 20
+    tenth = walk_lines[9]
+    lines[tenth] = lines[tenth][: len(lines[tenth]) // 2] + b"#"
+    damaged = b"\n".join(lines)
+    write_bytes(segment, damaged)
+
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert config_entry.state is ConfigEntryState.LOADED
+    expected = [minutes for minutes in range(1, 21) if minutes != 10]
+    assert hass.states.get(MINUTES_THIS_WEEK).state == f"{sum(expected)}.0"
+    issue = journal_issue(hass, config_entry)
+    assert issue is not None
+    placeholders = issue.translation_placeholders
+    assert placeholders is not None
+    assert placeholders["count"] == "1"
+    # Walk 9 was logged at 13:45 Berlin time (45 minutes after 13:00), walk 11 at
+    # 14:06 (66 minutes after).
+    assert (placeholders["first"], placeholders["last"]) == (
+        "2026-11-25 13:45",
+        "2026-11-25 14:06",
+    )
+    assert read_bytes(placeholders["aside"]) == damaged
+    assert not exists(segment)
+    # The Store file held the 19 before the segment went aside.
+    on_disk = json.loads(read_file(path))["data"]
+    assert sorted(item["minutes"] for item in on_disk["walks"]) == expected
+
+    # A restart reads the Store file; the kept segment is never replayed.
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(MINUTES_THIS_WEEK).state == f"{sum(expected)}.0"
+    assert read_bytes(placeholders["aside"]) == damaged
+
+    # The repair can be acted on: its form explains, confirming closes it.
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(
+        DOMAIN, context={"issue_id": f"journal_unreadable_{config_entry.entry_id}"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "confirm"
+    assert result["description_placeholders"]["count"] == "1"
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert journal_issue(hass, config_entry) is None
+    assert read_bytes(placeholders["aside"]) == damaged
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_damaged_segment_stays_until_the_store_file_holds_its_lines(
+    hass: HomeAssistant, config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """A damaged segment's good lines never have the kept-aside copy as their only one.
+
+    The Store file cannot be rewritten at the start (a file size limit, as a full
+    disk): the segment stays where every start replays it, and goes aside only after
+    the Store file holding its lines is written.
+    """
+    path = store_path(hass, config_entry)
+    seeded = [walk(1, f"s{number}") for number in range(60)]
+    write_file(path, document(log_data(*seeded)))
+    damaged = (
+        line({"add": {"walks": [walk(20, "b")]}})
+        + b"#\n"
+        + line({"add": {"walks": [walk(30, "c")]}})
+    )
+    write_bytes(segment_path(path, 0), damaged)
+    big = len(read_bytes(path))
+    with file_size_limit(big // 2):
+        await setup_entry(hass, config_entry)
+        assert config_entry.state is ConfigEntryState.LOADED
+        assert hass.states.get(MINUTES_THIS_WEEK).state == "110.0"
+        assert read_bytes(segment_path(path, 0)) == damaged
+        assert journal_issue(hass, config_entry) is None
+        assert write_issue(hass, config_entry) is not None
+
+        # A restart meanwhile replays the segment again: still nothing lost.
+        assert await hass.config_entries.async_reload(config_entry.entry_id)
+        await hass.async_block_till_done()
+        assert hass.states.get(MINUTES_THIS_WEEK).state == "110.0"
+        assert read_bytes(segment_path(path, 0)) == damaged
+        assert len(json.loads(read_file(path))["data"]["walks"]) == 60
+
+    freezer.tick(timedelta(seconds=COMPACT_DELAY + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    on_disk = json.loads(read_file(path))["data"]
+    assert sorted(item["id"] for item in on_disk["walks"])[:2] == ["b", "c"]
+    assert len(on_disk["walks"]) == 62
+    issue = journal_issue(hass, config_entry)
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert read_bytes(issue.translation_placeholders["aside"]) == damaged
+    assert not exists(segment_path(path, 0))
+    assert write_issue(hass, config_entry) is None
 
 
 @pytest.mark.usefixtures("real_storage")
@@ -728,3 +895,166 @@ async def test_failed_compaction_keeps_the_journal(
     on_disk = json.loads(read_file(path))["data"]
     assert [item["minutes"] for item in on_disk["walks"]] == [10.0]
     assert journal_lines(path) == []
+
+
+class RetryStorm(BaseException):
+    """Stops a retry loop that catches every Exception."""
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_full_disk_compaction_backs_off(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Issue 12: a Store file that cannot be rewritten while journal lines still fit.
+
+    Compaction used to retry at once, forever (hundreds of tracebacks a second). Now:
+    retries a minute apart, doubling up to an hour; one warning; a repair issue while
+    it lasts, gone after the first successful write. Twelve idle hours log nothing more
+    than a debug line per retry.
+    """
+    caplog.set_level(logging.DEBUG, logger="custom_components.backwalk")
+    path = store_path(hass, config_entry)
+    write_file(path, document(log_data(*(walk(1, f"s{n}") for n in range(60)))))
+    await setup_entry(hass, config_entry)
+    # Long journals compact at once: the third line from now on.
+    monkeypatch.setattr(
+        runtime_module, "COMPACT_AFTER_LINES", len(journal_lines(path)) + 3
+    )
+    attempts = 0
+    compact = ProfileStore.async_compact
+
+    async def counted(store: ProfileStore, data: ProfileData) -> None:
+        nonlocal attempts
+        attempts += 1
+        if attempts > 50:
+            # Retried at once, over and over (the loop would never settle): stop it.
+            raise RetryStorm
+        await compact(store, data)
+
+    monkeypatch.setattr(ProfileStore, "async_compact", counted)
+    records_before = len(caplog.records)
+    with file_size_limit(len(read_bytes(path)) // 2):
+        for minutes in (2, 3, 4, 5, 6):
+            freezer.tick(timedelta(minutes=minutes))  # walks never overlap
+            await log_walk(hass, minutes)
+        # The third line compacts at once; moving the clock fires the first retries.
+        assert 1 <= attempts <= 4
+        issue = write_issue(hass, config_entry)
+        assert issue is not None
+        assert issue.translation_key == "storage_full"
+        assert issue.severity is ir.IssueSeverity.WARNING
+        assert not issue.is_fixable
+        assert issue.translation_placeholders is not None
+        assert issue.translation_placeholders["profile"] == "Alex"
+
+        retries: list[str] = []
+        for _ in range(12 * 12):  # twelve hours, five minutes at a time
+            freezer.tick(timedelta(minutes=5))
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done()
+        logged = caplog.records[records_before:]
+        retries = [
+            record.getMessage()
+            for record in logged
+            if record.levelno == logging.DEBUG and "failed again" in record.getMessage()
+        ]
+        # 2, 4, 8, 16, 32 minutes, then hourly.
+        assert [text.rsplit(" ", 2)[-2] for text in retries[:7]] == [
+            "120",
+            "240",
+            "480",
+            "960",
+            "1920",
+            "3600",
+            "3600",
+        ]
+        assert len(retries) <= 18
+        assert attempts == len(retries) + 1
+        warnings = [record for record in logged if record.levelno >= logging.WARNING]
+        backwalk = [r for r in warnings if r.name.startswith("custom_components")]
+        assert [record.getMessage()[:39] for record in backwalk] == [
+            "Could not rewrite the walk log of Alex "
+        ]
+        assert not any(record.exc_info for record in backwalk)
+        assert write_issue(hass, config_entry) is not None
+        # Every walk is on disk meanwhile, in the journal.
+        assert len(journal_lines(path)) >= 5
+
+    # Space again: the next retry (within the hour) writes it and clears the issue.
+    freezer.tick(timedelta(hours=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert write_issue(hass, config_entry) is None
+    on_disk = json.loads(read_file(path))["data"]
+    assert sorted(item["minutes"] for item in on_disk["walks"])[-5:] == [
+        2.0,
+        3.0,
+        4.0,
+        5.0,
+        6.0,
+    ]
+    assert len(on_disk["walks"]) == 65
+    assert journal_lines(path) == []
+    assert "The walk log of Alex is written again" in caplog.text
+
+    # And a compaction after that is prompt again (no backoff left over).
+    freezer.tick(timedelta(minutes=7))
+    await log_walk(hass, 7)
+    freezer.tick(timedelta(seconds=COMPACT_DELAY + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert len(json.loads(read_file(path))["data"]["walks"]) == 66
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_failed_appends_leave_no_empty_segments(
+    hass: HomeAssistant, config_entry: MockConfigEntry, persisted: Persisted
+) -> None:
+    """Issue 12: each failed append left an empty segment (71 of them on a full disk).
+
+    A segment is created by the line that goes into it: one that fails leaves no file.
+    """
+    await setup_entry(hass, config_entry)
+    path = store_path(hass, config_entry)
+    before = sorted(glob.glob(glob.escape(path) + "*"))
+    with file_size_limit(10):
+        for minutes in range(1, 6):
+            with pytest.raises(HomeAssistantError) as err:
+                await log_walk(hass, minutes)
+            assert err.value.translation_key == "save_failed"
+    assert sorted(glob.glob(glob.escape(path) + "*")) == before
+
+    await log_walk(hass, 30)
+    sizes = [
+        len(read_bytes(segment_path(path, number))) for number in segment_numbers(path)
+    ]
+    assert sizes
+    assert 0 not in sizes
+    assert [item["minutes"] for item in persisted(config_entry)["walks"]] == [30.0]
+
+
+@pytest.mark.usefixtures("real_storage")
+async def test_interrupted_store_file_write_is_cleaned_up(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """A crash during a Store file write leaves its temporary file; the next load removes it.
+
+    On a nearly full disk each such file would take the room of a whole walk log.
+    """
+    path = store_path(hass, config_entry)
+    write_file(path, document(log_data(walk(10, "a"))))
+    leftover = f"{path}.k3j2h1g0.tmp"
+    write_file(leftover, '{"version": 1, "da')
+    other = hass.config.path(".storage", "core.something.tmp")
+    write_file(other, "not ours")
+
+    await setup_entry(hass, config_entry)
+
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(MINUTES_THIS_WEEK).state == "10.0"
+    assert not exists(leftover)
+    assert exists(other)

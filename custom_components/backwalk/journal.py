@@ -12,6 +12,11 @@ replays the later segments in order; older ones (a crash came between a compacti
 their deletion) are deleted unread. Replay lets an add replace a record with the same
 id and a removal of a missing record do nothing, so a store file restored from a backup
 still loads with the segments written after it.
+
+Each line is a whole change and says when it was written (`at`), so a line that cannot
+be read costs only itself: the lines after it are still replayed, and the times of the
+lines around it say when the lost change was made. A segment is created by the first
+line that goes into it, never empty.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 import glob
 import os
+import tempfile
 from typing import Any
 
 from homeassistant.helpers.json import json_bytes
@@ -31,6 +37,8 @@ from .codec import ProfileData, decode_live_walk, decode_records, group_records
 from .model import ModelError, Record
 
 _SEGMENT = ".journal-"
+# Temporary files of write_atomic: `<store file>.<random>.tmp`.
+_TEMPORARY = ".*.tmp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +54,11 @@ class Change:
     tracking: dict[str, Any] | None = None
 
 
-def encode_change(change: Change) -> bytes:
-    """One journal line (with its newline) for a change."""
+def encode_change(change: Change, at: datetime | None = None) -> bytes:
+    """One journal line (with its newline) for a change made at `at`."""
     document: dict[str, Any] = {}
+    if at is not None:
+        document["at"] = at.isoformat()
     if change.removed:
         document["remove"] = list(change.removed)
     if change.added:
@@ -68,37 +78,69 @@ def encode_change(change: Change) -> bytes:
 
 
 @dataclass(slots=True)
+class Unreadable:
+    """A journal line that could not be read, and when it was written, as far as known."""
+
+    segment: int
+    line: int  # from 1
+    # Stamps (`at`) of the nearest readable lines before it and after it in its own
+    # segment; both are its own stamp when that much of the line could be read.
+    after: str | None = None
+    before: str | None = None
+
+
+@dataclass(slots=True)
 class Replayed:
     """The profile after replaying its segments, and what could not be read."""
 
     data: ProfileData
     lines: int = 0
-    # (segment, line number from 1) of the first unreadable line of each such segment.
-    unreadable: list[tuple[int, int]] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
 
 
 def replay(data: ProfileData, segments: Iterable[tuple[int, bytes]]) -> Replayed:
     """Apply the segments' lines, in order, to the data loaded from the store file.
 
     A segment's text after its last newline is a line whose write never finished: it
-    was never acknowledged, so it is left out. A complete line that cannot be read
-    stops that segment (the caller keeps it aside for recovery); later segments are
-    still applied.
+    was never acknowledged, so it is left out. A complete line that cannot be read is
+    skipped (the caller keeps its segment aside for recovery); every other line is
+    applied, since each is a whole change and ids make applying one again harmless.
     """
     records = {record.id: record for record in data.records}
     result = Replayed(data)
+    stamp: str | None = None  # of the last readable line
     for number, content in segments:
         lines = content.split(b"\n")
+        # Unreadable lines of this segment waiting for the stamp of a later line.
+        waiting: list[Unreadable] = []
         # The last item is the unfinished tail (empty when the segment ends cleanly).
         for index, line in enumerate(lines[:-1], start=1):
+            document: object = None
             try:
-                _apply(json_loads(line), records, result.data)
+                document = json_loads(line)
+                _apply(document, records, result.data)
             except ModelError, ValueError:
-                result.unreadable.append((number, index))
-                break
+                own = _stamp(document)
+                damage = Unreadable(number, index, own or stamp, own)
+                if own is None:
+                    waiting.append(damage)
+                result.unreadable.append(damage)
+                continue
             result.lines += 1
+            if (line_stamp := _stamp(document)) is not None:
+                stamp = line_stamp
+                for damage in waiting:
+                    damage.before = line_stamp
+                waiting.clear()
     result.data.records = list(records.values())
     return result
+
+
+def _stamp(document: object) -> str | None:
+    """When a line says it was written (only shown to people, so not checked further)."""
+    if isinstance(document, Mapping) and isinstance(at := document.get("at"), str):
+        return at
+    return None
 
 
 def _apply(document: object, records: dict[str, Record], data: ProfileData) -> None:
@@ -150,7 +192,13 @@ def segment_numbers(store_path: str) -> list[int]:
 
 
 def read_segments(store_path: str, first: int) -> list[tuple[int, bytes]]:
-    """Read the segments from `first` on; delete older ones (the store file has them)."""
+    """Read the segments from `first` on; delete older ones (the store file has them).
+
+    Temporary files of a store file write that a crash interrupted go too: nothing
+    reads them, and on a nearly full disk each would take the room of a whole file.
+    """
+    for path in glob.glob(glob.escape(store_path) + _TEMPORARY):
+        _remove(path)
     segments = []
     for number in segment_numbers(store_path):
         path = segment_path(store_path, number)
@@ -168,7 +216,8 @@ def delete_segments_below(store_path: str, first: int | None = None) -> None:
     for number in segment_numbers(store_path):
         if first is not None and number >= first:
             break
-        with suppress(FileNotFoundError):
+        # One left behind is deleted unread at the next load (it is below journal_from).
+        with suppress(OSError):
             os.unlink(segment_path(store_path, number))
 
 
@@ -176,6 +225,8 @@ def append_line(path: str, line: bytes, *, new_file: bool) -> None:
     """Append one line and sync it; on failure, take back what was written if possible.
 
     A new file's directory entry is synced too, or the file could vanish in a crash.
+    A file this call created is removed again when the line does not make it: a full
+    disk otherwise collects an empty segment per failed action.
     """
     if new_file:
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -189,15 +240,58 @@ def append_line(path: str, line: bytes, *, new_file: bool) -> None:
             # A line the user is told failed must not come back at the next start.
             with suppress(OSError):
                 os.ftruncate(descriptor, size)
+            if size == 0:
+                _remove(path)
             raise
     finally:
         os.close(descriptor)
     if new_file:
-        directory = os.open(os.path.dirname(path), os.O_RDONLY)
         try:
-            os.fsync(directory)
+            _sync_directory(os.path.dirname(path))
+        except OSError:
+            # Not known to be on disk, so not acknowledged: it must not come back.
+            _remove(path)
+            raise
+
+
+def write_atomic(path: str, data: bytes, *, private: bool) -> None:
+    """Replace a file with `data` whole or not at all, leaving nothing else behind.
+
+    Home Assistant's own writer logs a traceback for every failure; a full disk retried
+    for hours would fill the log with them. The caller reports failures instead.
+    """
+    directory = os.path.dirname(path)
+    os.makedirs(directory, exist_ok=True)
+    # The name never matches a journal segment or a file kept aside.
+    descriptor, temporary = tempfile.mkstemp(
+        dir=directory, prefix=os.path.basename(path) + ".", suffix=".tmp"
+    )
+    try:
+        try:
+            if not private:
+                os.fchmod(descriptor, 0o644)
+            _write_all(descriptor, data)
+            os.fsync(descriptor)
         finally:
-            os.close(directory)
+            os.close(descriptor)
+        os.replace(temporary, path)
+    except BaseException:
+        _remove(temporary)
+        raise
+    _sync_directory(directory)
+
+
+def _sync_directory(directory: str) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _remove(path: str) -> None:
+    with suppress(OSError):
+        os.unlink(path)
 
 
 def _write_all(descriptor: int, data: bytes) -> None:

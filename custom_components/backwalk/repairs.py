@@ -1,4 +1,4 @@
-"""Repair flows: an unreadable walk log, and reminder targets that no longer exist."""
+"""Repair flows: an unreadable walk log or journal, and reminder targets that are gone."""
 
 from __future__ import annotations
 

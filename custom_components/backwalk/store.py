@@ -6,6 +6,9 @@ action returns; the Store file is rewritten from memory now and then (compaction
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+import errno
 from functools import partial
 import glob
 import logging
@@ -13,7 +16,7 @@ import os
 import shutil
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
@@ -32,6 +35,7 @@ from .codec import (
 from .const import DOMAIN
 from .journal import (
     Change,
+    Unreadable,
     append_line,
     delete_segments_below,
     encode_change,
@@ -39,8 +43,10 @@ from .journal import (
     replay,
     segment_numbers,
     segment_path,
+    write_atomic,
 )
 from .model import ModelError
+from .model.markdown import escape_markdown
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -52,6 +58,8 @@ COMPACT_AFTER_LINES = 500
 
 # Suffixes of files kept aside for recovery: Home Assistant's own (invalid JSON) and ours.
 _ASIDE_PATTERNS = (".corrupt.*", ".invalid.*")
+# Write errors that mean the disk (or the user's quota, or a file size limit) is full.
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 class StorageUnreadableError(HomeAssistantError):
@@ -69,16 +77,33 @@ class _VersionedStore(Store[StoredData]):
 
     # Store logs a failed write and returns normally; keep the error for the caller.
     write_error: Exception | None = None
+    # Whether a caller waits for the outcome of the write (ProfileStore._async_write).
+    awaited = False
     # Writes that reached the disk: while Home Assistant stops, Store only queues them.
     writes = 0
 
     async def _async_write_data(self, data: dict[str, Any]) -> None:
         try:
             await super()._async_write_data(data)
-        except (SerializationError, WriteError) as err:
-            self.write_error = err
-            raise
+        except (SerializationError, WriteError, OSError) as err:
+            # Reported once by the caller, who knows whether it failed before: Store
+            # would log every attempt of a retry on a full disk.
+            if self.awaited:
+                self.write_error = err
+            else:
+                # A migrated file or a write Store queued while Home Assistant stops:
+                # the file on disk is unchanged and the journal still holds everything.
+                _LOGGER.warning("Could not write %s: %s", self.path, _reason(err))
+            return
         self.writes += 1
+
+    def _write_prepared_data(self, mode: str, json_data: str | bytes) -> None:
+        # As Store's own atomic write, without its traceback per failure.
+        write_atomic(
+            self.path,
+            json_data.encode() if isinstance(json_data, str) else json_data,
+            private=self._private,
+        )
 
     def take_write_error(self) -> Exception | None:
         """Return and forget the error of the last write, if it failed."""
@@ -129,6 +154,8 @@ class ProfileStore:
         self._segment_created = False
         # Journal lines the Store file does not hold yet.
         self.pending = 0
+        # Segments with unreadable lines, kept aside once the Store file holds the rest.
+        self._damaged: dict[int, _Damage] = {}
 
     @property
     def path(self) -> str:
@@ -144,6 +171,11 @@ class ProfileStore:
     def journal_issue_id(self) -> str:
         """Repair issue id used when part of this profile's journal is unreadable."""
         return f"journal_unreadable_{self._entry_id}"
+
+    @property
+    def write_issue_id(self) -> str:
+        """Repair issue id used while this profile's Store file cannot be written."""
+        return f"storage_write_failed_{self._entry_id}"
 
     async def async_load(self) -> ProfileData:
         """Load the profile, refusing to start empty over an unreadable file."""
@@ -183,21 +215,30 @@ class ProfileStore:
             read_segments, self.path, journal_from
         )
         replayed = replay(data, segments)
-        for number, line in replayed.unreadable:
-            await self._async_journal_unreadable(number, line)
         # Never append after a segment's unfinished last line: start a new one.
         self._segment = max([journal_from - 1, *(n for n, _ in segments)]) + 1
         self._segment_created = False
         # Compact soon even when no line was readable: the segments can then go.
         self.pending = replayed.lines or len(segments)
+        if not self.pending:
+            # The Store file holds everything: no write is failing any more.
+            ir.async_delete_issue(self._hass, DOMAIN, self.write_issue_id)
         if replayed.unreadable:
-            # The lines read from a segment now kept aside are only in memory.
-            await self.async_compact(replayed.data)
+            await self._async_note_unreadable(replayed.unreadable)
+            # The damaged segments are kept aside only once the Store file holds what
+            # was read from them: until then they stay where the next load reads them.
+            try:
+                await self.async_compact(replayed.data)
+            except (HomeAssistantError, OSError) as err:
+                _LOGGER.debug(
+                    "Damaged journal of %s not folded yet: %s", self.path, err
+                )
         return replayed.data
 
     async def async_append(self, change: Change) -> None:
         """Sync one change to disk; an action is acknowledged only after this returns."""
-        line = encode_change(change)
+        # Stamped, so that a line lost to damage can be dated by its neighbours.
+        line = encode_change(change, dt_util.utcnow())
         path = segment_path(self.path, self._segment)
         try:
             await self._hass.async_add_executor_job(
@@ -223,23 +264,69 @@ class ProfileStore:
         written = self._store.writes
         try:
             await self._async_write(data, journal_from)
-        except Exception:
+        except Exception as err:
             # The segments still hold every change; the next compaction tries again.
             self.pending += pending
+            self._async_write_failed(err)
             raise
         if self._store.writes == written:
             # Home Assistant is stopping and Store queued the write for its final
             # write: the segments stay until a load finds the file holds them.
             return
+        ir.async_delete_issue(self._hass, DOMAIN, self.write_issue_id)
+        if self._damaged:
+            await self._async_keep_damaged_aside()
         await self._hass.async_add_executor_job(
             delete_segments_below, self.path, journal_from
         )
 
     async def _async_write(self, data: ProfileData, journal_from: int) -> None:
         self._store.take_write_error()
-        await self._store.async_save(encode(data, self._encoded, journal_from))
+        self._store.awaited = True
+        try:
+            await self._store.async_save(encode(data, self._encoded, journal_from))
+        finally:
+            self._store.awaited = False
         if (err := self._store.take_write_error()) is not None:
             raise err
+
+    @callback
+    def _async_write_failed(self, err: Exception) -> None:
+        """Tell the user while the Store file cannot be written (the runtime retries)."""
+        entry = self._hass.config_entries.async_get_entry(self._entry_id)
+        # Shown as markdown: a name must stay text.
+        profile = escape_markdown(entry.title) if entry else self._entry_id
+        if _is_full(err):
+            # Nothing is lost: journal lines are small and usually still fit.
+            ir.async_create_issue(
+                self._hass,
+                DOMAIN,
+                self.write_issue_id,
+                is_fixable=False,
+                is_persistent=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="storage_full",
+                translation_placeholders={
+                    "profile": profile,
+                    "path": self.path,
+                    "error": _reason(err),
+                },
+            )
+        else:
+            ir.async_create_issue(
+                self._hass,
+                DOMAIN,
+                self.write_issue_id,
+                is_fixable=False,
+                is_persistent=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key="storage_not_writable",
+                translation_placeholders={
+                    "profile": profile,
+                    "path": self.path,
+                    "error": _reason(err),
+                },
+            )
 
     async def async_start_fresh(self) -> None:
         """Begin an empty log; unreadable files stay aside for manual recovery."""
@@ -261,35 +348,95 @@ class ProfileStore:
         await self._hass.async_add_executor_job(delete_segments_below, self.path)
         ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
         ir.async_delete_issue(self._hass, DOMAIN, self.journal_issue_id)
+        ir.async_delete_issue(self._hass, DOMAIN, self.write_issue_id)
 
     async def _async_keep_aside(self, path: str) -> str:
         aside = _aside_name(path)
         await self._hass.async_add_executor_job(shutil.move, path, aside)
         return aside
 
-    async def _async_journal_unreadable(self, number: int, line: int) -> None:
-        """Keep a segment with an unreadable line aside, and tell the user."""
-        aside = await self._async_keep_aside(segment_path(self.path, number))
-        _LOGGER.error(
-            "backwalk journal of %s has an unreadable line %s; the lines before it "
-            "were loaded and the segment was kept at %s",
-            self.path,
-            line,
-            aside,
+    async def _async_note_unreadable(self, unreadable: list[Unreadable]) -> None:
+        """Work out when the unreadable lines were written, and log them once."""
+        numbers = sorted({item.segment for item in unreadable})
+        mtimes = await self._hass.async_add_executor_job(
+            _mtimes, [self.path, *(segment_path(self.path, n) for n in numbers)]
         )
+        entry = self._hass.config_entries.async_get_entry(self._entry_id)
+        for item in unreadable:
+            # At the latest: the next readable line, else the segment's last write.
+            last = (
+                _parse(item.before)
+                or mtimes.get(segment_path(self.path, item.segment))
+                or dt_util.utcnow()
+            )
+            # At the earliest: the readable line before, else the Store file (every
+            # replayed segment was begun after it), else the profile's creation.
+            first = _parse(item.after)
+            if first is None and (stored := mtimes.get(self.path)) and stored <= last:
+                first = stored
+            if first is None and entry is not None:
+                first = entry.created_at
+            damage = self._damaged.setdefault(item.segment, _Damage(last, last))
+            damage.count += 1
+            damage.first = min(damage.first, first or last, last)
+            damage.last = max(damage.last, last)
+        _LOGGER.error(
+            "backwalk journal of %s has %s unreadable lines (segments %s); every other "
+            "line was loaded, and the segments are kept aside once the walk log is saved",
+            self.path,
+            len(unreadable),
+            numbers,
+        )
+
+    async def _async_keep_damaged_aside(self) -> None:
+        """Keep damaged segments aside (the Store file holds the rest), tell the user."""
+        damaged, self._damaged = self._damaged, {}
+        asides: list[str] = []
+        for number in sorted(damaged):
+            try:
+                asides.append(
+                    await self._async_keep_aside(segment_path(self.path, number))
+                )
+            except OSError:
+                # Its readable lines are in the Store file; only the lost ones go.
+                _LOGGER.exception(
+                    "Could not keep %s aside", segment_path(self.path, number)
+                )
+        count = sum(damage.count for damage in damaged.values())
+        first = min(damage.first for damage in damaged.values())
+        last = max(damage.last for damage in damaged.values())
+        aside = ", ".join(asides)
+        # An earlier report the user has not dismissed yet is added to, not replaced.
+        issue = ir.async_get(self._hass).async_get_issue(DOMAIN, self.journal_issue_id)
+        if issue is not None and issue.active and issue.data:
+            earlier = issue.data
+            count += int(earlier.get("count") or 0)
+            first = min(first, _parse(earlier.get("first")) or first)
+            last = max(last, _parse(earlier.get("last")) or last)
+            aside = ", ".join(filter(None, (str(earlier.get("aside") or ""), aside)))
         ir.async_create_issue(
             self._hass,
             DOMAIN,
             self.journal_issue_id,
-            is_fixable=False,
+            # Fixable only to be acknowledged: its flow says what to do, then closes it.
+            is_fixable=True,
             is_persistent=True,
             severity=ir.IssueSeverity.WARNING,
             translation_key="journal_unreadable",
             # Kept across restarts and put into diagnostics downloads: no name here
             # (the fix flow shows the profile's name).
             translation_placeholders={
+                "count": str(count),
+                "first": _local(first),
+                "last": _local(last),
                 "aside": aside,
-                "line": str(line),
+            },
+            data={
+                "entry_id": self._entry_id,
+                "count": count,
+                "first": first.isoformat(),
+                "last": last.isoformat(),
+                "aside": aside,
             },
         )
 
@@ -316,6 +463,52 @@ class ProfileStore:
             data={"entry_id": self._entry_id},
         )
         return StorageUnreadableError(aside, reason)
+
+
+@dataclass(slots=True)
+class _Damage:
+    """Unreadable lines of one segment: how many, written between first and last."""
+
+    first: datetime
+    last: datetime
+    count: int = 0
+
+
+def _parse(stamp: object) -> datetime | None:
+    if not isinstance(stamp, str) or (parsed := dt_util.parse_datetime(stamp)) is None:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _local(moment: datetime) -> str:
+    return dt_util.as_local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _mtimes(paths: list[str]) -> dict[str, datetime]:
+    """Last modification time of each path that exists."""
+    times: dict[str, datetime] = {}
+    for path in paths:
+        try:
+            times[path] = dt_util.utc_from_timestamp(os.stat(path).st_mtime)
+        except OSError:
+            continue
+    return times
+
+
+def _os_error(err: BaseException | None) -> OSError | None:
+    # Home Assistant wraps the OSError of a failed write (WriteError from OSError).
+    while err is not None and not isinstance(err, OSError):
+        err = err.__cause__
+    return err
+
+
+def _is_full(err: BaseException) -> bool:
+    return (os_error := _os_error(err)) is not None and os_error.errno in _FULL
+
+
+def _reason(err: BaseException) -> str:
+    os_error = _os_error(err)
+    return (os_error.strerror if os_error else None) or str(err)
 
 
 def _aside_name(path: str) -> str:
