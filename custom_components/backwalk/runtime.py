@@ -305,19 +305,21 @@ class ProfileRuntime:
             COMPACT_RETRY_FIRST << min(self._compact_failures - 1, 16),
             COMPACT_RETRY_MOST,
         )
+        # The reason, without the name of the temporary file that could not be made.
+        reason = getattr(err, "strerror", None) or err
         if self._compact_failures == 1:
             _LOGGER.warning(
                 "Could not rewrite the walk log of %s (%s); its journal keeps the "
                 "changes. Trying again in %s s, then less often (at least hourly)",
                 self.entry.title,
-                err,
+                reason,
                 delay,
             )
         else:
             _LOGGER.debug(
                 "Rewriting the walk log of %s failed again (%s); next try in %s s",
                 self.entry.title,
-                err,
+                reason,
                 delay,
             )
         if not self._running:
