@@ -1,0 +1,1 @@
+"""Storage faults on a real small filesystem: full, read-only, and space coming back."""
