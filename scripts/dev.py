@@ -304,11 +304,30 @@ def write_http_config(config_dir: Path, port: int, host: str = "127.0.0.1") -> N
     partial.replace(path)
 
 
+def forget_half_made_login(config_dir: Path) -> None:
+    """Remove the login an interrupted onboarding left behind, so onboarding can run again.
+
+    Onboarding stores the demo's password, then waits (minutes, on a first start) until
+    Home Assistant has set up `person`, and only then marks the user step done. A start
+    stopped in between would have onboarding refuse the name at the next start ("username
+    already exists"). Until that step is done nothing else uses these files.
+    """
+    storage = config_dir / ".storage"
+    try:
+        done = json.loads((storage / "onboarding").read_text())["data"]["done"]
+    except OSError, ValueError, KeyError, TypeError:
+        done = []
+    if "user" not in done:
+        for name in ("auth", "auth_provider.homeassistant"):
+            (storage / name).unlink(missing_ok=True)
+
+
 def prepare_config(config_dir: Path, port: int) -> None:
-    """Everything a config directory needs before `hass` starts on it."""
+    """Make a config directory ready for `hass` to start on it."""
     link_integration(config_dir)
     link_sentences(config_dir)
     write_http_config(config_dir, port)
+    forget_half_made_login(config_dir)
 
 
 def write_minimal_configuration(config_dir: Path, port: int) -> None:
@@ -400,9 +419,11 @@ def end_group(pgid: int, grace: float = 5) -> None:
 
 
 def stop_hass(process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT) -> None:
-    """Stop Home Assistant cleanly (SIGTERM), then end anything left in its group.
+    """Stop Home Assistant (SIGTERM), then end anything left in its group.
 
-    It is killed only if it hangs longer than `timeout`; a clean stop closes the database.
+    Once it runs, SIGTERM makes it save its state and close its database; it is killed
+    only if that takes longer than `timeout`. While it is still setting up, SIGTERM ends
+    it at once (it handles the signal only from then on).
     """
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -786,13 +807,16 @@ def run(config_dir: Path, port: int, timeout: float = STARTUP_TIMEOUT) -> int:
         f"  Its log: {log}. A line every {progress.interval:g} s says what it waits for."
     )
     process: subprocess.Popen[bytes] | None = None
+    running = False
     try:
         prepare_config(config_dir, port)
         output.unlink(missing_ok=True)
         while True:
             process = start_hass(config_dir, output)
             progress.pid = process.pid
+            running = False
             token = bring_up(base, process, timeout, progress)
+            running = True
             progress.waiting_for("creating the demo profile and dashboard")
             entry = ensure_demo_profile(base, token)
             dashboard = ensure_demo_dashboard(base, token, entry)
@@ -817,7 +841,12 @@ def run(config_dir: Path, port: int, timeout: float = STARTUP_TIMEOUT) -> int:
             end_group(process.pid)
             progress.restart_clock()
     except KeyboardInterrupt:
-        print("\nStopping Home Assistant (it saves its state first)...", flush=True)
+        if running:
+            print("\nStopping Home Assistant (it saves its state first)...", flush=True)
+        else:
+            # Home Assistant handles SIGTERM only once it runs: before, it ends at once.
+            # Its next start checks its database and redoes an unfinished onboarding.
+            print("\nStopping Home Assistant (it was still starting)...", flush=True)
         return 0
     except StartupError as err:
         print(

@@ -316,3 +316,20 @@ def test_flow_answers_follow_the_form() -> None:
 def test_duration(seconds: float, said: str) -> None:
     """Durations read as a person says them."""
     assert dev.duration(seconds) == said
+
+
+def test_half_made_login_is_forgotten(tmp_path: Path) -> None:
+    """A start stopped while onboarding made the demo user does not block the next one."""
+    storage = tmp_path / ".storage"
+    storage.mkdir()
+    login = [storage / "auth", storage / "auth_provider.homeassistant"]
+    for path in login:
+        path.write_text("{}")
+    onboarding = storage / "onboarding"
+    onboarding.write_text(json.dumps({"data": {"done": ["user"]}}))
+    dev.forget_half_made_login(tmp_path)
+    assert all(path.exists() for path in login)  # onboarded: the login is real
+    onboarding.write_text(json.dumps({"data": {"done": []}}))
+    dev.forget_half_made_login(tmp_path)
+    assert not any(path.exists() for path in login)
+    dev.forget_half_made_login(tmp_path)  # nothing there: nothing to do
