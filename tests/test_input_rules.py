@@ -7,6 +7,7 @@ Assist or a phone's answer; each reads it by the model's one rule (model/inputs.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 import json
 import math
 from pathlib import Path
@@ -250,7 +251,10 @@ async def test_plausible_walks_are_kept(
 ) -> None:
     """Decimal text is a number; a walk ending within a minute of now is fine."""
     await hass.services.async_call(
-        DOMAIN, "log_walk", {"minutes": "12.5"}, blocking=True
+        DOMAIN,
+        "log_walk",
+        {"minutes": "12.5", "started": "2026-11-25 09:00:00"},
+        blocking=True,
     )
     await hass.services.async_call(
         DOMAIN,
@@ -259,8 +263,8 @@ async def test_plausible_walks_are_kept(
         blocking=True,
     )
     assert [walk["minutes"] for walk in persisted(loaded_entry)["walks"]] == [
-        20.0,
         12.5,
+        20.0,
     ]
 
 
@@ -323,3 +327,62 @@ async def test_rest_answers_are_sentences_with_short_values(
     assert message.startswith("Device ddd")
     assert message.endswith("is not a backwalk profile")
     assert len(message) < 100
+
+
+async def test_overlapping_walks_of_one_person_are_refused(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A walk logged by hand, then by voice, the webhook or the buttons counts once.
+
+    The later entry is refused with the earlier walk's times; walks that only touch
+    (within a minute) are two walks.
+    """
+    await hass.services.async_call(DOMAIN, "log_walk", {"minutes": 20}, blocking=True)
+    freezer.tick(timedelta(seconds=30))
+
+    response = await intent.async_handle(
+        hass, "test", "BackwalkLogWalk", {"minutes": {"value": 20}}
+    )
+    assert response.response_type is intent.IntentResponseType.ERROR
+    assert str(response.speech["plain"]["speech"]) == (
+        "A walk of 20 minutes from 09:40 to 10:00 is already logged at that time,"
+        " so this one was not added. Change the start time if it was another walk."
+    )
+    client = await hass_client_no_auth()
+    answer = await client.post(
+        f"/api/webhook/{loaded_entry.data['webhook_id']}", json={"minutes": 15}
+    )
+    assert answer.status == 400
+    assert (await answer.json())["error"] == "walk_overlaps"
+
+    # Start walk at 09:50 (during the logged one), finish at 10:10: refused, and the
+    # live walk ends (it is logged already), so the next walk can start.
+    freezer.move_to("2026-11-25T08:50:00+00:00")
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.alex_start_walk"}, blocking=True
+    )
+    freezer.move_to("2026-11-25T09:10:00+00:00")
+    with pytest.raises(ServiceValidationError) as caught:
+        await hass.services.async_call(
+            "button", "press", {"entity_id": "button.alex_finish_walk"}, blocking=True
+        )
+    assert caught.value.translation_key == "walk_overlaps"
+    assert hass.states.get("binary_sensor.alex_walk_in_progress").state == "off"
+
+    # A walk that ends within a minute of the first one's start is another walk.
+    await hass.services.async_call(
+        DOMAIN,
+        "log_walk",
+        {"minutes": 10, "started": "2026-11-25 09:30:30"},
+        blocking=True,
+    )
+    assert [walk["minutes"] for walk in persisted(loaded_entry)["walks"]] == [
+        10.0,
+        20.0,
+    ]
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.alex_walking_minutes_today").state == "30.0"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 from homeassistant.components import webhook
@@ -13,6 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import intent
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -204,12 +206,14 @@ async def test_reload_waits_for_a_save_under_way(
 
     runtime.store.async_append = slow_append  # type: ignore[method-assign]
 
-    def log_walk(note: str) -> asyncio.Task[Any]:
+    def log_walk(note: str, ended_ago: int = 0) -> asyncio.Task[Any]:
+        # Two walks of one person cannot overlap: the second ended earlier.
+        started = dt_util.now() - timedelta(minutes=15 + ended_ago)
         return hass.async_create_task(
             hass.services.async_call(
                 DOMAIN,
                 "log_walk",
-                {"minutes": 15, "note": note},
+                {"minutes": 15, "note": note, "started": started},
                 blocking=True,
                 return_response=True,
             )
@@ -217,7 +221,7 @@ async def test_reload_waits_for_a_save_under_way(
 
     saving = log_walk("being saved")
     await asyncio.sleep(0.01)
-    waiting = log_walk("waiting")
+    waiting = log_walk("waiting", ended_ago=60)
     await asyncio.sleep(0.01)
     reload = hass.async_create_task(
         hass.config_entries.async_reload(loaded_entry.entry_id)

@@ -181,7 +181,9 @@ async def test_delete_entry(
 ) -> None:
     """Deleting a walk takes it out of every total; an unknown id is refused."""
     first = await call(hass, "log_walk", {"minutes": 15}, response=True)
-    await call(hass, "log_walk", {"minutes": 10}, response=True)
+    await call(
+        hass, "log_walk", {"minutes": 10, "started": "2026-11-23 07:00:00"}, response=True
+    )
     assert hass.states.get(WEEK).state == "25.0"
     await call(hass, "delete_entry", {"entry_id": first["id"]})
     assert hass.states.get(WEEK).state == "10.0"

@@ -32,6 +32,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -182,11 +183,16 @@ def storage_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry 
     )
 
 
-async def log_walk(hass: HomeAssistant, minutes: float) -> None:
-    """Log a walk through the action, as a user or automation does."""
-    await hass.services.async_call(
-        DOMAIN, "log_walk", {"minutes": minutes}, blocking=True
-    )
+async def log_walk(hass: HomeAssistant, minutes: float, ended_ago: float = 0) -> None:
+    """Log a walk through the action, as a user or automation does.
+
+    Walks of one person do not overlap (backwalk refuses that): a test logging several
+    ends the earlier ones `ended_ago` minutes before now.
+    """
+    data: dict[str, Any] = {"minutes": minutes}
+    if ended_ago:
+        data["started"] = dt_util.now() - timedelta(minutes=ended_ago + minutes)
+    await hass.services.async_call(DOMAIN, "log_walk", data, blocking=True)
     await hass.async_block_till_done()
 
 
@@ -319,7 +325,7 @@ async def test_remove_entry_deletes_file(
     assert journal_lines(path)
     await hass.config_entries.async_unload(config_entry.entry_id)
     await setup_entry(hass, config_entry)
-    await log_walk(hass, 5)
+    await log_walk(hass, 5, ended_ago=15)
     assert exists(path)
     assert journal_lines(path)
     await hass.config_entries.async_remove(config_entry.entry_id)
@@ -339,7 +345,7 @@ async def test_store_file_is_rewritten_a_minute_after_a_change(
     await setup_entry(hass, config_entry)
     path = store_path(hass, config_entry)
     await log_walk(hass, 10)
-    await log_walk(hass, 15)
+    await log_walk(hass, 15, ended_ago=10)
     assert len(journal_lines(path)) >= 2
     assert not exists(path) or json.loads(read_file(path))["data"]["walks"] == []
 
@@ -365,8 +371,8 @@ async def test_long_journal_is_folded_at_once(
     monkeypatch.setattr(
         runtime_module, "COMPACT_AFTER_LINES", len(journal_lines(path)) + 3
     )
-    for minutes in (5, 6, 7):
-        await log_walk(hass, minutes)
+    for minutes, ended_ago in ((5, 0), (6, 5), (7, 11)):
+        await log_walk(hass, minutes, ended_ago)
     on_disk = json.loads(read_file(path))["data"]
     assert sorted(item["minutes"] for item in on_disk["walks"]) == [5.0, 6.0, 7.0]
     assert journal_lines(path) == []
@@ -789,14 +795,14 @@ async def test_save_failure_records_nothing(
         patch.object(ProfileStore, "async_append", side_effect=OSError("disk full")),
         pytest.raises(HomeAssistantError) as err,
     ):
-        await log_walk(hass, 20)
+        await log_walk(hass, 20, ended_ago=10)
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == "save_failed"
     assert hass.states.get(MINUTES_THIS_WEEK).state == "10.0"
     assert [item["minutes"] for item in persisted(loaded_entry)["walks"]] == [10.0]
 
     # The next walk is saved normally and the failed one stays out.
-    await log_walk(hass, 5)
+    await log_walk(hass, 5, ended_ago=40)
     assert hass.states.get(MINUTES_THIS_WEEK).state == "15.0"
     assert await hass.config_entries.async_reload(loaded_entry.entry_id)
     await hass.async_block_till_done()
@@ -813,7 +819,7 @@ async def test_real_write_failure_records_nothing(
     mocking anything; the next change goes to a new segment.
     """
     await setup_entry(hass, config_entry)
-    await log_walk(hass, 10)
+    await log_walk(hass, 10, ended_ago=30)
     path = store_path(hass, config_entry)
     [current] = segment_numbers(path)
     kept = read_bytes(segment_path(path, current))
@@ -821,7 +827,7 @@ async def test_real_write_failure_records_nothing(
     os.mkdir(segment_path(path, current))
 
     with pytest.raises(HomeAssistantError) as err:
-        await log_walk(hass, 20)
+        await log_walk(hass, 20, ended_ago=5)
     assert err.value.translation_key == "save_failed"
     assert hass.states.get(MINUTES_THIS_WEEK).state == "10.0"
 
@@ -845,7 +851,7 @@ async def test_partly_written_line_is_taken_back(
     A file size limit (RLIMIT_FSIZE) lets the write stop part-way, as a full disk does.
     """
     await setup_entry(hass, config_entry)
-    await log_walk(hass, 10)
+    await log_walk(hass, 10, ended_ago=30)
     path = store_path(hass, config_entry)
     [current] = segment_numbers(path)
     before = read_bytes(segment_path(path, current))
@@ -854,7 +860,7 @@ async def test_partly_written_line_is_taken_back(
     resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) + 20, limits[1]))
     try:
         with pytest.raises(HomeAssistantError) as err:
-            await log_walk(hass, 20)
+            await log_walk(hass, 20, ended_ago=5)
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, limits)
         signal.signal(signal.SIGXFSZ, handler)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 import shutil
 from typing import Any
@@ -119,13 +120,18 @@ def stored_walks(persisted: Persisted, entry: MockConfigEntry) -> list[Any]:
 
 @pytest.mark.usefixtures("automation")
 async def test_spoken_walk_is_logged(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, persisted: Persisted
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Saying the sentence logs the walk in the chosen profile and confirms it."""
     assert await say(hass, "backwalk 20 minutes") == "Logged a 20 minute walk."
     assert hass.states.get(WEEK).state == "20.0"
     assert [walk["minutes"] for walk in stored_walks(persisted, loaded_entry)] == [20]
 
+    # The next walk, an hour later (one person's walks do not overlap).
+    freezer.tick(timedelta(hours=1))
     assert await say(hass, "log 12.5 minutes in backwalk") == (
         "Logged a 12.5 minute walk."
     )

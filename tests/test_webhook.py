@@ -291,7 +291,9 @@ async def test_retries_while_other_writes_hold_the_lock_are_duplicates(
 ) -> None:
     """The same id posted many times behind another write: stored once, all 200."""
     entered, release, _ = held_appends
-    other = asyncio.create_task(post({"minutes": 5, "id": "other"}))
+    other = asyncio.create_task(
+        post({"minutes": 5, "id": "other", "started": "2026-11-25T08:00:00+01:00"})
+    )
     await _until(entered)
     retries = [
         asyncio.create_task(post({"minutes": 20, "id": "shortcut-2"}))

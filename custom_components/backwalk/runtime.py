@@ -70,6 +70,7 @@ from .model import (
     Stretch,
     Walk,
     WalkLog,
+    check_no_overlap,
     check_walk_plausible,
     compute_snapshot,
     condition_for,
@@ -447,6 +448,12 @@ class ProfileRuntime:
                 record = make_record()
                 if (stored := self.log.get(record.id)) is not None:
                     raise AlreadySavedError(stored, record)
+                if isinstance(record, Walk):
+                    # One person cannot walk twice at once: a walk said by voice and
+                    # typed by hand too would count double.
+                    check_no_overlap(
+                        record, self._walks_near(record), self.log.timezone
+                    )
                 self.log.add(record)
             except ModelError as err:
                 raise validation_error(err) from err
@@ -481,6 +488,12 @@ class ProfileRuntime:
             },
         )
         return record
+
+    def _walks_near(self, walk: Walk) -> list[Record]:
+        """Records that could overlap `walk` (none is longer than the longest walk)."""
+        return self.log.records_between(
+            walk.start - timedelta(minutes=MAX_WALK_MINUTES), walk.end
+        )
 
     def _yield_sensor_walks(self, record: Record) -> list[tuple[Walk, Walk | None]]:
         """Trim sensor walks that a person's own walk overlaps: the person's entry wins.
@@ -660,7 +673,15 @@ class ProfileRuntime:
                 note=None,
             )
 
-        return await self.async_add(make, ends_live_walk=True)
+        try:
+            return await self.async_add(make, ends_live_walk=True)
+        except ServiceValidationError as err:
+            if err.translation_key != "walk_overlaps":
+                raise
+            # The same walk is logged already: a running walk no one can finish
+            # would block the next one.
+            await self._async_set_live_walk(None)
+            raise
 
     def history(self, start: datetime, end: datetime) -> dict[str, Any]:
         """Return the records in [start, end), grouped by kind, JSON-safe."""

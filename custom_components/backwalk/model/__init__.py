@@ -6,6 +6,7 @@ from .guidance import ACTIVITY_NAMES, GUIDANCE, TEMPLATES, Template
 from .inputs import (
     CLOCK_SKEW,
     MIN_WALK_MINUTES,
+    check_no_overlap,
     check_walk_plausible,
     distance_from,
     number_from,
@@ -120,6 +121,7 @@ __all__ = [
     "WalkLog",
     "WalkTracker",
     "android_activity",
+    "check_no_overlap",
     "check_not_future",
     "check_walk_plausible",
     "compute_snapshot",

@@ -7,18 +7,30 @@ refused, never read as something else, and a pain level is a whole number, never
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta, tzinfo
 import math
 import re
 
 from .errors import ModelError
-from .records import MAX_DISTANCE_KM, MAX_PAIN_LEVEL, MAX_WALK_MINUTES, Walk
+from .records import (
+    MAX_DISTANCE_KM,
+    MAX_PAIN_LEVEL,
+    MAX_WALK_MINUTES,
+    Record,
+    Source,
+    Walk,
+)
 
 # Six seconds: anything shorter is a start and finish pressed by mistake, not a walk.
 MIN_WALK_MINUTES = 0.1
 # A phone's clock may run a little ahead of Home Assistant's: a walk may end this far
 # in the future before it is refused.
 CLOCK_SKEW = timedelta(minutes=1)
+
+# Walks a person logged may touch by this much (times typed to the minute, a phone's
+# clock): more is the same walk logged twice, by voice and by hand say.
+OVERLAP_TOLERANCE = timedelta(minutes=1)
 
 # Plain decimal text, as a person types it ("7", "25.5", " -3 "); Python's own float()
 # would also take "1_0", "1e3", "nan" and "infinity".
@@ -80,3 +92,28 @@ def check_walk_plausible(walk: Walk, now: datetime) -> None:
         raise ModelError("start_in_future")
     if walk.end > now + CLOCK_SKEW:
         raise ModelError("walk_ends_in_future")
+
+
+def check_no_overlap(walk: Walk, others: Iterable[Record], tz: tzinfo) -> None:
+    """Refuse a person's walk over another walk a person logged: no one walks twice.
+
+    Walks from sensors are not compared: a person's own entry trims them instead.
+    """
+    if walk.source is Source.SENSOR:
+        return
+    for other in others:
+        if (
+            not isinstance(other, Walk)
+            or other.source is Source.SENSOR
+            or other.id == walk.id
+        ):
+            continue
+        if min(walk.end, other.end) - max(walk.start, other.start) > OVERLAP_TOLERANCE:
+            start = other.start.astimezone(tz)
+            same_day = start.date() == walk.start.astimezone(tz).date()
+            raise ModelError(
+                "walk_overlaps",
+                start=start.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M"),
+                end=other.end.astimezone(tz).strftime("%H:%M"),
+                minutes=f"{other.minutes:g}",
+            )
