@@ -226,6 +226,11 @@ ACTION_FIELDS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
         "entry_id": mostly(st.just(RECORD), st.text(max_size=40) | anything)
     },
     "get_history": {"start": action_times, "end": action_times},
+    "correct_pain": {
+        "level": mostly(st.integers(-1, 11) | st.sampled_from([4.5, "7", True])),
+        "note": note,
+    },
+    "undo_last": {"entry_id": mostly(st.just(RECORD), st.text(max_size=40) | anything)},
 }
 # What each action is usually sent; the random fields change some of it.
 ACTION_BASES: dict[str, dict[str, Any]] = {
@@ -235,6 +240,8 @@ ACTION_BASES: dict[str, dict[str, Any]] = {
     "log_alternative": {"activity": "yoga", "minutes": 20},
     "delete_entry": {"entry_id": RECORD},
     "get_history": {},
+    "correct_pain": {"level": 3},
+    "undo_last": {},
 }
 RESPONSE = {
     "log_walk": True,
@@ -243,6 +250,8 @@ RESPONSE = {
     "log_alternative": True,
     "delete_entry": False,
     "get_history": True,
+    "correct_pain": True,
+    "undo_last": True,
 }
 
 
@@ -344,12 +353,21 @@ async def test_actions_accept_or_refuse_in_words(
         event("accepted")
         await hass.async_block_till_done()
         stored = storage_of(persisted, loaded_entry)
-        if action in {"log_walk", "report_pain", "log_stretch", "log_alternative"}:
+        if action in {
+            "log_walk",
+            "report_pain",
+            "log_stretch",
+            "log_alternative",
+            "correct_pain",
+        }:
             assert response is not None
             assert response["id"] in loaded_entry.runtime_data.log
             assert response["id"] in json.dumps(stored)
         elif action == "delete_entry":
             assert service_data["entry_id"] not in loaded_entry.runtime_data.log
+        elif action == "undo_last":
+            assert response is not None
+            assert response["id"] not in loaded_entry.runtime_data.log
         else:
             assert response is not None
             assert stored == before

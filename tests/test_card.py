@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from http import HTTPStatus
 import json
 import re
@@ -15,6 +16,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.backwalk.card import CARD_FILE, CARD_URL, async_register_card
 from custom_components.backwalk.const import DOMAIN
+from custom_components.backwalk.model import CORRECTION_WINDOW
 
 MANIFEST = json.loads((CARD_FILE.parent.parent / "manifest.json").read_text())
 
@@ -94,11 +96,16 @@ async def test_attributes_the_card_reads(
     assert progress.attributes["walks_per_week"] == 3
 
     await hass.services.async_call(DOMAIN, "report_pain", {"level": 9}, blocking=True)
+    status = hass.states.get("sensor.alex_pain_status")
+    assert status is not None
+    assert status.state == "red_flag"
+    assert status.attributes["red_flag_today"] is True
+    # A lower report is today's pain (a corrected mis-tap): the card unlocks with it.
     await hass.services.async_call(DOMAIN, "report_pain", {"level": 2}, blocking=True)
     status = hass.states.get("sensor.alex_pain_status")
     assert status is not None
     assert status.state == "mild"
-    assert status.attributes["red_flag_today"] is True  # held for the rest of the day
+    assert status.attributes["red_flag_today"] is False
 
 
 @pytest.mark.parametrize(
@@ -126,6 +133,15 @@ async def test_preferred_alternatives_attribute(
     status = hass.states.get("sensor.alex_pain_status")
     assert status is not None
     assert status.attributes["preferred_alternatives"] == shown
+
+
+def test_card_correction_window_is_the_models() -> None:
+    """The card offers Undo for as long as backwalk.undo_last accepts it."""
+    match = re.search(
+        r"const CORRECTION_MS = (\d+) \* 60 \* 1000;", CARD_FILE.read_text()
+    )
+    assert match is not None
+    assert timedelta(minutes=int(match.group(1))) == CORRECTION_WINDOW
 
 
 def test_card_file_is_in_the_package() -> None:

@@ -255,7 +255,7 @@ async def test_pain_day_suggests_the_profile_alternatives(
 
 @pytest.mark.usefixtures("assist", "loaded_entry")
 async def test_red_flag_answer_advises_medical_help_never_exercise(
-    hass: HomeAssistant,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """At the red-flag level the answer points to medical help only (G15)."""
     response = await say(hass, "my back pain is 9")
@@ -266,13 +266,22 @@ async def test_red_flag_answer_advises_medical_help_never_exercise(
     assert not EXERCISE_WORDS.search(text), text
     assert hass.states.get("sensor.alex_pain_level_today").state == "9"
 
-    # The rest of the day keeps quiet about targets, even after a lower report.
-    later = speech(await say(hass, "my back pain is 3"))
-    assert "medical help" in later
-    assert "target" not in later
+    # While the report stands, no target either.
     target = speech(await say(hass, "what is my walking target today"))
     assert "medical help" in target
     assert "no walking target" in target
+
+    # A lower report is today's pain (a corrected mis-tap): voice agrees with the
+    # entities and the card that the red flag is over.
+    freezer.tick(timedelta(minutes=1))
+    later = speech(await say(hass, "my back pain is 3"))
+    assert "medical help" not in later
+    status = hass.states.get("sensor.alex_pain_status")
+    assert status is not None
+    assert status.state == "mild"
+    assert status.attributes["red_flag_today"] is False
+    target = speech(await say(hass, "what is my walking target today"))
+    assert "no walking target" not in target
 
 
 @pytest.mark.usefixtures("assist", "loaded_entry")

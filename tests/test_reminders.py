@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 import json
 from pathlib import Path
 import re
@@ -548,3 +549,61 @@ async def test_names_in_markdown_are_escaped(
     texts = json.loads(EN_JSON.read_text(encoding="utf-8"))["issues"]["missing_target"]
     description = texts["fix_flow"]["step"]["targets"]["description"]
     assert _links_and_images(description.format(**placeholders)) == []
+
+
+async def test_red_flag_advice_is_withdrawn_when_corrected(
+    hass: HomeAssistant,
+    delivered: Delivered,
+    config_entry: MockConfigEntry,
+    persisted: Persisted,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A mis-tap at the red-flag level, corrected: the advice is taken back where it can be.
+
+    Everything then agrees that today is no red-flag day; a real red flag later the same
+    day is advised again, since nothing shows the first advice any more.
+    """
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        config_entry,
+        options={**config_entry.options, "persistent_notification": True},
+    )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    tag = f"backwalk_{config_entry.entry_id}"
+
+    await at(hass, freezer, "2026-11-23T05:00:00+00:00")
+    await call(hass, "report_pain", {"level": 9})
+    await hass.async_block_till_done()
+    assert delivered.types() == ["red_flag"]
+    assert tag in persistent_notification._async_get_or_create_notifications(hass)
+    assert delivered.pushed[0].data["data"]["tag"] == tag
+
+    freezer.tick(timedelta(minutes=2))
+    await call(hass, "correct_pain", {"level": 3})
+    await hass.async_block_till_done()
+    assert tag not in persistent_notification._async_get_or_create_notifications(hass)
+    # The companion app removes a notification by its tag.
+    assert delivered.pushed[-1].data == {
+        "message": "clear_notification",
+        "data": {"tag": tag},
+    }
+    reports = persisted(config_entry)["pain_reports"]
+    assert [report["level"] for report in reports] == [3]
+    assert "red_flag:2026-11-23" not in persisted(config_entry)["reminders"]["sent"]
+    status = hass.states.get("sensor.alex_pain_status")
+    assert status is not None
+    assert (status.state, status.attributes["red_flag_today"]) == ("mild", False)
+    assert hass.states.get("binary_sensor.alex_pain_day").state == "off"
+
+    # Monday's walk at 07:30: today is a mild day now, so the usual stretch reminder.
+    await at(hass, freezer, "2026-11-23T06:20:00+00:00")
+    assert delivered.types() == ["red_flag", "stretch"]
+    pushed = len(delivered.pushed)
+
+    # A real red flag later today is advised again (nothing shows the first any more).
+    await call(hass, "report_pain", {"level": 8})
+    await hass.async_block_till_done()
+    assert delivered.types() == ["red_flag", "stretch", "red_flag"]
+    assert len(delivered.pushed) == pushed + 1

@@ -124,7 +124,12 @@ async def test_report_pain_drives_pain_entities(
 ) -> None:
     """The latest report of the day is the day's pain; status follows the thresholds."""
     status = "sensor.alex_pain_status"
+    # Nothing reported yet today: unknown, not "no pain".
+    assert hass.states.get(status).state == "unknown"
+    assert hass.states.get("number.alex_pain_today").state == "unknown"
+    await call(hass, "report_pain", {"level": 0})
     assert hass.states.get(status).state == "none"
+    freezer.tick(timedelta(minutes=30))
     await call(hass, "report_pain", {"level": 3})
     assert hass.states.get("sensor.alex_pain_level_today").state == "3"
     assert hass.states.get(status).state == "mild"
@@ -182,7 +187,10 @@ async def test_delete_entry(
     """Deleting a walk takes it out of every total; an unknown id is refused."""
     first = await call(hass, "log_walk", {"minutes": 15}, response=True)
     await call(
-        hass, "log_walk", {"minutes": 10, "started": "2026-11-23 07:00:00"}, response=True
+        hass,
+        "log_walk",
+        {"minutes": 10, "started": "2026-11-23 07:00:00"},
+        response=True,
     )
     assert hass.states.get(WEEK).state == "25.0"
     await call(hass, "delete_entry", {"entry_id": first["id"]})
@@ -277,6 +285,7 @@ async def test_each_deletion_fires_an_event_naming_who(
             "entry_id": loaded_entry.entry_id,
             "profile": "Alex",
             "type": "walk",
+            "reason": "delete",
             "user_id": hass_admin_user.id,
             "id": walk["id"],
             "start": "2026-11-25T08:45:00+00:00",
@@ -289,6 +298,7 @@ async def test_each_deletion_fires_an_event_naming_who(
             "entry_id": loaded_entry.entry_id,
             "profile": "Alex",
             "type": "pain",
+            "reason": "delete",
             "user_id": None,
             "id": pain["id"],
             "time": "2026-11-25T09:00:00+00:00",
@@ -453,3 +463,160 @@ async def test_walk_left_running_is_discarded(
     assert hass.states.get(in_progress).state == "off"
     assert persisted(loaded_entry)["live_walk_started"] is None
     assert persisted(loaded_entry)["walks"] == []
+
+
+async def test_undo_last_takes_back_only_what_was_just_made(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    regular_user: User,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Any user may undo the latest entry of the last 5 minutes, never history.
+
+    Each undo is announced like a deletion, naming the user.
+    """
+    context = Context(user_id=regular_user.id)
+    deleted = async_capture_events(hass, EVENT_DELETED)
+
+    async def undo(data: dict[str, Any] | None = None) -> Any:
+        return await hass.services.async_call(
+            DOMAIN,
+            "undo_last",
+            data or {},
+            blocking=True,
+            context=context,
+            return_response=True,
+        )
+
+    old = await call(hass, "log_walk", {"minutes": 20}, response=True)
+    freezer.tick(timedelta(minutes=6))
+    stretch = await call(hass, "log_stretch", {}, response=True)
+    freezer.tick(timedelta(seconds=30))
+    pain = await call(hass, "report_pain", {"level": 9}, response=True)
+    assert hass.states.get("sensor.alex_pain_status").state == "red_flag"
+
+    # The card's Undo names its entry: one that is not the latest is refused.
+    with pytest.raises(ServiceValidationError) as error:
+        await undo({"entry_id": stretch["id"]})
+    assert error.value.translation_key == "undo_not_last"
+    assert await undo({"entry_id": pain["id"]}) == {"id": pain["id"], "type": "pain"}
+    assert persisted(loaded_entry)["pain_reports"] == []
+    assert hass.states.get("sensor.alex_pain_status").state == "unknown"
+    assert await undo() == {"id": stretch["id"], "type": "stretch"}
+    assert persisted(loaded_entry)["stretches"] == []
+
+    # The walk ended 6.5 minutes ago: history, out of reach.
+    with pytest.raises(ServiceValidationError) as error:
+        await undo()
+    assert error.value.translation_key == "nothing_to_undo"
+    with pytest.raises(ServiceValidationError) as error:
+        await undo({"entry_id": old["id"]})
+    assert error.value.translation_key == "nothing_to_undo"
+    assert [walk["id"] for walk in persisted(loaded_entry)["walks"]] == [old["id"]]
+    assert hass.states.get(WEEK).state == "20.0"
+
+    assert [
+        (
+            event.data["type"],
+            event.data["reason"],
+            event.data["user_id"],
+            event.data["id"],
+        )
+        for event in deleted
+    ] == [
+        ("pain", "undo", regular_user.id, pain["id"]),
+        ("stretch", "undo", regular_user.id, stretch["id"]),
+    ]
+    assert deleted[0].data["level"] == 9
+    assert deleted[0].context.id == context.id
+
+
+async def test_undo_last_from_the_frontend_as_a_non_admin(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    hass_ws_client: WebSocketGenerator,
+    hass_read_only_access_token: str,
+) -> None:
+    """The card's Undo works for a user who may not delete history."""
+    walk = await call(hass, "log_walk", {"minutes": 15}, response=True)
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, loaded_entry.entry_id), loaded_entry.entry_id
+    )
+    assert device is not None
+    client = await hass_ws_client(hass, hass_read_only_access_token)
+    await client.send_json_auto_id(
+        {
+            "type": "call_service",
+            "domain": DOMAIN,
+            "service": "undo_last",
+            "service_data": {"device_id": device.id, "entry_id": walk["id"]},
+            "return_response": True,
+        }
+    )
+    result = await client.receive_json()
+    assert result["success"] is True, result
+    assert result["result"]["response"] == {"id": walk["id"], "type": "walk"}
+    assert persisted(loaded_entry)["walks"] == []
+
+
+async def test_correct_pain_replaces_a_mis_tap_else_adds_a_report(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    regular_user: User,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The red-flag card's way out: a report of the last 5 minutes is replaced.
+
+    After that, a correction is a new report beside the old one (history stays). Either
+    way today's pain is the latest report, and every entity says so.
+    """
+    context = Context(user_id=regular_user.id)
+    deleted = async_capture_events(hass, EVENT_DELETED)
+    logged = async_capture_events(hass, EVENT_LOGGED)
+
+    async def correct(level: object) -> Any:
+        return await hass.services.async_call(
+            DOMAIN,
+            "correct_pain",
+            {"level": level},
+            blocking=True,
+            context=context,
+            return_response=True,
+        )
+
+    tap = await call(hass, "report_pain", {"level": 9}, response=True)
+    assert hass.states.get("sensor.alex_pain_status").state == "red_flag"
+    freezer.tick(timedelta(minutes=4))
+    fixed = await correct(3)
+    assert fixed["replaced"] == tap["id"]
+    assert [
+        (report["id"], report["level"])
+        for report in persisted(loaded_entry)["pain_reports"]
+    ] == [(fixed["id"], 3)]
+    status = hass.states.get("sensor.alex_pain_status")
+    assert (status.state, status.attributes["red_flag_today"]) == ("mild", False)
+    assert hass.states.get("sensor.alex_pain_level_today").state == "3"
+    assert hass.states.get("number.alex_pain_today").state == "3"
+    assert hass.states.get("binary_sensor.alex_pain_day").state == "off"
+    # The replaced report leaves a trace naming who replaced it.
+    assert [(e.data["id"], e.data["reason"], e.data["user_id"]) for e in deleted] == [
+        (tap["id"], "correction", regular_user.id)
+    ]
+    assert logged[-1].data["id"] == fixed["id"]
+
+    # A refusal changes nothing.
+    with pytest.raises(ServiceValidationError) as error:
+        await correct(7.9)
+    assert error.value.translation_key == "level_not_whole"
+    assert len(persisted(loaded_entry)["pain_reports"]) == 1
+
+    # Ten minutes on, the 3 is history: a new report follows it.
+    freezer.tick(timedelta(minutes=10))
+    later = await correct(6)
+    assert later["replaced"] is None
+    assert [r["level"] for r in persisted(loaded_entry)["pain_reports"]] == [3, 6]
+    assert hass.states.get("sensor.alex_pain_status").state == "pain_day"
+    assert len(deleted) == 1

@@ -77,6 +77,8 @@ SERVICE_LOG_STRETCH: Final = "log_stretch"
 SERVICE_LOG_ALTERNATIVE: Final = "log_alternative"
 SERVICE_DELETE_ENTRY: Final = "delete_entry"
 SERVICE_GET_HISTORY: Final = "get_history"
+SERVICE_UNDO_LAST: Final = "undo_last"
+SERVICE_CORRECT_PAIN: Final = "correct_pain"
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_DEVICE_ID: Final = "device_id"

@@ -41,6 +41,7 @@ from .model import (
     due_nudges,
     next_due,
     red_flag_now,
+    red_flag_withdrawn,
     snoozed,
 )
 from .model.markdown import escape_markdown
@@ -122,6 +123,12 @@ class ReminderEngine:
     def entry_id(self) -> str:
         """The profile's config entry id."""
         return self.runtime.entry.entry_id
+
+    @property
+    def _tag(self) -> str:
+        # One per profile: a new nudge replaces the last on the phone, as it does in
+        # Home Assistant's notifications.
+        return f"backwalk_{self.entry_id}"
 
     @callback
     def async_start(self) -> Callable[[], None]:
@@ -255,12 +262,49 @@ class ReminderEngine:
 
     @callback
     def _async_state_changed(self) -> None:
-        """Give red-flag advice as soon as a report makes today a red-flag day (G15)."""
-        nudge = red_flag_now(
-            self.runtime.log.timezone, self._context(), dt_util.utcnow(), self._sent
-        )
+        """Give red-flag advice as soon as a report makes today a red-flag day (G15).
+
+        Take it back as soon as a correction ends the red flag (a mis-tap).
+        """
+        tz, context, now = self.runtime.log.timezone, self._context(), dt_util.utcnow()
+        if red_flag_withdrawn(tz, context, now, self._last):
+            self.hass.async_create_task(self._async_withdraw(), eager_start=True)
+            return
+        nudge = red_flag_now(tz, context, now, self._sent)
         if nudge is not None:
             self.hass.async_create_task(self._async_send_now(nudge), eager_start=True)
+
+    async def _async_withdraw(self) -> None:
+        """Remove today's red-flag advice where it can be removed, and forget it was sent.
+
+        Forgotten, so that a real red flag later today is advised again. A spoken
+        message and a notify entity's message cannot be taken back.
+        """
+        async with self._lock:
+            now = dt_util.utcnow()
+            shown = self._last
+            if (
+                shown is None
+                or not self._running
+                or not red_flag_withdrawn(
+                    self.runtime.log.timezone, self._context(), now, shown
+                )
+            ):
+                return
+            persistent_notification.async_dismiss(
+                self.hass, f"{DOMAIN}_{self.entry_id}"
+            )
+            for service in self.runtime.entry.options.get(CONF_MOBILE_APPS, []):
+                if self.hass.services.has_service("notify", service):
+                    # The companion app's way to remove a notification: by its tag.
+                    await self._async_call(
+                        "notify",
+                        service,
+                        {"message": "clear_notification", "data": {"tag": self._tag}},
+                    )
+            self._sent.pop(shown.key, None)
+            self._last = None
+            await self._async_save(now)
 
     async def _async_send_now(self, nudge: Nudge) -> None:
         async with self._lock:
@@ -302,7 +346,7 @@ class ReminderEngine:
                     "title": nudge.title,
                     "message": nudge.message,
                     "data": {
-                        "tag": f"backwalk_{self.entry_id}",
+                        "tag": self._tag,
                         "actions": self._actions(nudge),
                     },
                 },
@@ -457,7 +501,7 @@ class ReminderEngine:
             persistent_notification.async_create(
                 self.hass,
                 reason,
-                title=f"backwalk: {self.runtime.name}",
+                title=f"backwalk: {escape_markdown(self.runtime.name)}",
                 notification_id=f"{DOMAIN}_answer_refused_{self.entry_id}",
             )
         except (HomeAssistantError, ModelError) as err:

@@ -74,11 +74,13 @@ from .model import (
     check_walk_plausible,
     compute_snapshot,
     condition_for,
+    correctable_pain,
     distance_from,
     merge_with_logged,
     new_id,
     next_walk,
     pain_level_from,
+    undoable,
     walk_minutes_from,
 )
 from .store import COMPACT_AFTER_LINES, ProfileStore
@@ -602,15 +604,39 @@ class ProfileRuntime:
         self, record_id: str, context: Context | None = None
     ) -> Record:
         """Delete one record by id, saved before returning; announce who deleted what."""
+        return await self._async_remove(lambda: record_id, "delete", context)
+
+    async def async_undo_last(
+        self, record_id: str | None = None, context: Context | None = None
+    ) -> Record:
+        """Take back the entry made last, only within the correction window.
+
+        Anyone may: it cannot reach history (see model.corrections). With `record_id`,
+        only that entry, and only while it is still the one made last.
+        """
+        return await self._async_remove(
+            lambda: undoable(self.log, dt_util.now(), record_id).id, "undo", context
+        )
+
+    async def _async_remove(
+        self, choose: Callable[[], str], reason: str, context: Context | None
+    ) -> Record:
         async with self._lock:
+            # Chosen under the lock: what was made last cannot change in between.
             try:
-                record = self.log.remove(record_id)
+                record = self.log.remove(choose())
             except ModelError as err:
                 raise validation_error(err) from err
             await self._async_save_or_revert(
-                Change(removed=(record_id,)), lambda: self.log.add(record)
+                Change(removed=(record.id,)), lambda: self.log.add(record)
             )
         self.async_refresh()
+        self._fire_deleted(record, reason, context)
+        return record
+
+    def _fire_deleted(
+        self, record: Record, reason: str, context: Context | None
+    ) -> None:
         # Deleted history is gone from the log: the event (kept by the recorder) is the
         # trace of what it was and which user removed it (none for automations).
         self.hass.bus.async_fire(
@@ -619,12 +645,58 @@ class ProfileRuntime:
                 "entry_id": self.entry.entry_id,
                 "profile": self.name,
                 "type": record_type(record),
+                "reason": reason,
                 "user_id": context.user_id if context else None,
                 **record.to_dict(),
             },
             context=context,
         )
-        return record
+
+    async def async_correct_pain(
+        self,
+        level: object,
+        note: str | None = None,
+        context: Context | None = None,
+    ) -> tuple[PainReport, PainReport | None]:
+        """Change today's pain: replace a report made in the correction window, else add.
+
+        Returns the new report and the one it replaced. A mis-tap at the red-flag level
+        is fixed this way; a later report is history and stays beside the new one.
+        """
+        async with self._lock:
+            now = dt_util.now()
+            try:
+                report = PainReport(
+                    id=new_id(), time=now, level=pain_level_from(level), note=note
+                )
+            except ModelError as err:
+                raise validation_error(err) from err
+            replaced = correctable_pain(self.log, now, self.log.timezone)
+            if replaced is not None:
+                self.log.remove(replaced.id)
+            self.log.add(report)
+
+            def revert() -> None:
+                self.log.remove(report.id)
+                if replaced is not None:
+                    self.log.add(replaced)
+
+            change = Change(added=(report,), removed=(replaced.id,) if replaced else ())
+            await self._async_save_or_revert(change, revert)
+        self.async_refresh()
+        if replaced is not None:
+            self._fire_deleted(replaced, "correction", context)
+        self.hass.bus.async_fire(
+            EVENT_LOGGED,
+            {
+                "entry_id": self.entry.entry_id,
+                "profile": self.name,
+                "type": record_type(report),
+                **report.to_dict(),
+            },
+            context=context,
+        )
+        return report, replaced
 
     async def async_start_walk(self) -> None:
         """Start a live walk; it survives a restart until finished."""

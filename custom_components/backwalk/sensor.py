@@ -70,7 +70,7 @@ def _pain_status_attributes(runtime: ProfileRuntime) -> dict[str, Any]:
     return {
         "pain_day_threshold": runtime.settings.pain_day_threshold,
         "red_flag_level": runtime.settings.red_flag_level,
-        # A red flag holds for the rest of the day, even after a lower report (G15).
+        # Today's latest report is at the red-flag level (G15): no exercise today.
         "red_flag_today": runtime.state.snapshot.red_flag_today,
         # None chosen (or none that G7 names) means all of them, as in the reminders.
         "preferred_alternatives": preferred or list(ALTERNATIVES),
@@ -166,7 +166,12 @@ SENSORS: tuple[BackwalkSensorDescription, ...] = (
         translation_key="pain_status",
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in PainStatus],
-        value_fn=lambda runtime: runtime.state.snapshot.pain_status.value,
+        # Unknown until the first report of the day: not reported is not "no pain".
+        value_fn=lambda runtime: (
+            status.value
+            if (status := runtime.state.snapshot.pain_status) is not None
+            else None
+        ),
         attributes_fn=_pain_status_attributes,
     ),
     BackwalkSensorDescription(

@@ -1,4 +1,4 @@
-"""Actions: log walks, pain, stretches and alternatives; delete; read history."""
+"""Actions: log walks, pain, stretches and alternatives; correct, undo, delete; history."""
 
 from __future__ import annotations
 
@@ -31,16 +31,18 @@ from .const import (
     ATTR_START,
     ATTR_STARTED,
     DOMAIN,
+    SERVICE_CORRECT_PAIN,
     SERVICE_DELETE_ENTRY,
     SERVICE_GET_HISTORY,
     SERVICE_LOG_ALTERNATIVE,
     SERVICE_LOG_STRETCH,
     SERVICE_LOG_WALK,
     SERVICE_REPORT_PAIN,
+    SERVICE_UNDO_LAST,
 )
 from .errors import refusal
 from .model import MAX_NOTE_LENGTH, Activity
-from .runtime import BackwalkConfigEntry, ProfileRuntime
+from .runtime import BackwalkConfigEntry, ProfileRuntime, record_type
 
 # Numbers pass through untouched and are read by the model's one rule for every way in
 # (vol.Coerce would turn `true` into 1, "1_0" into 10 and 7.9 into 7), so every refusal
@@ -71,6 +73,7 @@ LOG_ALTERNATIVE_SCHEMA = vol.Schema(
     }
 )
 DELETE_ENTRY_SCHEMA = vol.Schema({**_PROFILE, vol.Required(ATTR_ENTRY_ID): cv.string})
+UNDO_LAST_SCHEMA = vol.Schema({**_PROFILE, vol.Optional(ATTR_ENTRY_ID): cv.string})
 GET_HISTORY_SCHEMA = vol.Schema(
     {
         **_PROFILE,
@@ -123,7 +126,7 @@ def resolve_profile(hass: HomeAssistant, data: dict[str, Any]) -> ProfileRuntime
     return runtime
 
 
-def _device_entries(device: dr.DeviceEntry) -> list[str]:
+def _device_entries(device: dr.DeviceEntry | dr.ChildDeviceEntry) -> list[str]:
     """List the config entries a device belongs to.
 
     Home Assistant 2026.10 gives a device one entry (`config_entry_id`) and warns on
@@ -173,6 +176,20 @@ async def _log_alternative(call: ServiceCall) -> ServiceResponse:
         call.data.get(ATTR_NOTE),
     )
     return {"id": alternative.id}
+
+
+async def _correct_pain(call: ServiceCall) -> ServiceResponse:
+    runtime = resolve_profile(call.hass, dict(call.data))
+    report, replaced = await runtime.async_correct_pain(
+        call.data[ATTR_LEVEL], call.data.get(ATTR_NOTE), call.context
+    )
+    return {"id": report.id, "replaced": replaced.id if replaced else None}
+
+
+async def _undo_last(call: ServiceCall) -> ServiceResponse:
+    runtime = resolve_profile(call.hass, dict(call.data))
+    record = await runtime.async_undo_last(call.data.get(ATTR_ENTRY_ID), call.context)
+    return {"id": record.id, "type": record_type(record)}
 
 
 async def _delete_entry(call: ServiceCall) -> None:
@@ -231,6 +248,22 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_LOG_ALTERNATIVE,
         _log_alternative,
         LOG_ALTERNATIVE_SCHEMA,
+        supports_response=optional,
+    )
+    # Anyone may correct today's pain or undo the entry just made: both reach back
+    # only minutes (model.corrections), never into history.
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_CORRECT_PAIN,
+        _correct_pain,
+        REPORT_PAIN_SCHEMA,
+        supports_response=optional,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_UNDO_LAST,
+        _undo_last,
+        UNDO_LAST_SCHEMA,
         supports_response=optional,
     )
     # Deleting history is for administrators, as Home Assistant's own recorder.purge:

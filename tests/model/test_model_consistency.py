@@ -147,7 +147,9 @@ def reference(
         pain_today=level,
         pain_status=status,
         pain_day=pain_day(today),
-        red_flag_today=any(r.level >= settings.red_flag_level for r in reports[today]),
+        # Today's pain is its latest report, the red flag included (a corrected mis-tap
+        # ends it); only the week's plan looks at every report (see the loop above).
+        red_flag_today=level is not None and level >= settings.red_flag_level,
         target_minutes_today=target,
     )
 

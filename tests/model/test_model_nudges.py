@@ -24,6 +24,7 @@ from custom_components.backwalk.model import (
     due_nudges,
     next_due,
     red_flag_now,
+    red_flag_withdrawn,
     snoozed,
     tip_for,
     walks_between,
@@ -48,7 +49,7 @@ LONG_AGO = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def context(
-    status: PainStatus = PainStatus.NONE,
+    status: PainStatus | None = PainStatus.NONE,
     condition: Condition = Condition.ACUTE,
     **kwargs: object,
 ) -> NudgeContext:
@@ -295,6 +296,25 @@ def test_red_flag_now() -> None:
     assert red_flag_now(BERLIN, red, now, {nudge.key}) is None
     for status in (PainStatus.NONE, PainStatus.MILD, PainStatus.PAIN_DAY):
         assert red_flag_now(BERLIN, context(status), now, ()) is None
+
+
+def test_red_flag_withdrawn_after_a_correction_today_only() -> None:
+    now = datetime(2025, 6, 2, 8, tzinfo=UTC)
+    advice = red_flag_now(BERLIN, context(PainStatus.RED_FLAG), now, ())
+    assert advice is not None
+    later = now + timedelta(minutes=2)
+    # Corrected below the level (or to nothing left today): taken back.
+    for status in (None, PainStatus.NONE, PainStatus.MILD, PainStatus.PAIN_DAY):
+        assert red_flag_withdrawn(BERLIN, context(status), later, advice)
+    # While the red flag stands, it stays.
+    assert not red_flag_withdrawn(BERLIN, context(PainStatus.RED_FLAG), later, advice)
+    # Yesterday's advice is not today's to take back: a new day is no correction.
+    tomorrow = now + timedelta(days=1)
+    assert not red_flag_withdrawn(BERLIN, context(None), tomorrow, advice)
+    # Another nudge already replaced it, or nothing was shown.
+    stretch = replace(advice, type=NudgeType.STRETCH, key="before:x")
+    assert not red_flag_withdrawn(BERLIN, context(PainStatus.MILD), later, stretch)
+    assert not red_flag_withdrawn(BERLIN, context(PainStatus.MILD), later, None)
 
 
 def test_red_flag_is_given_once_a_day() -> None:

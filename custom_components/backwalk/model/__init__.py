@@ -1,5 +1,12 @@
 """The backwalk domain model: pure Python, no Home Assistant."""
 
+from .corrections import (
+    CORRECTION_WINDOW,
+    correctable_pain,
+    entry_moment,
+    last_entry,
+    undoable,
+)
 from .days import day_start, local_day, split_minutes_by_day, week_days, week_start
 from .errors import ModelError
 from .guidance import ACTIVITY_NAMES, GUIDANCE, TEMPLATES, Template
@@ -20,6 +27,7 @@ from .nudges import (
     due_nudges,
     next_due,
     red_flag_now,
+    red_flag_withdrawn,
     snoozed,
     tip_for,
 )
@@ -80,6 +88,7 @@ from .tracking import (
 __all__ = [
     "ACTIVITY_NAMES",
     "CLOCK_SKEW",
+    "CORRECTION_WINDOW",
     "DEFAULT_CADENCE_THRESHOLD",
     "DEFAULT_MAX_WALK",
     "DEFAULT_MERGE_WINDOW",
@@ -127,14 +136,17 @@ __all__ = [
     "compute_snapshot",
     "condition_for",
     "confidence_of",
+    "correctable_pain",
     "custom_activity",
     "day_start",
     "distance_from",
     "due_nudges",
+    "entry_moment",
     "estimate_walk",
     "in_quiet_hours",
     "ios_activity",
     "is_walking",
+    "last_entry",
     "local_day",
     "merge_with_logged",
     "new_id",
@@ -145,9 +157,11 @@ __all__ = [
     "pain_status",
     "quiet_end_after",
     "red_flag_now",
+    "red_flag_withdrawn",
     "snoozed",
     "split_minutes_by_day",
     "tip_for",
+    "undoable",
     "walk_minutes_from",
     "walks_between",
     "week_days",

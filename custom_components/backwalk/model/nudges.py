@@ -89,7 +89,8 @@ class NudgeContext:
 
     name: str
     condition: Condition
-    today_pain_status: PainStatus
+    # None: no report today yet, which asks for nothing different from no pain.
+    today_pain_status: PainStatus | None
     target_minutes: int
     preferred_alternatives: tuple[str, ...] = ()
     last_walk_start: datetime | None = None
@@ -160,11 +161,15 @@ def _nudge(
     )
 
 
+def _red_flag_key(tz: tzinfo, now: datetime) -> str:
+    return f"red_flag:{local_day(now, tz).isoformat()}"
+
+
 def _red_flag(tz: tzinfo, context: NudgeContext, now: datetime, due: datetime) -> Nudge:
     # G15 alone, no footer and no tip: nothing in it may read as a suggestion to move.
     return _nudge(
         NudgeType.RED_FLAG,
-        f"red_flag:{local_day(now, tz).isoformat()}",
+        _red_flag_key(tz, now),
         walk=None,
         due=due,
         parts=[TEMPLATES["red_flag"]],
@@ -298,6 +303,23 @@ def red_flag_now(
     now = _utc(now)
     nudge = _red_flag(tz, context, now, now)
     return None if nudge.key in sent else nudge
+
+
+def red_flag_withdrawn(
+    tz: tzinfo, context: NudgeContext, now: datetime, shown: Nudge | None
+) -> bool:
+    """Whether today's red-flag advice, the nudge last `shown`, is to be taken back.
+
+    It is when today is no red-flag day any more: the report was corrected below the
+    level (a mis-tap). Advice of another day stays where it was read, and so does
+    advice that a later nudge already replaced.
+    """
+    return (
+        shown is not None
+        and shown.type is NudgeType.RED_FLAG
+        and context.today_pain_status is not PainStatus.RED_FLAG
+        and shown.key == _red_flag_key(tz, _utc(now))
+    )
 
 
 def next_due(schedule: Schedule, tz: tzinfo, now: datetime) -> datetime | None:

@@ -35,9 +35,14 @@ class PainStatus(StrEnum):
     RED_FLAG = "red_flag"
 
 
-def pain_status(level: int | None, settings: Settings) -> PainStatus:
-    """Classify a pain level against the settings' thresholds."""
-    if not level:
+def pain_status(level: int | None, settings: Settings) -> PainStatus | None:
+    """Classify a pain level against the settings' thresholds; None when unreported.
+
+    Not reported is not "no pain": only a report of 0 says that.
+    """
+    if level is None:
+        return None
+    if level == 0:
         return PainStatus.NONE
     if level >= settings.red_flag_level:
         # G15: serious symptoms need care at once, not exercise.
@@ -76,8 +81,10 @@ class Snapshot:
     longest_streak: int
     weekly_streak: int
     last_walk: Walk | None
+    # Today's pain is the latest report of today (None: nothing reported yet); every
+    # view of today (entities, voice, reminders, card) follows it, red flag included.
     pain_today: int | None
-    pain_status: PainStatus
+    pain_status: PainStatus | None
     pain_day: bool
     red_flag_today: bool
     target_minutes_today: int
@@ -328,7 +335,6 @@ class WalkLog:
         goal_met = totals.minutes >= goal
 
         pain_today = data.pain_level if data is not None else None
-        max_pain = data.max_pain if data is not None else None
         status = pain_status(pain_today, settings)
         return Snapshot(
             day=today,
@@ -346,7 +352,9 @@ class WalkLog:
             pain_today=pain_today,
             pain_status=status,
             pain_day=status in (PainStatus.PAIN_DAY, PainStatus.RED_FLAG),
-            red_flag_today=max_pain is not None and max_pain >= settings.red_flag_level,
+            # A lower report later today (a corrected mis-tap) ends the red flag (G15
+            # holds while it stands); the week's plan still steps back on the highest.
+            red_flag_today=status is PainStatus.RED_FLAG,
             target_minutes_today=target,
         )
 
