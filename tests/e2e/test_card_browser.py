@@ -18,6 +18,7 @@ import json
 import math
 import os
 from pathlib import Path
+import re
 import shutil
 import subprocess
 import sys
@@ -224,7 +225,9 @@ def wait_for(check: Any, what: str, timeout: float = 15) -> Any:
         time.sleep(0.2)
 
 
-def save_screenshot(locator: Any, name: str, full_page: Any = None) -> Path:
+def save_screenshot(
+    locator: Any, name: str, full_page: Any = None, *, docs: bool = True
+) -> Path:
     """Save a PNG in artifacts/ (and in docs/ when asked to refresh the README's pictures)."""
     ARTIFACTS.mkdir(exist_ok=True)
     target = ARTIFACTS / name
@@ -232,7 +235,7 @@ def save_screenshot(locator: Any, name: str, full_page: Any = None) -> Path:
         full_page.screenshot(path=str(target))
     else:
         locator.screenshot(path=str(target))
-    if os.environ.get("BACKWALK_UPDATE_SCREENSHOTS") == "1":
+    if docs and os.environ.get("BACKWALK_UPDATE_SCREENSHOTS") == "1":
         DOCS.mkdir(exist_ok=True)
         shrink_png(target, DOCS / name)
     return target
@@ -274,7 +277,10 @@ def dev_free_port() -> int:
 
 
 def seed_walks(api: dev.Api) -> None:
-    """Walks so the card shows more than zeros: yesterday, and one just now in this week."""
+    """Walks so the card shows more than zeros: yesterday, and one just now in this week.
+
+    No pain is reported: the card starts from "not reported".
+    """
     now = datetime.now(UTC)
     week = api.request("GET", f"/api/states/sensor.{PROFILE}_walking_minutes_this_week")
     recent, recent_minutes = walk_inside_this_week(week["attributes"]["last_reset"])
@@ -287,7 +293,19 @@ def seed_walks(api: dev.Api) -> None:
             "/api/services/backwalk/log_walk",
             {"minutes": minutes, "started": started.isoformat(), "distance_km": 1.5},
         )
-    api.request("POST", "/api/services/backwalk/report_pain", {"level": 2})
+
+
+def pain_reports(profile: Profile) -> list[int]:
+    """Today's and the last days' pain levels, oldest first."""
+    return [report["level"] for report in profile.history()["pain_reports"]]
+
+
+def focused_in(card: Any) -> str | None:
+    """The test id of the element focused inside the card's shadow root."""
+    focused: str | None = card.evaluate(
+        "(el) => el.getRootNode().activeElement?.dataset?.testid ?? null"
+    )
+    return focused
 
 
 def logged_in_page(browser: Any, tokens: dict[str, Any], **options: Any) -> Any:
@@ -330,12 +348,19 @@ def device_of(api: dev.Api, entity_id: str) -> str:
 
 
 def test_card_in_a_real_browser(tmp_path: Path) -> None:
-    """Numbers equal the entities; controls work; pain day and red flag views."""
+    """Numbers equal the entities; controls work; pain day and red flag views.
+
+    Also: "not reported" before the first report and reporting 0 from it, the slider by
+    keyboard (one report for several steps, focus kept), every action's message, Undo,
+    a second "Log stretch" asked about, alternatives logged on a pain day, the way out
+    of a mis-tapped red flag, and a disabled profile.
+    """
     chromium = ensure_chromium()
     ensure_service_description_imports()
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=TIMEOUT_MS)
+    log_file = tmp_path / "hass.log"  # hass_with_frontend's
     with hass_with_frontend(tmp_path) as (base, token), sync_playwright() as playwright:
         api = dev.Api(base, token)
         profile = Profile(api)
@@ -453,7 +478,6 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
                 "bw-streak-longest": profile.value("sensor.longest_streak"),
                 "bw-streak-weekly": profile.value("sensor.weekly_streak"),
                 "bw-target-today": profile.value("sensor.target_minutes_today"),
-                "bw-pain-today": profile.whole("sensor.pain_level_today"),
                 "bw-title": "Demo",
             }
             for test_id, text in expected.items():
@@ -462,28 +486,86 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
             expect(page.get_by_test_id("bw-next-walk")).not_to_have_text(
                 "None scheduled"
             )
-            # The 14-day trend came from backwalk.get_history over the websocket.
+
+            # Nothing reported today: unknown, and the slider shows no level, not 0.
+            assert profile.value("sensor.pain_status") == "unknown"
+            expect(page.get_by_test_id("bw-pain-today")).to_have_text("not reported")
+            slider = page.get_by_test_id("bw-pain-slider")
+            expect(slider).to_have_class(re.compile(r"\bunset\b"))
+            expect(slider).to_have_attribute("aria-valuetext", "not reported")
+            expect(page.get_by_test_id("bw-sparkline")).to_have_attribute(
+                "data-points", "0"
+            )
+            save_screenshot(card, "card-not-reported.png", docs=False)
+
+            # A keyboard user reports 0 straight from "not reported" (Enter)...
+            slider.focus()
+            page.keyboard.press("Enter")
+            wait_for(lambda: len(pain_reports(profile)) == 1, "the report of 0")
+            assert pain_reports(profile) == [0]
+            expect(page.get_by_test_id("bw-pain-today")).to_have_text("0")
+            assert profile.value("sensor.pain_status") == "none"
+            expect(page.get_by_test_id("bw-message")).to_contain_text(
+                "Pain 0 reported."
+            )
+            assert focused_in(card) == "bw-pain-slider"
+            # ... and moves it two steps with the arrows: one report, focus kept.
+            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight")
+            wait_for(lambda: len(pain_reports(profile)) == 2, "the report of 2")
+            time.sleep(2.5)  # longer than the card waits for the keys to rest
+            assert pain_reports(profile) == [0, 2]
+            expect(page.get_by_test_id("bw-pain-today")).to_have_text("2")
+            assert focused_in(card) == "bw-pain-slider"
+            # The trend came from backwalk.get_history over the websocket.
             expect(page.get_by_test_id("bw-sparkline")).to_have_attribute(
                 "data-points", "1"
             )
-            save_screenshot(card, "card-light.png")
 
-            # Log a stretch from the card.
+            # Undo takes the report back (backwalk.undo_last).
+            page.get_by_test_id("bw-undo").click()
+            wait_for(lambda: pain_reports(profile) == [0], "the undone report")
+            expect(page.get_by_test_id("bw-message")).to_contain_text(
+                "Removed the pain report."
+            )
+            expect(page.get_by_test_id("bw-pain-today")).to_have_text("0")
+            slider.focus()
+            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight")
+            wait_for(lambda: pain_reports(profile) == [0, 2], "the report of 2 again")
+
+            # Log a stretch from the card; a second tap in a row asks first.
             assert profile.history()["stretches"] == []
             page.get_by_test_id("bw-log-stretch").click()
             wait_for(lambda: profile.history()["stretches"], "the stretch to be logged")
+            # Through the button, so its state (and automations on it) follow the card.
             assert profile.value("button.log_stretch") not in ("unknown", "unavailable")
+            expect(page.get_by_test_id("bw-message")).to_contain_text("Stretch logged.")
+            page.get_by_test_id("bw-log-stretch").click()
+            expect(page.get_by_test_id("bw-message")).to_contain_text(
+                "Log another one?"
+            )
+            page.get_by_test_id("bw-dismiss").click()
+            time.sleep(1)
+            assert len(profile.history()["stretches"]) == 1
+            # Back to the first stretch's message, whose Undo still works.
+            expect(page.get_by_test_id("bw-message")).to_contain_text("Stretch logged.")
+            page.get_by_test_id("bw-undo").click()
+            wait_for(lambda: profile.history()["stretches"] == [], "the undone stretch")
+            page.get_by_test_id("bw-log-stretch").click()
+            wait_for(lambda: profile.history()["stretches"], "the stretch again")
 
             # Start and finish a walk from the card.
             page.get_by_test_id("bw-start-walk").click()
             walk_started = time.monotonic()
             expect(page.get_by_test_id("bw-finish-walk")).to_be_visible()
+            expect(page.get_by_test_id("bw-message")).to_contain_text("Walk started.")
             assert profile.value("binary_sensor.walk_in_progress") == "on"
             walks_before = len(profile.history()["walks"])
             # Finished at once it is 0 minutes long: refused, in the integration's words.
             page.get_by_test_id("bw-finish-walk").click()
             expect(page.get_by_test_id("bw-error")).to_contain_text(
-                "Minutes must be more than 0"
+                "Minutes must be from 0.1 to 600."
             )
             expect(page.get_by_test_id("bw-error")).not_to_contain_text("_")
             time.sleep(
@@ -491,6 +573,8 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
             )  # a 0.1 min walk
             page.get_by_test_id("bw-finish-walk").click()
             expect(page.get_by_test_id("bw-start-walk")).to_be_visible()
+            expect(page.get_by_test_id("bw-message")).to_contain_text("Walk logged.")
+            expect(page.get_by_test_id("bw-undo")).to_be_visible()
             wait_for(
                 lambda: len(profile.history()["walks"]) == walks_before + 1,
                 "the finished walk",
@@ -498,9 +582,17 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
             expect(page.get_by_test_id("bw-walks-week")).to_have_text(
                 profile.value("sensor.walks_this_week")
             )
+            expect(page.get_by_test_id("bw-pain-today")).to_have_text(
+                profile.whole("sensor.pain_level_today")
+            )
 
-            # Dark theme and a phone's width, before the pain changes.
+            # Light and dark theme and a phone's width, before the pain changes (fresh
+            # pages: no message from the steps above).
             for name, options in (
+                (
+                    "card-light.png",
+                    {"viewport": {"width": 900, "height": 900}},
+                ),
                 (
                     "card-dark.png",
                     {"viewport": {"width": 900, "height": 900}, "color_scheme": "dark"},
@@ -555,27 +647,55 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
             save_screenshot(None, "dashboard.png", full_page=example_page)
             example_page.context.close()
 
-            # The pain slider at the pain-day threshold: the pain-day view.
+            # The pain slider at the pain-day threshold (Home, then arrows, one report):
+            # the pain-day view, whose main buttons log an alternative (G7).
             thresholds = profile.state("sensor.pain_status")["attributes"]
-            slider = page.get_by_test_id("bw-pain-slider")
-            slider.fill(str(thresholds["pain_day_threshold"]))
+            threshold = thresholds["pain_day_threshold"]
+            reports_before = len(pain_reports(profile))
+            slider.focus()
+            page.keyboard.press("Home")
+            for _step in range(threshold):
+                page.keyboard.press("ArrowRight")
             expect(card).to_have_attribute("data-view", "pain_day")
+            assert pain_reports(profile)[reports_before:] == [threshold]
             assert profile.value("sensor.pain_status") == "pain_day"
             assert profile.value("binary_sensor.pain_day") == "on"
             alternatives = page.get_by_test_id("bw-alternatives")
             expect(alternatives).to_contain_text("swimming")
             expect(alternatives).to_contain_text("a stationary bike")
             expect(alternatives).to_contain_text("gentle yoga")
-            expect(page.get_by_test_id("bw-pain-today")).to_have_text(
-                str(thresholds["pain_day_threshold"])
+            expect(page.get_by_test_id("bw-pain-today")).to_have_text(str(threshold))
+            for key in ("swimming", "stationary_bike", "yoga"):
+                expect(page.get_by_test_id(f"bw-log-alt-{key}")).not_to_have_class(
+                    re.compile("secondary")
+                )
+            # Walking is still possible, no longer the suggested action.
+            expect(page.get_by_test_id("bw-start-walk")).to_have_class(
+                re.compile(r"\bsecondary\b")
+            )
+            minutes = page.get_by_test_id("bw-alt-minutes")
+            expect(minutes).to_have_value(profile.value("sensor.target_minutes_today"))
+            minutes.fill("15")
+            page.get_by_test_id("bw-log-alt-swimming").click()
+            wait_for(lambda: profile.history()["alternatives"], "the alternative")
+            (logged,) = profile.history()["alternatives"]
+            assert (logged["activity"], logged["minutes"]) == ("swimming", 15)
+            expect(page.get_by_test_id("bw-message")).to_contain_text(
+                "Swimming logged: 15 min"
             )
             save_screenshot(card, "card-pain-day.png")
 
-            # At the red-flag level: care advice and nothing else (G15).
-            page.get_by_test_id("bw-pain-slider").fill(
-                str(thresholds["red_flag_level"])
+            # A tap at the red-flag level (the mouse reports on release): care advice
+            # and nothing else (G15), but a way out of a mis-tap.
+            red_flag = thresholds["red_flag_level"]
+            box = slider.bounding_box()
+            reports_before = len(pain_reports(profile))
+            page.mouse.click(
+                box["x"] + 8 + (box["width"] - 16) * (red_flag + 0.2) / 10,
+                box["y"] + box["height"] / 2,
             )
             expect(card).to_have_attribute("data-view", "red_flag")
+            assert pain_reports(profile)[reports_before:] == [red_flag]
             assert profile.value("sensor.pain_status") == "red_flag"
             expect(page.get_by_test_id("bw-care-advice")).to_contain_text(
                 "emergency medical help"
@@ -590,9 +710,85 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
                 "bw-minutes-week",
             ):
                 expect(page.get_by_test_id(gone)).to_have_count(0)
+            expect(page.get_by_test_id("bw-change-pain")).to_be_visible()
             shown = card.inner_text().lower().replace("backwalk", "")
             assert not [word for word in EXERCISE_WORDS if word in shown], shown
             save_screenshot(card, "card-red-flag.png")
+
+            # "Change today's pain": the mis-tap of a moment ago is replaced, the card
+            # unlocks, and the entities agree.
+            page.get_by_test_id("bw-change-pain").click()
+            correct = page.get_by_test_id("bw-correct-slider")
+            expect(correct).to_have_value(str(red_flag))
+            correct.focus()
+            page.keyboard.press("Home")
+            for _step in range(3):
+                page.keyboard.press("ArrowRight")
+            expect(page.get_by_test_id("bw-correct-value")).to_have_text("3")
+            shown = card.inner_text().lower().replace("backwalk", "")
+            assert not [word for word in EXERCISE_WORDS if word in shown], shown
+            save_screenshot(card, "card-red-flag-change.png", docs=False)
+            page.get_by_test_id("bw-correct-save").click()
+            expect(card).to_have_attribute("data-view", "normal")
+            expect(page.get_by_test_id("bw-message")).to_contain_text(
+                "Today's pain changed to 3."
+            )
+            assert pain_reports(profile)[reports_before:] == [3]
+            assert profile.value("sensor.pain_status") == "mild"
+            status = profile.state("sensor.pain_status")
+            assert status["attributes"]["red_flag_today"] is False
+            expect(page.get_by_test_id("bw-pain-today")).to_have_text("3")
+            expect(page.get_by_test_id("bw-start-walk")).to_be_visible()
+
+            # A disabled profile: the card says so, and asks it nothing (no error in
+            # Home Assistant's log for it).
+            page.evaluate(
+                """() => {
+                    const conn = document.querySelector('home-assistant').hass.connection;
+                    window.__backwalkCalls = [];
+                    const send = conn.sendMessagePromise.bind(conn);
+                    conn.sendMessagePromise = (message) => {
+                        if (message.domain === 'backwalk') {
+                            window.__backwalkCalls.push(message.service);
+                        }
+                        return send(message);
+                    };
+                }"""
+            )
+            log_size = log_file.stat().st_size
+            (entry,) = api.request(
+                "GET", "/api/config/config_entries/entry?domain=backwalk"
+            )
+            # As Settings -> Devices & services does it (the sync browser API owns this
+            # thread's event loop, so not through dev.websocket).
+            page.evaluate(
+                """(entryId) => document.querySelector('home-assistant').hass.callWS({
+                    type: 'config_entries/disable', entry_id: entryId,
+                    disabled_by: 'user'})""",
+                entry["entry_id"],
+            )
+            expect(page.get_by_test_id("bw-disabled")).to_contain_text("is disabled")
+            expect(page.get_by_test_id("bw-disabled")).to_contain_text("Demo")
+            time.sleep(3)
+            assert page.evaluate("() => window.__backwalkCalls") == []
+            page.reload()
+            page.wait_for_function(
+                "() => !document.getElementById('ha-launch-screen')",
+                timeout=TIMEOUT_MS,
+            )
+            expect(page.get_by_test_id("bw-disabled")).to_be_visible()
+            save_screenshot(
+                page.get_by_test_id("bw-disabled"), "card-disabled.png", docs=False
+            )
+            with log_file.open(errors="replace") as log:
+                log.seek(log_size)
+                logged_after = log.read()
+            assert not [
+                line
+                for line in logged_after.splitlines()
+                if "ERROR" in line
+                and ("backwalk" in line.lower() or "websocket_api" in line)
+            ], logged_after[-3000:]
         except Exception:
             for number, open_page in enumerate(
                 p for c in browser.contexts for p in c.pages

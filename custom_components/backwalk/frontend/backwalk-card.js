@@ -11,20 +11,42 @@
  * Entities are found through the entity registry entries the frontend already holds
  * (hass.entities: platform, device_id, translation_key), so renaming an entity never breaks
  * the card. Health rules follow the project's guidance ids: on a pain day the card suggests
- * low-impact alternatives (G7); on a red-flag day it shows care advice and nothing else, no
- * exercise and no walk controls (G15).
+ * low-impact alternatives and logs them (G7); on a red-flag day it shows care advice and
+ * nothing else, no exercise and no walk controls (G15), only a way to correct today's pain.
+ *
+ * Every action answers with a short message in the card; an entry made from the card can be
+ * taken back for CORRECTION_MS (backwalk.undo_last, which any user may call and which never
+ * reaches further back).
  */
 
 const DOMAIN = "backwalk";
 const CARD_VERSION = "0.1.0";
 const HISTORY_DAYS = 14;
 const HISTORY_REFRESH_MS = 15 * 60 * 1000;
+// model/corrections.py CORRECTION_WINDOW: how long undo_last and correct_pain reach back.
+const CORRECTION_MS = 5 * 60 * 1000;
+// A message without an Undo stays this long.
+const MESSAGE_MS = 8000;
+// Arrow keys move the pain slider a step at a time: report once they rest this long.
+const KEY_COMMIT_MS = 1500;
 
-// G7's low-impact alternatives, as they read in a sentence.
+// G7's low-impact alternatives, as they read in a sentence and on a button.
 const ALTERNATIVE_NAMES = {
   swimming: "swimming",
   stationary_bike: "a stationary bike",
   yoga: "gentle yoga",
+};
+const ALTERNATIVE_LABELS = {
+  swimming: "Swimming",
+  stationary_bike: "Stationary bike",
+  yoga: "Yoga",
+};
+// What an undone entry was, in a sentence.
+const ENTRY_NAMES = {
+  walk: "the walk",
+  pain: "the pain report",
+  stretch: "the stretch",
+  alternative: "the activity",
 };
 
 // Every entity the card reads, by "<domain>.<translation_key>".
@@ -163,6 +185,21 @@ function ring(minutes, goal) {
     </svg>`;
 }
 
+
+/**
+ * Whether the card can show the profile: "ok", or why not ("unset", "disabled",
+ * "unavailable", "missing"). Only "ok" lets the card call backwalk's actions: a disabled or
+ * unloaded profile would only answer with errors (logged by Home Assistant).
+ */
+export function profileStatus(hass, deviceId, entities) {
+  if (!deviceId) return "unset";
+  const device = (hass.devices || {})[deviceId];
+  if (device && device.disabled_by) return "disabled";
+  if (!entities.minutesWeek) return device ? "unavailable" : "missing";
+  const state = (hass.states || {})[entities.minutesWeek];
+  return !state || state.state === "unavailable" ? "unavailable" : "ok";
+}
+
 const STYLE = `
   :host { display: block; }
   ha-card { overflow: hidden; }
@@ -193,17 +230,32 @@ const STYLE = `
   .spark circle.high { fill: var(--warning-color, #ff9800); }
   .spark .threshold { stroke: var(--secondary-text-color); stroke-dasharray: 3 3; stroke-width: 0.8; opacity: 0.6; }
   input[type=range] { width: 100%; accent-color: var(--primary-color); margin: 6px 0 0; }
-  .scale { display: flex; justify-content: space-between; color: var(--secondary-text-color); font-size: 0.75em; }
-  .actions { display: flex; gap: 8px; margin-top: 14px; flex-wrap: wrap; }
+  /* Not reported today: no thumb, so nothing reads as 0. */
+  input[type=range].unset { accent-color: var(--disabled-text-color, #bdbdbd); }
+  input[type=range].unset::-webkit-slider-thumb { opacity: 0; }
+  input[type=range].unset::-moz-range-thumb { opacity: 0; }
+  .scale { display: flex; justify-content: space-between; gap: 8px; color: var(--secondary-text-color); font-size: 0.75em; }
+  .scale .hint { text-align: center; }
+  .actions { display: flex; gap: 8px; margin-top: 14px; flex-wrap: wrap; align-items: center; }
   button { flex: 1 1 120px; min-height: 40px; border: none; border-radius: 20px; padding: 8px 14px; font: inherit; font-weight: 500; cursor: pointer;
     background: var(--primary-color); color: var(--text-primary-color, #fff); }
   button.secondary { background: transparent; color: var(--primary-color); box-shadow: inset 0 0 0 1px var(--primary-color); }
-  button:disabled { opacity: 0.5; cursor: default; }
+  button.link { flex: none; min-height: 32px; padding: 4px 10px; background: transparent; color: var(--primary-color); text-decoration: underline; }
+  button[aria-disabled=true] { opacity: 0.5; cursor: default; }
+  button:focus-visible, input:focus-visible { outline: 2px solid var(--primary-color); outline-offset: 2px; }
+  .minutes { display: flex; align-items: center; gap: 6px; color: var(--secondary-text-color); font-size: 0.9em; flex: none; }
+  .minutes input { width: 4.5em; min-height: 36px; padding: 4px 8px; font: inherit; color: var(--primary-text-color);
+    background: var(--card-background-color, transparent); border: 1px solid var(--divider-color, #999); border-radius: 8px; }
   .notice { margin-top: 14px; padding: 12px; border-radius: 8px; line-height: 1.4;
     background: color-mix(in srgb, var(--warning-color, #ff9800) 14%, transparent); }
   .notice.care { background: color-mix(in srgb, var(--error-color, #db4437) 14%, transparent); margin-top: 0; }
   .notice strong { display: block; margin-bottom: 4px; }
   .care-title { color: var(--error-color, #db4437); }
+  .correct { margin-top: 14px; }
+  .correct .value { font-weight: 600; }
+  .message { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin-top: 12px; padding: 6px 6px 6px 12px;
+    border-radius: 8px; background: color-mix(in srgb, var(--primary-color) 12%, transparent); font-size: 0.9em; }
+  .message .buttons { display: flex; gap: 4px; flex: none; }
   .fine { color: var(--secondary-text-color); font-size: 0.8em; margin-top: 8px; }
   .error { color: var(--error-color, #db4437); margin-top: 10px; font-size: 0.9em; }
   .warning { color: var(--secondary-text-color); }
@@ -221,6 +273,20 @@ class BackwalkCard extends HTMLElement {
     this._historyAt = 0;
     this._busy = false;
     this._error = "";
+    // The last message: { text, pain (shown on a red-flag day too), undo: { id } | null,
+    // ask: "stretch" | null, until }.
+    this._message = null;
+    this._messageTimer = undefined;
+    // The card's last logged entry, to catch a second "Log stretch" in a row.
+    this._lastLogged = null;
+    // The pain slider: a level chosen but not reported yet, and how it was chosen.
+    this._painDraft = null;
+    this._painTimer = undefined;
+    this._painByKey = false;
+    this._pointerChanged = false;
+    // The red-flag view's "Change today's pain" control: closed, or the level chosen.
+    this._correcting = null;
+    this._altMinutes = null;
   }
 
   static getConfigElement() {
@@ -250,6 +316,11 @@ class BackwalkCard extends HTMLElement {
     return this._hass;
   }
 
+  disconnectedCallback() {
+    clearTimeout(this._messageTimer);
+    this._commitPain(); // a level chosen with the keys is still reported
+  }
+
   getCardSize() {
     return 7;
   }
@@ -265,26 +336,33 @@ class BackwalkCard extends HTMLElement {
   _update() {
     if (!this._config || !this._hass) return;
     const entities = profileEntities(this._hass, this._config.device_id);
+    const status = profileStatus(this._hass, this._config.device_id, entities);
+    const device = (this._hass.devices || {})[this._config.device_id];
     const states = Object.values(entities).map((id) => this._state(id));
     const signature = JSON.stringify([
       this._config,
       entities,
+      status,
+      device ? [device.name, device.name_by_user] : null,
       states.map((s) => (s ? [s.state, s.attributes, s.last_changed] : null)),
       this._trend,
       this._busy,
       this._error,
+      this._message,
+      this._correcting,
     ]);
-    this._maybeFetchHistory(entities);
+    // Only a profile that is there is asked for its history: a disabled one is left alone.
+    if (status === "ok") this._maybeFetchHistory(entities);
     if (signature === this._signature) return;
     this._signature = signature;
-    this._render(entities);
+    this._render(entities, status);
   }
 
   _maybeFetchHistory(entities) {
     const pain = this._state(entities.painToday);
     const key = `${this._config.device_id}|${pain ? pain.last_updated : ""}`;
     const stale = Date.now() - this._historyAt > HISTORY_REFRESH_MS;
-    if (!entities.painToday || (key === this._historyKey && !stale)) return;
+    if (!pain || pain.state === "unavailable" || (key === this._historyKey && !stale)) return;
     this._historyKey = key;
     this._historyAt = Date.now();
     this._hass
@@ -307,18 +385,136 @@ class BackwalkCard extends HTMLElement {
       });
   }
 
-  async _call(domain, service, data) {
+  /** Call a backwalk action for this profile and return its response. */
+  async _action(service, data = {}) {
+    const result = await this._hass.callWS({
+      type: "call_service",
+      domain: DOMAIN,
+      service,
+      service_data: { device_id: this._config.device_id, ...data },
+      return_response: true,
+    });
+    return (result && result.response) || {};
+  }
+
+  /** Run one card action: busy meanwhile, its message or its refusal afterwards. */
+  async _run(work) {
+    if (this._busy) return;
     this._busy = true;
     this._error = "";
     this._update();
     try {
-      await this._hass.callService(domain, service, data);
+      const message = await work();
+      if (message) this._say(message);
     } catch (err) {
       this._error = await this._errorText(err);
     } finally {
       this._busy = false;
       this._update();
     }
+  }
+
+  /** Show a short message in the card; one with an Undo stays while undo is possible. */
+  _say(message) {
+    const lasts = message.undo || message.ask ? CORRECTION_MS : MESSAGE_MS;
+    this._show({ pain: false, undo: null, ask: null, ...message, until: Date.now() + lasts });
+  }
+
+  _show(message) {
+    clearTimeout(this._messageTimer);
+    this._message = message && message.until > Date.now() ? message : null;
+    if (this._message) {
+      this._messageTimer = setTimeout(() => {
+        this._message = null;
+        this._update();
+      }, this._message.until - Date.now());
+    }
+  }
+
+  _logged(type) {
+    this._lastLogged = { type, at: Date.now() };
+  }
+
+  _logStretch(entityId, again = false) {
+    const last = this._lastLogged;
+    if (!again && last && last.type === "stretch" && Date.now() - last.at < CORRECTION_MS) {
+      // A second tap in a row is more likely a double tap than a second stretch: ask,
+      // keeping the first one's message (and its Undo) to come back to.
+      this._say({
+        text: "You logged a stretch a moment ago. Log another one?",
+        ask: "stretch",
+        previous: this._message,
+      });
+      this._update();
+      return;
+    }
+    // The button itself, so that its state and automations on it follow the card too.
+    this._pressButton(entityId, "stretch", "Stretch logged.");
+  }
+
+  _pressButton(entityId, kind, text) {
+    this._run(async () => {
+      // Over the websocket, as every other action: a refusal is shown once, in the card.
+      await this._hass.callWS({
+        type: "call_service",
+        domain: "button",
+        service: "press",
+        service_data: { entity_id: entityId },
+      });
+      this._logged(kind);
+      // A button answers no id: undo then takes back the entry made last (this one).
+      return { text, undo: kind === "start" ? null : { id: null } };
+    });
+  }
+
+  _logAlternative(activity) {
+    const minutes = Number(this._altMinutes);
+    this._run(async () => {
+      const { id } = await this._action("log_alternative", { activity, minutes });
+      this._logged("alternative");
+      const label = ALTERNATIVE_LABELS[activity] || activity;
+      return { text: `${label} logged: ${minutes} min.`, undo: { id } };
+    });
+  }
+
+  _reportPain(level) {
+    this._run(async () => {
+      const { id } = await this._action("report_pain", { level });
+      this._logged("pain");
+      return { text: `Pain ${level} reported.`, undo: { id }, pain: true };
+    });
+  }
+
+  _correctPain(level) {
+    this._run(async () => {
+      const { id, replaced } = await this._action("correct_pain", { level });
+      this._correcting = null;
+      this._logged("pain");
+      // A replaced report cannot come back by undo (it is gone): change it again instead.
+      return replaced
+        ? { text: `Today's pain changed to ${level}.`, pain: true }
+        : { text: `Pain ${level} reported.`, undo: { id }, pain: true };
+    });
+  }
+
+  _undo() {
+    const undo = this._message && this._message.undo;
+    if (!undo) return;
+    this._run(async () => {
+      const data = undo.id ? { entry_id: undo.id } : {};
+      const { type } = await this._action("undo_last", data);
+      this._lastLogged = null;
+      return { text: `Removed ${ENTRY_NAMES[type] || "the entry"}.`, pain: type === "pain" };
+    });
+  }
+
+  /** The pain slider reports once per choice: on release, or when the keys rest. */
+  _commitPain() {
+    clearTimeout(this._painTimer);
+    this._painTimer = undefined;
+    const level = this._painDraft;
+    this._painDraft = null;
+    if (level !== null) this._reportPain(level);
   }
 
   /** The refusal in the user's words: backwalk's translated exception when there is one. */
@@ -341,18 +537,40 @@ class BackwalkCard extends HTMLElement {
     }
   }
 
-  _render(entities) {
+  /**
+   * The element the card's content goes in. ha-card itself is made once: a new one shows its
+   * children only after it has rendered, so an element focused in it could not keep focus.
+   */
+  _frame() {
+    let frame = this.shadowRoot.querySelector("ha-card > .frame");
+    if (!frame) {
+      this.shadowRoot.innerHTML = `<style>${STYLE}</style><ha-card><div class="frame"></div></ha-card>`;
+      frame = this.shadowRoot.querySelector("ha-card > .frame");
+    }
+    return frame;
+  }
+
+  _render(entities, status) {
     const root = this.shadowRoot;
     const config = this._config;
-    if (!config.device_id || !entities.minutesWeek) {
-      const why = config.device_id
-        ? "This backwalk profile was not found. Pick another one in the card editor."
-        : "Pick a backwalk profile in the card editor.";
-      root.innerHTML = `<style>${STYLE}</style><ha-card><div class="card warning" data-testid="bw-missing">${why}</div></ha-card>`;
-      return;
-    }
     const device = (this._hass.devices || {})[config.device_id] || {};
     const name = config.title || device.name_by_user || device.name || "backwalk";
+    if (status !== "ok") {
+      const why = {
+        unset: ["bw-missing", "Pick a backwalk profile in the card editor."],
+        missing: ["bw-missing", "This backwalk profile was not found. Pick another one in the card editor."],
+        disabled: [
+          "bw-disabled",
+          `The backwalk profile ${name} is disabled. Enable it again in Settings → Devices & services → backwalk to see it here.`,
+        ],
+        unavailable: [
+          "bw-unavailable",
+          `The backwalk profile ${name} is not available right now. Settings → Devices & services → backwalk says why.`,
+        ],
+      }[status];
+      this._frame().innerHTML = `<div class="card warning" data-testid="${why[0]}">${escapeHtml(why[1])}</div>`;
+      return;
+    }
     const value = (key) => {
       const state = this._state(entities[key]);
       return state && !NO_VALUE.has(state.state) ? state.state : null;
@@ -363,37 +581,82 @@ class BackwalkCard extends HTMLElement {
     };
     const whole = (key) => (value(key) === null ? "–" : String(Math.round(Number(value(key)))));
 
-    const status = value("painStatus");
-    const redFlag = status === "red_flag" || attr("painStatus", "red_flag_today") === true;
-    const painDay = !redFlag && (value("painDay") === "on" || status === "pain_day");
+    const painStatus = value("painStatus");
+    const redFlag = painStatus === "red_flag" || attr("painStatus", "red_flag_today") === true;
+    const painDay = !redFlag && (value("painDay") === "on" || painStatus === "pain_day");
     const view = redFlag ? "red_flag" : painDay ? "pain_day" : "normal";
 
+    // The control is part of the red-flag view only; it starts closed next time.
+    if (!redFlag) this._correcting = null;
     let body;
     if (redFlag) {
-      // G15 and nothing else: no numbers to beat, no walk, no stretch, no activity at all.
+      // G15 and nothing else: no numbers to beat, no walk, no stretch, no activity at all;
+      // only the way out of a mis-tap.
       body = `
         <div class="notice care" data-testid="bw-care-advice">
           <strong class="care-title">Today's plan is off</strong>
           Your pain is severe today, ${escapeHtml(name)}, so backwalk suggests no exercise.
           If you have serious symptoms, get emergency medical help right away.
           <div class="fine">backwalk is not medical advice. Serious symptoms need emergency care at once.</div>
-        </div>`;
+        </div>
+        ${this._correctHtml(value("painToday"))}`;
     } else {
       body = this._dashboardHtml(entities, value, attr, whole, painDay);
     }
-    root.innerHTML = `
-      <style>${STYLE}</style>
-      <ha-card>
-        <div class="card" data-testid="bw-card" data-view="${view}">
-          <div class="head">
-            <span class="title" data-testid="bw-title">${escapeHtml(name)}</span>
-            ${redFlag ? "" : `<span class="sub">${view === "pain_day" ? "Pain day" : "This week"}</span>`}
-          </div>
-          ${body}
-          ${this._error ? `<div class="error" data-testid="bw-error">${escapeHtml(this._error)}</div>` : ""}
+    const message = this._message;
+    const shown = message && (!redFlag || message.pain) ? message : null;
+    const focused = root.activeElement && root.activeElement.dataset ? root.activeElement.dataset.testid : null;
+    this._frame().innerHTML = `
+      <div class="card" data-testid="bw-card" data-view="${view}" aria-busy="${this._busy}">
+        <div class="head">
+          <span class="title" data-testid="bw-title">${escapeHtml(name)}</span>
+          ${redFlag ? "" : `<span class="sub">${view === "pain_day" ? "Pain day" : "This week"}</span>`}
         </div>
-      </ha-card>`;
+        ${body}
+        <div role="status" aria-live="polite">${shown ? this._messageHtml(shown) : ""}</div>
+        ${this._error ? `<div class="error" role="alert" data-testid="bw-error">${escapeHtml(this._error)}</div>` : ""}
+      </div>`;
     this._bind(entities);
+    // A keyboard user keeps their place across the re-render an action causes.
+    if (focused) {
+      const again = root.querySelector(`[data-testid="${focused}"]`);
+      if (again) again.focus();
+    }
+  }
+
+  _messageHtml(message) {
+    const busy = this._busy ? 'aria-disabled="true"' : "";
+    let buttons = "";
+    if (message.ask === "stretch") {
+      buttons = `<button class="link" data-do="stretch-again" data-testid="bw-stretch-again" ${busy}>Log another</button>
+        <button class="link" data-do="dismiss" data-testid="bw-dismiss" ${busy}>No</button>`;
+    } else if (message.undo) {
+      buttons = `<button class="link" data-do="undo" data-testid="bw-undo" ${busy}>Undo</button>`;
+    }
+    return `<div class="message" data-testid="bw-message"><span>${escapeHtml(message.text)}</span>
+      ${buttons ? `<span class="buttons">${buttons}</span>` : ""}</div>`;
+  }
+
+  /** On a red-flag day: change today's pain (a mis-tap), and nothing about exercise. */
+  _correctHtml(pain) {
+    const busy = this._busy ? 'aria-disabled="true"' : "";
+    if (this._correcting === null) {
+      return `<div class="actions"><button class="secondary" data-do="correct-open" data-testid="bw-change-pain" ${busy}>Change today's pain</button></div>`;
+    }
+    const minutes = CORRECTION_MS / 60000;
+    return `
+      <div class="correct" data-testid="bw-correct">
+        <div class="pain-head"><span class="sub">Today's pain</span>
+          <span class="value" data-testid="bw-correct-value">${this._correcting}</span></div>
+        <input type="range" min="0" max="10" step="1" data-testid="bw-correct-slider"
+          aria-label="Today's pain, 0 to 10" value="${this._correcting}">
+        <div class="scale"><span>0 none</span><span>10 worst</span></div>
+        <div class="fine">A report from the last ${minutes} minutes is replaced (a mis-tap); an older one stays and a new report is added.</div>
+        <div class="actions">
+          <button data-do="correct-save" data-testid="bw-correct-save" ${busy}>Save</button>
+          <button class="secondary" data-do="correct-cancel" data-testid="bw-correct-cancel" ${busy}>Cancel</button>
+        </div>
+      </div>`;
   }
 
   _dashboardHtml(entities, value, attr, whole, painDay) {
@@ -423,11 +686,48 @@ class BackwalkCard extends HTMLElement {
         new Date(started),
       );
     }
-    const alternatives = (attr("painStatus", "preferred_alternatives") || Object.keys(ALTERNATIVE_NAMES))
-      .map((key) => ALTERNATIVE_NAMES[key])
-      .filter(Boolean);
+    const preferred = (attr("painStatus", "preferred_alternatives") || Object.keys(ALTERNATIVE_NAMES)).filter(
+      (key) => key in ALTERNATIVE_NAMES,
+    );
     const trend = this._trend ? sparkline(this._trend, threshold) : "";
-    const disabled = this._busy ? "disabled" : "";
+    const busy = this._busy ? 'aria-disabled="true"' : "";
+    if (this._altMinutes === null || this._altMinutes === "") {
+      this._altMinutes = value("targetToday") === null ? "20" : whole("targetToday");
+    }
+
+    // Not reported today: the slider shows no level, and any choice (0 too) reports it.
+    const unset = pain === null && this._painDraft === null;
+    const sliderValue = this._painDraft !== null ? this._painDraft : pain === null ? 0 : Math.round(Number(pain));
+    const pending =
+      this._painDraft === null ? "" : `Reporting ${this._painDraft}… (Enter reports at once)`;
+
+    // On a pain day the suggested activity is the main action (G7); walking stays possible.
+    const walkClass = painDay ? "secondary" : "";
+    const walkButton = walking
+      ? entities.finishWalk
+        ? `<button class="${walkClass}" data-do="finish" data-testid="bw-finish-walk" ${busy}>Finish walk</button>`
+        : ""
+      : entities.startWalk
+        ? `<button class="${walkClass}" data-do="start" data-testid="bw-start-walk" ${busy}>Start walk</button>`
+        : "";
+    const alternatives = painDay
+      ? `<div class="notice" data-testid="bw-alternatives">
+          <strong>Today is a pain day</strong>
+          If walking hurts, switch to another low-impact activity: ${escapeHtml(joinWords(preferred.map((key) => ALTERNATIVE_NAMES[key])))}.
+          Logging one keeps your streak intact.
+          <div class="actions">
+            ${preferred
+              .map(
+                (key) =>
+                  `<button data-alternative="${key}" data-testid="bw-log-alt-${key}" ${busy}>${escapeHtml(ALTERNATIVE_LABELS[key])}</button>`,
+              )
+              .join("")}
+            <label class="minutes">for <input type="number" min="1" max="600" step="1" inputmode="numeric"
+              data-testid="bw-alt-minutes" aria-label="Minutes of the activity" value="${escapeHtml(this._altMinutes)}"> min</label>
+          </div>
+          <div class="fine">backwalk is not medical advice.</div>
+        </div>`
+      : "";
 
     return `
       <div class="top">
@@ -450,15 +750,7 @@ class BackwalkCard extends HTMLElement {
             <div class="value" data-testid="bw-streak-weekly">${whole("weeklyStreak")}</div></div>
         </div>
       </div>
-      ${
-        painDay
-          ? `<div class="notice" data-testid="bw-alternatives">
-              <strong>Today is a pain day</strong>
-              If walking hurts, switch to another low-impact activity: ${escapeHtml(joinWords(alternatives))}.
-              <div class="fine">backwalk is not medical advice.</div>
-            </div>`
-          : ""
-      }
+      ${alternatives}
       <div class="row">
         <div class="pain">
           <div class="pain-head">
@@ -468,9 +760,9 @@ class BackwalkCard extends HTMLElement {
           </div>
           ${
             entities.painInput
-              ? `<input type="range" min="0" max="10" step="1" data-testid="bw-pain-slider"
-                   aria-label="Pain today, 0 to 10" value="${pain === null ? 0 : Math.round(Number(pain))}" ${disabled}>
-                 <div class="scale"><span>0 none</span><span>10 worst</span></div>`
+              ? `<input type="range" min="0" max="10" step="1" data-testid="bw-pain-slider" class="${unset ? "unset" : ""}"
+                   aria-label="Report today's pain, 0 to 10" ${unset ? 'aria-valuetext="not reported"' : ""} value="${sliderValue}">
+                 <div class="scale"><span>0 none</span><span class="hint" data-testid="bw-pain-pending">${escapeHtml(pending)}</span><span>10 worst</span></div>`
               : ""
           }
         </div>
@@ -478,33 +770,102 @@ class BackwalkCard extends HTMLElement {
       <div class="row"><span><span class="sub">Next walk</span> <span data-testid="bw-next-walk">${escapeHtml(nextWalk)}</span></span>
         ${walking ? `<span class="sub" data-testid="bw-walking">Walking since ${escapeHtml(walkingSince)}</span>` : ""}</div>
       <div class="actions">
-        ${entities.logStretch ? `<button class="secondary" data-action="logStretch" data-testid="bw-log-stretch" ${disabled}>Log stretch</button>` : ""}
-        ${
-          walking
-            ? entities.finishWalk
-              ? `<button data-action="finishWalk" data-testid="bw-finish-walk" ${disabled}>Finish walk</button>`
-              : ""
-            : entities.startWalk
-              ? `<button data-action="startWalk" data-testid="bw-start-walk" ${disabled}>Start walk</button>`
-              : ""
-        }
+        ${entities.logStretch ? `<button class="secondary" data-do="stretch" data-testid="bw-log-stretch" ${busy}>Log stretch</button>` : ""}
+        ${walkButton}
       </div>`;
   }
 
   _bind(entities) {
     const root = this.shadowRoot;
-    root.querySelectorAll("button[data-action]").forEach((button) => {
+    const handlers = {
+      stretch: () => this._logStretch(entities.logStretch),
+      "stretch-again": () => this._logStretch(entities.logStretch, true),
+      dismiss: () => {
+        this._show(this._message && this._message.previous);
+        this._update();
+      },
+      start: () => this._pressButton(entities.startWalk, "start", "Walk started. Finish it here when you are back."),
+      finish: () => this._pressButton(entities.finishWalk, "walk", "Walk logged."),
+      undo: () => this._undo(),
+      "correct-open": () => {
+        const pain = this._state(entities.painToday);
+        this._correcting = pain && !NO_VALUE.has(pain.state) ? Math.round(Number(pain.state)) : 0;
+        this._update();
+      },
+      "correct-cancel": () => {
+        this._correcting = null;
+        this._update();
+      },
+      "correct-save": () => this._correctPain(this._correcting),
+    };
+    root.querySelectorAll("button[data-do]").forEach((button) => {
       button.addEventListener("click", () => {
-        const entityId = entities[button.dataset.action];
-        if (entityId) this._call("button", "press", { entity_id: entityId });
+        if (!this._busy) handlers[button.dataset.do]();
       });
     });
-    const slider = root.querySelector("input[type=range]");
-    if (slider) {
-      slider.addEventListener("change", () => {
-        this._call("number", "set_value", { entity_id: entities.painInput, value: Number(slider.value) });
+    root.querySelectorAll("button[data-alternative]").forEach((button) => {
+      button.addEventListener("click", () => {
+        if (!this._busy) this._logAlternative(button.dataset.alternative);
+      });
+    });
+    const minutes = root.querySelector('[data-testid="bw-alt-minutes"]');
+    if (minutes) minutes.addEventListener("input", () => (this._altMinutes = minutes.value));
+
+    const correct = root.querySelector('[data-testid="bw-correct-slider"]');
+    if (correct) {
+      correct.addEventListener("input", () => {
+        this._correcting = Number(correct.value);
+        root.querySelector('[data-testid="bw-correct-value"]').textContent = correct.value;
       });
     }
+
+    const slider = root.querySelector('[data-testid="bw-pain-slider"]');
+    if (!slider) return;
+    const unset = slider.classList.contains("unset");
+    const pending = root.querySelector('[data-testid="bw-pain-pending"]');
+    const choose = () => {
+      this._painDraft = Number(slider.value);
+      slider.classList.remove("unset");
+      slider.removeAttribute("aria-valuetext");
+      if (this._painByKey) pending.textContent = `Reporting ${slider.value}… (Enter reports at once)`;
+    };
+    slider.addEventListener("pointerdown", () => {
+      this._painByKey = false;
+      this._pointerChanged = false;
+    });
+    slider.addEventListener("keydown", (event) => {
+      this._painByKey = true;
+      if (event.key === "Enter") {
+        // Enter reports the level shown, also 0 straight from "not reported".
+        if (this._painDraft === null && unset) this._painDraft = Number(slider.value);
+        this._commitPain();
+      }
+    });
+    slider.addEventListener("input", choose);
+    slider.addEventListener("change", () => {
+      choose();
+      if (!this._painByKey) {
+        // Released: report now.
+        this._pointerChanged = true;
+        this._commitPain();
+        return;
+      }
+      // The keys fire a change at every step: report once they rest.
+      clearTimeout(this._painTimer);
+      this._painTimer = setTimeout(() => this._commitPain(), KEY_COMMIT_MS);
+    });
+    slider.addEventListener("pointerup", () => {
+      // A tap on "not reported" at the thumb's hidden place changes nothing: report it.
+      setTimeout(() => {
+        if (unset && !this._pointerChanged && this._painDraft === null) {
+          this._painDraft = Number(slider.value);
+          this._commitPain();
+        }
+      }, 0);
+    });
+    slider.addEventListener("blur", () => {
+      if (this._painTimer !== undefined && slider.isConnected) this._commitPain();
+    });
   }
 }
 
