@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 import http.client
 import json
 import os
@@ -40,6 +41,8 @@ pytestmark = pytest.mark.e2e
 ROUNDS = int(os.environ.get("BACKWALK_KILL_ROUNDS", "20"))
 MAX_KILL_DELAY = 1.5  # seconds after the burst begins
 # Wide enough for every record the test makes, whatever the clock says.
+# Walks start hour after hour from here, so none overlaps another.
+WALKS_FROM = datetime(2026, 1, 1, tzinfo=UTC)
 HISTORY_RANGE = {
     "start": "2000-01-01T00:00:00+00:00",
     "end": "2100-01-01T00:00:00+00:00",
@@ -64,6 +67,8 @@ class Sent:
     value: int  # minutes of a walk, level of a pain report
     source: str  # "manual" (action) or "webhook"
     client_id: str | None = None  # the webhook's idempotency id
+    # A walk's own hour: one person's walks may not overlap (backwalk refuses that).
+    started: str | None = None
 
 
 @dataclass
@@ -75,6 +80,15 @@ class Ledger:
     in_flight: list[Sent] = field(default_factory=list)  # unanswered at a kill
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    walks: int = 0
+
+    def walk_start(self) -> str:
+        """A start no other walk of the test has: hour after hour through 2026."""
+        with self.lock:
+            self.walks += 1
+            hour = WALKS_FROM + timedelta(hours=self.walks)
+        assert hour < datetime.now(UTC) - timedelta(hours=2), "too many walks"
+        return hour.isoformat()
 
     def send(self, sent: Sent) -> None:
         """Remember a call before it is made."""
@@ -94,13 +108,21 @@ def service(api: dev.Api, name: str, data: dict[str, Any]) -> Any:
     return answer["service_response"]
 
 
+def webhook_body(sent: Sent) -> dict[str, Any]:
+    """The JSON a phone posts for one record (the same again when it retries)."""
+    key = "minutes" if sent.kind == "walk" else "pain"
+    body: dict[str, Any] = {key: sent.value, "note": sent.note, "id": sent.client_id}
+    if sent.started is not None:
+        body["started"] = sent.started
+    return body
+
+
 def make_call(
     sent: Sent, api: dev.Api, hook: dev.Api, webhook_path: str
 ) -> Callable[[], str | None]:
     """The HTTP request that sends one record; returns the record id in the answer."""
     if sent.source == "webhook":
-        key = "minutes" if sent.kind == "walk" else "pain"
-        body = {key: sent.value, "note": sent.note, "id": sent.client_id}
+        body = webhook_body(sent)
 
         def call_webhook() -> str | None:
             answer = hook.request("POST", webhook_path, body)
@@ -108,7 +130,14 @@ def make_call(
 
         return call_webhook
     if sent.kind == "walk":
-        name, data = "log_walk", {"minutes": sent.value, "note": sent.note}
+        name, data = (
+            "log_walk",
+            {
+                "minutes": sent.value,
+                "note": sent.note,
+                "started": sent.started,
+            },
+        )
     else:
         name, data = "report_pain", {"level": sent.value, "note": sent.note}
 
@@ -136,10 +165,11 @@ def burst_worker(
         note = f"round-{round_no}-{worker}-{number}"
         kind = rng.choice(["walk", "pain"])
         value = rng.randint(1, 60) if kind == "walk" else rng.randint(0, 10)
+        started = ledger.walk_start() if kind == "walk" else None
         if worker == 0:  # the webhook, with an idempotency id
-            sent = Sent(kind, note, value, "webhook", f"r{round_no}-{number}")
+            sent = Sent(kind, note, value, "webhook", f"r{round_no}-{number}", started)
         else:
-            sent = Sent(kind, note, value, "manual")
+            sent = Sent(kind, note, value, "manual", started=started)
         ledger.send(sent)
         try:
             record_id = make_call(sent, api, hook, webhook_path)()
@@ -213,8 +243,7 @@ def resend_in_flight(hook: dev.Api, webhook_path: str, ledger: Ledger) -> int:
     for sent in [s for s in ledger.in_flight if s.source == "webhook"]:
         if sent.note in ledger.acked:
             continue
-        key = "minutes" if sent.kind == "walk" else "pain"
-        body = {key: sent.value, "note": sent.note, "id": sent.client_id}
+        body = webhook_body(sent)
         answer = hook.request("POST", webhook_path, body)
         assert answer["id"] == f"webhook-{sent.kind}-{sent.client_id}", answer
         ledger.ack(sent, answer["id"])
@@ -223,8 +252,7 @@ def resend_in_flight(hook: dev.Api, webhook_path: str, ledger: Ledger) -> int:
     for note, record_id in list(ledger.acked.items()):
         sent = ledger.sent[note]
         if sent.client_id is not None:
-            key = "minutes" if sent.kind == "walk" else "pain"
-            body = {key: sent.value, "note": sent.note, "id": sent.client_id}
+            body = webhook_body(sent)
             answer = hook.request("POST", webhook_path, body)
             assert answer == {"id": record_id, "duplicate": True, "type": sent.kind}, (
                 answer
