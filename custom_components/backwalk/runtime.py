@@ -492,7 +492,7 @@ class ProfileRuntime:
         return record
 
     def _walks_near(self, walk: Walk) -> list[Record]:
-        """Records that could overlap `walk` (none is longer than the longest walk)."""
+        """Return the records that could overlap `walk` (none outlasts the longest walk)."""
         return self.log.records_between(
             walk.start - timedelta(minutes=MAX_WALK_MINUTES), walk.end
         )
