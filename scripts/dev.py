@@ -799,8 +799,8 @@ def run(config_dir: Path, port: int, timeout: float = STARTUP_TIMEOUT) -> int:
     print(f"Starting Home Assistant at {base} with backwalk from {REPO}")
     if first:
         print(
-            "  First start: Home Assistant installs its integrations' requirements; on a\n"
-            "  busy 2-core machine that takes about 5 minutes (later starts: about 20 s)."
+            "  First start: Home Assistant installs its integrations' requirements: about\n"
+            "  a minute on 2 cores, several when the machine is busy (later starts: 10-20 s)."
         )
     progress = Progress()
     print(
