@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
+from custom_components.backwalk.compat import async_get_profile_device
 from custom_components.backwalk.const import DOMAIN
 from tests.conftest import Persisted
 
@@ -50,9 +51,7 @@ def sunday_evening(freezer: FrozenDateTimeFactory) -> None:
 
 def profile_device(hass: HomeAssistant, entry: MockConfigEntry) -> str:
     """The device id of a profile."""
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, entry.entry_id), entry.entry_id
-    )
+    device = async_get_profile_device(hass, entry.entry_id)
     assert device is not None
     return device.id
 

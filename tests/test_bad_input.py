@@ -36,13 +36,13 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import voluptuous as vol
 
+from custom_components.backwalk.compat import async_get_profile_device
 from custom_components.backwalk.const import DOMAIN
 from tests.conftest import Persisted
 
@@ -317,9 +317,7 @@ async def test_actions_accept_or_refuse_in_words(
     data: st.DataObject,
 ) -> None:
     """Any data is logged, answered, or refused with a translated error; refusals keep storage."""
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, loaded_entry.entry_id), loaded_entry.entry_id
-    )
+    device = async_get_profile_device(hass, loaded_entry.entry_id)
     assert device is not None
     if not len(loaded_entry.runtime_data.log):
         await hass.services.async_call(

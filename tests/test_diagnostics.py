@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from custom_components.backwalk.compat import async_get_profile_device
 from custom_components.backwalk.const import CONF_NAME, CONF_WEBHOOK_ID, DOMAIN
 from custom_components.backwalk.journal import segment_path
 from tests.conftest import PROFILE_OPTIONS
@@ -184,9 +185,7 @@ async def test_no_name_anywhere_in_the_download(
     )
     assert response.status == HTTPStatus.OK
     registry = dr.async_get(hass)
-    device = registry.async_get_device_by_identifier(
-        (DOMAIN, entry.entry_id), entry.entry_id
-    )
+    device = async_get_profile_device(hass, entry.entry_id)
     assert device is not None
     registry.async_update_device(device.id, name_by_user=f"{NAME}'s back")
 

@@ -7,10 +7,11 @@ from typing import Any
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.backwalk.compat import async_get_profile_device
 from custom_components.backwalk.const import CONF_NAME, CONF_WEBHOOK_ID, DOMAIN
 from tests.conftest import PROFILE_OPTIONS
 
@@ -20,9 +21,7 @@ async def test_setup_creates_device_and_entities(
 ) -> None:
     """One device per profile, its sensors attached and showing a fresh log."""
     assert loaded_entry.state is ConfigEntryState.LOADED
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, loaded_entry.entry_id), loaded_entry.entry_id
-    )
+    device = async_get_profile_device(hass, loaded_entry.entry_id)
     assert device is not None
     assert device.name == "Alex"
     entities = er.async_entries_for_config_entry(

@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
+from custom_components.backwalk.compat import async_get_profile_device
 from custom_components.backwalk.const import DOMAIN, EVENT_DELETED, EVENT_LOGGED
 from tests.conftest import Persisted
 
@@ -361,9 +362,7 @@ async def test_choosing_the_profile(
     assert hass.states.get("sensor.sam_walking_minutes_this_week").state == "10.0"
     assert hass.states.get(WEEK).state == "0.0"
 
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, loaded_entry.entry_id), loaded_entry.entry_id
-    )
+    device = async_get_profile_device(hass, loaded_entry.entry_id)
     assert device is not None
     await call(hass, "log_walk", {"minutes": 7, "device_id": device.id})
     assert hass.states.get(WEEK).state == "7.0"
@@ -541,9 +540,7 @@ async def test_undo_last_from_the_frontend_as_a_non_admin(
 ) -> None:
     """The card's Undo works for a user who may not delete history."""
     walk = await call(hass, "log_walk", {"minutes": 15}, response=True)
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, loaded_entry.entry_id), loaded_entry.entry_id
-    )
+    device = async_get_profile_device(hass, loaded_entry.entry_id)
     assert device is not None
     client = await hass_ws_client(hass, hass_read_only_access_token)
     await client.send_json_auto_id(

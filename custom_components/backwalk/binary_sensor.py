@@ -10,10 +10,10 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .compat import BinarySensorDeviceClass
 from .entity import BackwalkEntity
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 

@@ -26,7 +26,10 @@ async def async_register_card(hass: HomeAssistant) -> None:
     if "http" not in hass.config.components:
         _LOGGER.debug("http is not loaded: the dashboard card is not served")
         return
-    from homeassistant.components.http.server import StaticPathConfig
+    try:  # 2026.8 and newer
+        from homeassistant.components.http.server import StaticPathConfig
+    except ImportError:  # 2026.6 and 2026.7: defined in http itself (see compat.py)
+        from homeassistant.components.http import StaticPathConfig  # type: ignore[attr-defined]
 
     await hass.http.async_register_static_paths(
         [StaticPathConfig(CARD_URL, str(CARD_FILE), cache_headers=False)]

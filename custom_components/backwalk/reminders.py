@@ -17,10 +17,11 @@ from typing import Any
 from homeassistant.components import persistent_notification
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_point_in_time
 from homeassistant.util import dt as dt_util
 
+from .compat import async_get_profile_device
 from .const import (
     ALTERNATIVES,
     CONF_ALTERNATIVES,
@@ -369,9 +370,7 @@ class ReminderEngine:
                 notification_id=f"{DOMAIN}_{self.entry_id}",
             )
         self._report_missing(missing)
-        device = dr.async_get(self.hass).async_get_device_by_identifier(
-            (DOMAIN, self.entry_id), self.entry_id
-        )
+        device = async_get_profile_device(self.hass, self.entry_id)
         self.hass.bus.async_fire(
             EVENT_NUDGE,
             {
