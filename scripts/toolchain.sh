@@ -63,6 +63,14 @@ find_native_python() {
 
 make_root() {
     if [ -x "$root/usr/bin/python3.14" ]; then
+        if [ ! -x "$root/usr/bin/g++" ] || [ ! -f "$root/usr/include/python3.14/Python.h" ]; then
+            # A root made before the compiler was part of it.
+            log "adding a compiler to the toolchain root (once)"
+            ( in_root /bin/bash -c 'export DEBIAN_FRONTEND=noninteractive
+                apt-get -o Acquire::Check-Valid-Until=false update -qq &&
+                apt-get install -y -qq --no-install-recommends build-essential python3.14-dev \
+                    >/dev/null' )
+        fi
         return 0
     fi
     if ! command -v debootstrap >/dev/null 2>&1; then
@@ -70,10 +78,13 @@ make_root() {
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
     fi
-    log "making a Debian sid root with Python 3.14 (about 30 s)"
+    log "making a Debian sid root with Python 3.14 and a compiler (about a minute)"
     rm -rf "$root.tmp"
     mkdir -p "$toolchain"
-    debootstrap --variant=minbase --include=python3.14,python3.14-venv,ca-certificates \
+    # The compiler and headers build the pinned packages that have no wheel for Python 3.14
+    # (pymicro-vad and pyspeex-noise, in requirements*.txt).
+    debootstrap --variant=minbase \
+        --include=python3.14,python3.14-venv,python3.14-dev,build-essential,ca-certificates \
         sid "$root.tmp" >"$toolchain/debootstrap.log" 2>&1 || {
         tail -20 "$toolchain/debootstrap.log" >&2
         exit 1
@@ -81,12 +92,19 @@ make_root() {
     mv "$root.tmp" "$root"
 }
 
+copy_in() {
+    cmp -s "$1" "$2" && return 0
+    cp "$1" "$2.$$" && mv -f "$2.$$" "$2"
+}
+
 # Runs "$@" inside the root in a private mount namespace: every mount made here disappears
 # when the command ends, whether it succeeds, fails or is interrupted.
 in_root() {
-    cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+    # Copied aside, then renamed: a command running in the root meanwhile never reads half a
+    # file (a half certificate bundle fails TLS with "PEM lib").
+    copy_in /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
     if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
-        cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+        copy_in /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
     fi
     mkdir -p "$root$repo"
     local inner_path="$venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
