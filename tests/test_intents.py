@@ -312,7 +312,8 @@ async def test_week_status(hass: HomeAssistant) -> None:
     assert response.response_type is intent.IntentResponseType.QUERY_ANSWER
     assert speech(response) == (
         "You have walked 0 minutes this week in 0 walks."
-        " Your weekly goal is 15 minutes. You have no walking streak right now."
+        " Your weekly goal is 3 walks, 15 minutes in all."
+        " You have no walking streak right now."
     )
 
     await say(hass, "I walked for 20 minutes")
@@ -322,8 +323,8 @@ async def test_week_status(hass: HomeAssistant) -> None:
         response = await say(hass, sentence)
         assert matched_intent(response) == INTENT_WEEK_STATUS, sentence
         assert speech(response) == (
-            "You have walked 20 minutes this week in 1 walk, which meets your weekly"
-            " goal of 15 minutes. You have a 1 day walking streak."
+            "You have walked 20 minutes this week in 1 walk. Your weekly goal is"
+            " 3 walks, 15 minutes in all. You have a 1 day walking streak."
         )
 
 
@@ -342,22 +343,22 @@ async def test_streak_answer_starts_with_the_streak(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
     """'What's my streak' is answered streak first, spoken to the person, as the sensors say."""
-    # Two days walked a week ago, then a gap: no streak now, the longest was 2 days.
-    for day in ("2026-11-16", "2026-11-17"):
+    # Three days walked a week ago (the week's 3 walks), then a gap: no streak now.
+    for day in ("2026-11-16", "2026-11-17", "2026-11-18"):
         await log_walk_on(hass, loaded_entry, day)
     response = await say(hass, "what's my streak")
     assert matched_intent(response) == INTENT_STREAK
     assert response.response_type is intent.IntentResponseType.QUERY_ANSWER
     assert speech(response) == (
-        "You have no walking streak right now. Your longest was 2 days."
+        "You have no walking streak right now. Your longest was 3 days."
     )
 
     # Monday, Tuesday and today (Wednesday): three days in a row.
     for day in ("2026-11-23", "2026-11-24"):
         await log_walk_on(hass, loaded_entry, day)
+    # This week has 2 of its 3 walks: only last week met the goal so far.
     assert speech(await say(hass, "how long is my streak")) == (
-        "You have walked 2 days in a row."
-        " You have met your weekly goal 2 weeks in a row."
+        "You have walked 2 days in a row. Your longest was 3 days."
     )
     await say(hass, "I walked 20 minutes")
     assert hass.states.get("sensor.alex_current_streak").state == "3"

@@ -115,6 +115,8 @@ async def test_stretch_nudge_before_the_walk(
     assert "G10" in event["guidance"]
     assert "5 minutes" in event["message"]  # today's target from the plan
     assert "hamstrings" in event["message"]
+    # G10 counts walks: how the week stands (Monday, nothing walked yet).
+    assert "So far this week you have done 0 of 3 walks." in event["message"]
 
     [speak] = delivered.spoken
     assert speak.data["entity_id"] == "tts.piper"

@@ -209,7 +209,8 @@ def _dataclass_field_names(module: Module, node: ast.AST) -> list[str]:
     assert owner is not None, f"{module.where(node)}: dynamic key outside a class"
     cls = getattr(importlib.import_module(module.name), owner.name)
     assert is_dataclass(cls), f"{module.where(node)}: dynamic key outside a dataclass"
-    return [item.name for item in fields(cls)]
+    # A key such as f"{field}_out_of_range" is about a number: a yes/no field has no range.
+    return [item.name for item in fields(cls) if item.type != "bool"]
 
 
 def _expand_fstring(module: Module, node: ast.JoinedStr) -> list[str]:

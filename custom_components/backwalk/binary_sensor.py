@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .compat import BinarySensorDeviceClass
-from .entity import BackwalkEntity
+from .entity import BackwalkEntity, weekly_goal_attributes
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 
 PARALLEL_UPDATES = 0
@@ -49,6 +49,7 @@ BINARY_SENSORS: tuple[BackwalkBinarySensorDescription, ...] = (
         key="weekly_goal_met",
         translation_key="weekly_goal_met",
         is_on_fn=lambda runtime: runtime.state.snapshot.weekly_goal_met,
+        attributes_fn=weekly_goal_attributes,
     ),
 )
 

@@ -14,6 +14,8 @@ CONF_WALKS_PER_WEEK: Final = "walks_per_week"
 CONF_TARGET_MINUTES: Final = "target_minutes"
 CONF_STARTING_MINUTES: Final = "starting_minutes"
 CONF_DAILY_MINIMUM: Final = "daily_minimum_minutes"
+# Several walks on one day count as one of the week's walks (default: each walk counts).
+CONF_COUNT_WALK_DAYS: Final = "count_walk_days"
 CONF_FIRST_WEEKDAY: Final = "first_weekday"
 CONF_PAIN_DAY_THRESHOLD: Final = "pain_day_threshold"
 CONF_RED_FLAG_LEVEL: Final = "red_flag_level"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import (
@@ -11,6 +13,19 @@ from homeassistant.helpers.update_coordinator import (
 
 from .const import DOMAIN
 from .runtime import ProfileRuntime, ProfileState
+
+
+def weekly_goal_attributes(runtime: ProfileRuntime) -> dict[str, Any]:
+    """Say what the week needs and has (G10: walks and their minutes)."""
+    snapshot = runtime.state.snapshot
+    return {
+        "walks_needed": snapshot.weekly_walks_needed,
+        "walks_done": snapshot.walks_this_week,
+        "minutes_needed": snapshot.weekly_goal_minutes,
+        "minutes_done": round(snapshot.minutes_this_week, 1),
+        "weekly_goal_minutes": snapshot.weekly_goal_minutes,
+        "walks_per_week": runtime.settings.walks_per_week,
+    }
 
 
 class BackwalkEntity(CoordinatorEntity[DataUpdateCoordinator[ProfileState]]):

@@ -263,7 +263,12 @@ def _target_answer(listener: Listener, snapshot: Snapshot) -> str:
 
 def _week_answer(listener: Listener, snapshot: Snapshot) -> str:
     walks = snapshot.walks_this_week
-    goal = minutes_phrase(snapshot.weekly_goal_minutes)
+    # G10: the goal is walks ("three or four times a week") and their minutes.
+    needed = snapshot.weekly_walks_needed
+    goal = (
+        f"{needed} {'walk' if needed == 1 else 'walks'},"
+        f" {minutes_phrase(snapshot.weekly_goal_minutes)} in all"
+    )
     answer = (
         f"{listener.they_have} walked {minutes_phrase(snapshot.minutes_this_week)}"
         f" this week in {walks} {'walk' if walks == 1 else 'walks'}"

@@ -178,6 +178,8 @@ class ReminderEngine:
             preferred_alternatives=tuple(options.get(CONF_ALTERNATIVES, ALTERNATIVES)),
             last_walk_start=last_walk.start if last_walk else None,
             last_walk_end=last_walk.end if last_walk else None,
+            walks_done=snapshot.walks_this_week,
+            walks_needed=snapshot.weekly_walks_needed,
         )
 
     async def async_check(self) -> None:

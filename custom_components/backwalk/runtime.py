@@ -27,6 +27,7 @@ from homeassistant.util import dt as dt_util
 from .codec import ProfileData, group_records
 from .const import (
     CONF_CHECK_IN_AFTER,
+    CONF_COUNT_WALK_DAYS,
     CONF_DAILY_MINIMUM,
     CONF_FIRST_WEEKDAY,
     CONF_MIN_WALK,
@@ -123,6 +124,7 @@ def settings_from_options(options: dict[str, Any]) -> Settings:
         ),
         red_flag_level=int(options.get(CONF_RED_FLAG_LEVEL, defaults.red_flag_level)),
         first_weekday=int(options.get(CONF_FIRST_WEEKDAY, defaults.first_weekday)),
+        count_walk_days=bool(options.get(CONF_COUNT_WALK_DAYS, False)),
     )
 
 

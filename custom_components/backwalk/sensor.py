@@ -19,7 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .const import ALTERNATIVES, CONF_ALTERNATIVES
-from .entity import BackwalkEntity
+from .entity import BackwalkEntity, weekly_goal_attributes
 from .model import Condition, PainStatus, day_start
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 
@@ -112,10 +112,7 @@ SENSORS: tuple[BackwalkSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=lambda runtime: runtime.state.snapshot.goal_progress,
-        attributes_fn=lambda runtime: {
-            "weekly_goal_minutes": runtime.state.snapshot.weekly_goal_minutes,
-            "walks_per_week": runtime.settings.walks_per_week,
-        },
+        attributes_fn=weekly_goal_attributes,
     ),
     BackwalkSensorDescription(
         key="current_streak",

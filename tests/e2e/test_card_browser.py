@@ -474,6 +474,16 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
                 ),
                 "bw-walks-week": profile.value("sensor.walks_this_week"),
                 "bw-walks-goal": "3",
+                # G10: walks and minutes, as the goal entities say.
+                "bw-goal-summary": "{} of 3 walks, {} of {} min".format(
+                    profile.state("sensor.weekly_goal_progress")["attributes"][
+                        "walks_done"
+                    ],
+                    profile.whole("sensor.walking_minutes_this_week"),
+                    profile.state("sensor.weekly_goal_progress")["attributes"][
+                        "minutes_needed"
+                    ],
+                ),
                 "bw-streak-current": profile.value("sensor.current_streak"),
                 "bw-streak-longest": profile.value("sensor.longest_streak"),
                 "bw-streak-weekly": profile.value("sensor.weekly_streak"),

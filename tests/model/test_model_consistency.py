@@ -43,13 +43,13 @@ def reference(
     """Every rule recomputed from scratch, the obvious way."""
     today = local_day(now, tz)
     parts: dict[date, list[float]] = defaultdict(list)
-    starts: dict[date, int] = defaultdict(int)
+    lengths: dict[date, list[float]] = defaultdict(list)
     reports: dict[date, list[PainReport]] = defaultdict(list)
     excuses: set[date] = set()
     for record in records:
         day = local_day(record.time, tz)
         if isinstance(record, Walk):
-            starts[day] += 1
+            lengths[day].append(record.minutes)
             for part_day, part in split_minutes_by_day(
                 record.start, record.minutes, tz
             ).items():
@@ -101,13 +101,37 @@ def reference(
     def week_minutes(week: date) -> float:
         return math.fsum(minutes(week + timedelta(days=i)) for i in range(7))
 
+    def week_walks(week: date) -> int:
+        # A walk counts when it lasts the daily minimum; per day if walk days count.
+        total = 0
+        for i in range(7):
+            long_enough = [
+                m
+                for m in lengths[week + timedelta(days=i)]
+                if m >= settings.daily_minimum_minutes
+            ]
+            total += (
+                min(len(long_enough), 1)
+                if settings.count_walk_days
+                else len(long_enough)
+            )
+        return total
+
+    def walks_needed(week: date) -> int:
+        pain_days = sum(pain_day(week + timedelta(days=i)) for i in range(7))
+        return math.ceil(settings.walks_per_week * (7 - pain_days) / 7)
+
+    def met_goal(week: date, target: int) -> bool:
+        needed = walks_needed(week)
+        return week_walks(week) >= needed and week_minutes(week) >= needed * target
+
     this_week = week_start(today, settings.first_weekday)
     target = settings.starting_minutes
     met_weeks: list[bool] = []
     week = week_start(first, settings.first_weekday)
     while week < this_week:
         days = [week + timedelta(days=i) for i in range(7)]
-        met = week_minutes(week) >= settings.walks_per_week * target
+        met = met_goal(week, target)
         met_weeks.append(met)
         red = any(r.level >= settings.red_flag_level for d in days for r in reports[d])
         if red:
@@ -118,9 +142,16 @@ def reference(
             target = min(settings.target_minutes, target + settings.step_minutes)
         week += timedelta(days=7)
 
-    goal = settings.walks_per_week * target
+    needed = walks_needed(this_week)
+    goal = needed * target
     total = week_minutes(this_week)
-    goal_met = total >= goal
+    done = week_walks(this_week)
+    goal_met = met_goal(this_week, target)
+    progress = (
+        100.0
+        if needed == 0
+        else round(min(100.0, min(done / needed, total / goal) * 100), 1)
+    )
     weekly = 1 if goal_met else 0
     for met in reversed(met_weeks):
         if not met:
@@ -136,9 +167,10 @@ def reference(
         week_start=this_week,
         minutes_today=minutes(today),
         minutes_this_week=total,
-        walks_this_week=sum(starts[this_week + timedelta(days=i)] for i in range(7)),
+        walks_this_week=done,
+        weekly_walks_needed=needed,
         weekly_goal_minutes=goal,
-        goal_progress=round(min(100.0, total * 100 / goal), 1),
+        goal_progress=progress,
         weekly_goal_met=goal_met,
         current_streak=current,
         longest_streak=longest,
@@ -193,6 +225,7 @@ def settings_strategy(draw: st.DrawFn) -> Settings:
         red_flag_level=draw(st.integers(threshold + 1, 10)),
         first_weekday=draw(st.integers(0, 6)),
         step_minutes=draw(st.integers(1, 15)),
+        count_walk_days=draw(st.booleans()),
     )
 
 

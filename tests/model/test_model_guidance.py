@@ -28,6 +28,8 @@ VALUES: dict[str, object] = {
     "activities": "swimming or gentle yoga",
     "stretches": join_words(STRETCH_AREAS),
     "time": "07:30",
+    "walks_done": 2,
+    "walks_needed": 3,
 }
 EXERCISE_WORDS = re.compile(
     r"walk|stretch|swim|bike|bicycl|yoga|exercis|jog|move|activit", re.IGNORECASE

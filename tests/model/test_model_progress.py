@@ -452,28 +452,70 @@ def test_settings_change_recomputes() -> None:
 
 
 def test_weekly_goal_progress() -> None:
+    """The goal is walks and minutes (G10): the lesser share is the progress."""
     log = WalkLog(BERLIN, [walk(day_n(0), 10), walk(day_n(1), 0.5, hour=8)])
     result = snap(log, day_n(2))
-    assert (result.minutes_this_week, result.walks_this_week) == (10.5, 2)
-    assert result.weekly_goal_minutes == 15
-    assert result.goal_progress == 70.0
+    # Half a minute adds its minutes but is no walk (shorter than the daily minimum).
+    assert (result.minutes_this_week, result.walks_this_week) == (10.5, 1)
+    assert (result.weekly_walks_needed, result.weekly_goal_minutes) == (3, 15)
+    assert result.goal_progress == 33.3
     assert not result.weekly_goal_met
     log.add(walk(day_n(2), 4))
-    assert snap(log, day_n(2)).goal_progress == 96.7
+    assert snap(log, day_n(2)).walks_this_week == 1
     log.add(walk(day_n(2), 30, hour=18))
     result = snap(log, day_n(2))
-    assert (result.goal_progress, result.weekly_goal_met, result.minutes_today) == (
+    assert (result.walks_this_week, result.goal_progress, result.minutes_today) == (
+        2,
+        66.7,
+        34,
+    )
+    assert not result.weekly_goal_met
+    log.add(walk(day_n(3), 5))
+    result = snap(log, day_n(3))
+    assert (result.walks_this_week, result.goal_progress, result.weekly_goal_met) == (
+        3,
         100,
         True,
-        34,
     )
 
 
-def test_goal_met_exactly() -> None:
-    log = WalkLog(BERLIN, [walk(day_n(0), 15)])
+def test_one_long_walk_does_not_meet_a_three_walk_goal() -> None:
+    log = WalkLog(BERLIN, [walk(day_n(0), 90)])
     result = snap(log, day_n(0))
+    assert (result.walks_this_week, result.weekly_goal_met) == (1, False)
+    assert result.goal_progress == 33.3
+
+
+def test_goal_met_exactly() -> None:
+    log = WalkLog(BERLIN, [walk(day_n(i), 5) for i in range(3)])
+    result = snap(log, day_n(2))
     assert result.weekly_goal_met
     assert result.goal_progress == 100
+
+
+def test_walk_days_count_once_when_the_profile_says_so() -> None:
+    log = WalkLog(BERLIN, [walk(day_n(0), 5, hour=h) for h in (8, 12, 18)])
+    assert snap(log, day_n(0)).weekly_goal_met
+    days = Settings(count_walk_days=True)
+    result = snap(log, day_n(0), days)
+    assert (result.walks_this_week, result.weekly_goal_met) == (1, False)
+
+
+def test_pain_days_prorate_the_weekly_goal() -> None:
+    """Days that were pain days ask for fewer walks: ceil(walks x free days / 7)."""
+    records = [pain(day_n(i), 6) for i in range(3)] + [walk(day_n(4), 5)]
+    log = WalkLog(BERLIN, records)
+    result = snap(log, day_n(4))
+    # 3 walks x 4 of 7 days, rounded up: 2 walks of 5 minutes.
+    assert (result.weekly_walks_needed, result.weekly_goal_minutes) == (2, 10)
+    assert not result.weekly_goal_met
+    log.add(walk(day_n(5), 5))
+    assert snap(log, day_n(5)).weekly_goal_met
+    # Every day a pain day: nothing is asked, the week keeps the weekly streak.
+    log = WalkLog(BERLIN, [pain(day_n(i), 6) for i in range(7)])
+    result = snap(log, day_n(6))
+    assert (result.weekly_walks_needed, result.goal_progress) == (0, 100)
+    assert result.weekly_goal_met
 
 
 def test_walk_across_week_boundary_splits() -> None:
@@ -513,17 +555,19 @@ def test_first_weekday(first_weekday: int, week_start: date, minutes: float) -> 
 
 
 def test_weekly_streak_counts_current_week_once_met() -> None:
-    log = WalkLog(BERLIN, [walk(day_n(7 * w), 15) for w in range(3)])
-    # Week 0 met its 15 minutes; week 1 missed its 30 (target 10 after stepping up).
+    log = WalkLog(BERLIN, met_week(0, DEFAULT, 5))
+    # Week 0 met its 3 walks of 5 minutes; week 1 missed (target 10 after stepping up).
     result = snap(log, day_n(14))
     assert (result.weekly_goal_minutes, result.weekly_goal_met) == (30, False)
     assert result.weekly_streak == 0
-    log.add(walk(day_n(7), 15, hour=18))
+    for record in met_week(1, DEFAULT, 10):
+        log.add(record)
     result = snap(log, day_n(14))
     assert (result.weekly_goal_minutes, result.weekly_goal_met) == (45, False)
     assert result.weekly_streak == 2  # the current week does not count until met
-    log.add(walk(day_n(15), 30))
-    result = snap(log, day_n(15))
+    for record in met_week(2, DEFAULT, 15):
+        log.add(record)
+    result = snap(log, day_n(16))
     assert (result.weekly_goal_met, result.weekly_streak) == (True, 3)
     # A new week, not yet met: the streak stands at the completed weeks.
     assert snap(log, day_n(21)).weekly_streak == 3
@@ -551,9 +595,15 @@ def test_plan_steps_up_to_target_and_caps() -> None:
 
 
 def test_plan_holds_when_goal_missed() -> None:
-    log = WalkLog(BERLIN, [walk(day_n(0), 14)])
+    """One walk a week is not three: the plan does not step up after it."""
+    log = WalkLog(BERLIN, [walk(day_n(0), 40)])
     assert snap(log, day_n(7)).target_minutes_today == 5
+    # A 1-minute press of start and finish is no walk either.
     log.add(walk(day_n(1), 1))
+    log.add(walk(day_n(2), 1))
+    assert snap(log, day_n(7)).target_minutes_today == 5
+    log.add(walk(day_n(3), 5))
+    log.add(walk(day_n(4), 5))
     assert snap(log, day_n(7)).target_minutes_today == 10
 
 

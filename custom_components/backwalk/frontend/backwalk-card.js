@@ -216,6 +216,7 @@ const STYLE = `
   .ring-label { position: absolute; inset: 0; display: flex; flex-direction: column; align-items: center; justify-content: center; line-height: 1.1; }
   .ring-label .big { font-size: 1.6em; font-weight: 600; }
   .ring-label .small { color: var(--secondary-text-color); font-size: 0.8em; }
+  .goal-line { color: var(--secondary-text-color); font-size: 0.9em; margin: 4px 0 0; }
   .stats { flex: 1 1 150px; display: grid; grid-template-columns: 1fr 1fr; gap: 8px 12px; min-width: 150px; }
   .stat .label { color: var(--secondary-text-color); font-size: 0.8em; }
   .stat .value { font-size: 1.15em; font-weight: 500; }
@@ -662,7 +663,10 @@ class BackwalkCard extends HTMLElement {
   _dashboardHtml(entities, value, attr, whole, painDay) {
     const minutes = Number(value("minutesWeek") || 0);
     const goalMinutes = Number(attr("goalProgress", "weekly_goal_minutes") || 0);
-    const walksGoal = attr("goalProgress", "walks_per_week");
+    // G10: the goal is walks and their minutes; the ring shows the lesser share.
+    const walksGoal = attr("goalProgress", "walks_needed") ?? attr("goalProgress", "walks_per_week");
+    const walksDone = attr("goalProgress", "walks_done") ?? value("walksWeek");
+    const progress = Number(value("goalProgress") || 0);
     const threshold = Number(attr("painStatus", "pain_day_threshold") || 5);
     const pain = value("painToday");
     const walking = value("walking") === "on";
@@ -732,7 +736,7 @@ class BackwalkCard extends HTMLElement {
     return `
       <div class="top">
         <div class="ring-box">
-          ${ring(minutes, goalMinutes)}
+          ${ring(progress, 100)}
           <div class="ring-label">
             <span class="big" data-testid="bw-minutes-week">${whole("minutesWeek")}</span>
             <span class="small">of <span data-testid="bw-goal-minutes">${goalMinutes}</span> min</span>
@@ -750,6 +754,7 @@ class BackwalkCard extends HTMLElement {
             <div class="value" data-testid="bw-streak-weekly">${whole("weeklyStreak")}</div></div>
         </div>
       </div>
+      <div class="goal-line" data-testid="bw-goal-summary">${escapeHtml(`${walksDone} of ${walksGoal} walks, ${whole("minutesWeek")} of ${goalMinutes} min`)}</div>
       ${alternatives}
       <div class="row">
         <div class="pain">

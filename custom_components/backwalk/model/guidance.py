@@ -130,6 +130,12 @@ TEMPLATES: Mapping[str, Template] = _templates(
         ),
     ),
     Template(
+        key="week_walks",
+        guidance=("G10",),
+        text="So far this week you have done {walks_done} of {walks_needed} walks.",
+        spoken="This week you have done {walks_done} of {walks_needed} walks.",
+    ),
+    Template(
         key="check_in",
         guidance=("G10",),
         text=(

@@ -95,6 +95,9 @@ class NudgeContext:
     preferred_alternatives: tuple[str, ...] = ()
     last_walk_start: datetime | None = None
     last_walk_end: datetime | None = None
+    # G10 counts walks: the week's walks that count so far, and how many it needs.
+    walks_done: int = 0
+    walks_needed: int = 0
 
 
 def _utc(moment: datetime) -> datetime:
@@ -204,6 +207,8 @@ def _before_walk(
         "minutes": context.target_minutes,
         "stretches": join_words(STRETCH_AREAS),
         "activities": _activities(context.preferred_alternatives),
+        "walks_done": context.walks_done,
+        "walks_needed": context.walks_needed,
     }
     footer = TEMPLATES["not_medical_advice"]
     if status is PainStatus.PAIN_DAY:
@@ -216,12 +221,14 @@ def _before_walk(
             values=values,
         )
     tip = tip_for(local_day(walk, tz), context.condition)
+    # How the week stands, in walks (G10), when the week asks for any.
+    week = [TEMPLATES["week_walks"]] if context.walks_needed else []
     return _nudge(
         NudgeType.STRETCH,
         key,
         walk=walk,
         due=due,
-        parts=[TEMPLATES["stretch"], tip, footer],
+        parts=[TEMPLATES["stretch"], *week, tip, footer],
         values=values,
     )
 

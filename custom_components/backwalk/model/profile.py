@@ -58,10 +58,17 @@ class Settings:
     red_flag_level: int = 8
     first_weekday: int = 0
     step_minutes: int = 5
+    # G10 says "three or four times a week": each walk counts, unless the person wants
+    # several walks on one day to count as one walk day.
+    count_walk_days: bool = False
 
     def __post_init__(self) -> None:
         """Refuse settings the rules cannot work with."""
+        if not isinstance(self.count_walk_days, bool):
+            raise ModelError("invalid_record", field="count_walk_days")
         for item in fields(self):
+            if item.name not in _RANGES:
+                continue
             value: object = getattr(self, item.name)
             low, high = _RANGES[item.name]
             if (

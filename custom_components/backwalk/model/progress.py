@@ -73,7 +73,10 @@ class Snapshot:
     week_start: date
     minutes_today: float
     minutes_this_week: float
+    # Walks that count toward the goal (at least the daily minimum long; per day
+    # when the profile counts walk days), and how many the week needs.
     walks_this_week: int
+    weekly_walks_needed: int
     weekly_goal_minutes: int
     goal_progress: float
     weekly_goal_met: bool
@@ -113,6 +116,7 @@ class _DayData:
         "pain_level",
         "stretched",
         "walk_count",
+        "walk_lengths",
         "walk_minutes",
     )
 
@@ -127,6 +131,9 @@ class _DayData:
         """Hold the totals; max_pain starts at the latest report's level."""
         self.walk_minutes = walk_minutes
         self.walk_count = walk_count
+        # The length of each walk that began on this day: whether a walk counts as one
+        # of the week's walks depends on the settings' daily minimum.
+        self.walk_lengths: list[float] = []
         # The latest report wins; ties in time break on id so the answer is stable.
         self.latest_pain = latest_pain
         self.pain_level: int | None = None if latest_pain is None else latest_pain.level
@@ -144,6 +151,16 @@ class _DayData:
         if self.max_pain is None or report.level > self.max_pain:
             self.max_pain = report.level
 
+    def counted_walks(self, settings: Settings) -> int:
+        """Count this day's walks that count toward the weekly goal.
+
+        A walk shorter than the daily minimum (a start and finish pressed by mistake)
+        adds its minutes but is not one of the week's walks.
+        """
+        minimum = settings.daily_minimum_minutes
+        counted = sum(1 for minutes in self.walk_lengths if minutes >= minimum)
+        return min(counted, 1) if settings.count_walk_days else counted
+
     def kind(self, settings: Settings) -> _Kind:
         """Whether this day extends, skips or breaks a streak."""
         if self.walk_minutes >= settings.daily_minimum_minutes:
@@ -160,9 +177,27 @@ class _DayData:
 @dataclass(slots=True)
 class _WeekTotals:
     minutes: float
-    walks: int
-    pain_day: bool
+    walks: int  # walks that count toward the goal
+    pain_days: int
     red_flag: bool
+
+    @property
+    def pain_day(self) -> bool:
+        return self.pain_days > 0
+
+
+def weekly_walks_needed(settings: Settings, pain_days: int) -> int:
+    """Return the walks a week needs (G10), prorated by its days without pain.
+
+    Rounded up, so a week with a pain day or two still asks for every walk it can.
+    """
+    return math.ceil(settings.walks_per_week * (7 - pain_days) / 7)
+
+
+def _goal_met(totals: _WeekTotals, settings: Settings, target: int) -> bool:
+    """Tell whether a week met the goal: enough walks and enough minutes (G10)."""
+    walks = weekly_walks_needed(settings, totals.pain_days)
+    return totals.walks >= walks and totals.minutes >= walks * target
 
 
 @dataclass(slots=True)
@@ -331,8 +366,9 @@ class WalkLog:
         )
         weeks_before = history.week_run[last_week] if last_week >= 0 else 0
         totals = self._week_totals(week, settings)
-        goal = settings.walks_per_week * target
-        goal_met = totals.minutes >= goal
+        walks_needed = weekly_walks_needed(settings, totals.pain_days)
+        goal = walks_needed * target
+        goal_met = _goal_met(totals, settings, target)
 
         pain_today = data.pain_level if data is not None else None
         status = pain_status(pain_today, settings)
@@ -342,8 +378,9 @@ class WalkLog:
             minutes_today=data.walk_minutes if data is not None else 0.0,
             minutes_this_week=totals.minutes,
             walks_this_week=totals.walks,
+            weekly_walks_needed=walks_needed,
             weekly_goal_minutes=goal,
-            goal_progress=round(min(100.0, totals.minutes * 100 / goal), 1),
+            goal_progress=_progress(totals, walks_needed, goal),
             weekly_goal_met=goal_met,
             current_streak=current_streak,
             longest_streak=max(best_before, current_streak),
@@ -424,6 +461,7 @@ class WalkLog:
                 data = days[first] = _DayData()
             if isinstance(record, Walk):
                 data.walk_count += 1
+                data.walk_lengths.append(record.minutes)
             elif isinstance(record, PainReport):
                 data.add_pain(record)
             elif isinstance(record, Stretch):
@@ -530,7 +568,7 @@ class WalkLog:
                 history.week_next[index - 1] if index else settings.starting_minutes
             )
             totals = self._week_totals(week, settings)
-            met = totals.minutes >= settings.walks_per_week * target
+            met = _goal_met(totals, settings, target)
             previous_run = history.week_run[index - 1] if index else 0
             history.week_run.append(previous_run + 1 if met else 0)
             history.week_next.append(
@@ -540,22 +578,22 @@ class WalkLog:
 
     def _week_totals(self, week: date, settings: Settings) -> _WeekTotals:
         minutes: list[float] = []
-        walks = 0
-        pain_day = red_flag = False
+        walks = pain_days = 0
+        red_flag = False
         for day in week_days(week):
             data = self._days.get(day)
             if data is None:
                 continue
             minutes.append(data.walk_minutes)
-            walks += data.walk_count
+            walks += data.counted_walks(settings)
             if (
                 data.pain_level is not None
                 and data.pain_level >= settings.pain_day_threshold
             ):
-                pain_day = True
+                pain_days += 1
             if data.max_pain is not None and data.max_pain >= settings.red_flag_level:
                 red_flag = True
-        return _WeekTotals(math.fsum(minutes), walks, pain_day, red_flag)
+        return _WeekTotals(math.fsum(minutes), walks, pain_days, red_flag)
 
 
 def _next_target(
@@ -570,6 +608,14 @@ def _next_target(
     if met:
         return min(settings.target_minutes, target + settings.step_minutes)
     return target
+
+
+def _progress(totals: _WeekTotals, walks_needed: int, minutes_needed: int) -> float:
+    """Percent of the weekly goal: the lesser of walks and minutes, so 100 means met."""
+    if walks_needed == 0:
+        return 100.0  # every day of the week was a pain day: nothing is asked
+    share = min(totals.walks / walks_needed, totals.minutes / minutes_needed)
+    return round(min(100.0, share * 100), 1)
 
 
 def _utc(moment: datetime) -> datetime:
