@@ -1,30 +1,43 @@
-"""Calendar: scheduled walks ahead, and what was logged behind."""
+"""Calendar: scheduled walks ahead, and what was logged behind.
+
+Times are aware datetimes in Home Assistant's time zone (the zone the schedule, the
+reminders and the days are in); the frontend shows them as each user's settings say.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
+from homeassistant.auth.models import User
 from homeassistant.components.calendar import (
     CalendarEntity,
     CalendarEntityDescription,
     CalendarEvent,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.components.calendar.const import CalendarEntityFeature
+from homeassistant.components.websocket_api.connection import current_connection
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .entity import BackwalkEntity
+from .errors import refusal
 from .model import (
     ACTIVITY_NAMES,
+    CORRECTION_WINDOW,
     MAX_WALK_MINUTES,
     Alternative,
     PainReport,
     Stretch,
     Walk,
+    day_start,
+    local_day,
+    next_walk,
     walks_between,
 )
 from .model.records import EARLIEST_TIME, LATEST_TIME
-from .runtime import BackwalkConfigEntry
+from .runtime import BackwalkConfigEntry, ProfileRuntime
 
 PARALLEL_UPDATES = 0
 
@@ -37,6 +50,9 @@ STRETCH_LENGTH = timedelta(minutes=10)
 SCHEDULED_AHEAD = timedelta(days=366)
 # A record counts from its start; look back one walk length so overlaps show.
 _LOOKBACK = timedelta(minutes=MAX_WALK_MINUTES)
+SCHEDULED_UID_PREFIX = "scheduled-"
+# What a person without the right to delete history may still take back (as undo_last).
+_UNDO_REFUSALS = frozenset({"nothing_to_undo", "undo_not_last"})
 
 
 async def async_setup_entry(
@@ -48,24 +64,57 @@ async def async_setup_entry(
     async_add_entities([WalkCalendar(entry.runtime_data, WALKS)])
 
 
+def called_off(runtime: ProfileRuntime, walk: datetime) -> bool:
+    """Whether a scheduled walk is off: today's pain is at the red-flag level (G15)."""
+    snapshot = runtime.state.snapshot
+    return snapshot.red_flag_today and local_day(walk, runtime.log.timezone) == (
+        snapshot.day
+    )
+
+
+def next_scheduled_walk(runtime: ProfileRuntime) -> datetime | None:
+    """Return the next scheduled walk that is on: after today on a red-flag day."""
+    walk = runtime.state.next_walk
+    if walk is None or not called_off(runtime, walk):
+        return walk
+    tz = runtime.log.timezone
+    return next_walk(
+        runtime.schedule, tz, day_start(runtime.state.snapshot.day + timedelta(1), tz)
+    )
+
+
+def _calling_user() -> User | None:
+    """Return the user whose websocket message is being handled, if one is.
+
+    Home Assistant calls async_delete_event from its calendar/event/delete command with
+    no context; the connection it runs in is the only trace of who asked. (The entity's
+    own context is that of the last action called on it, perhaps by someone else.)
+    """
+    connection = current_connection.get()
+    return connection.user if connection is not None else None
+
+
 class WalkCalendar(BackwalkEntity, CalendarEntity):
     """Scheduled walks in the future; walks, stretches and alternatives in the past."""
+
+    # Logged entries can be deleted from the event dialog, within the rights of the user.
+    _attr_supported_features = CalendarEntityFeature.DELETE_EVENT
 
     @property
     def event(self) -> CalendarEvent | None:
         """The next scheduled walk."""
-        walk = self.runtime.state.next_walk
+        walk = next_scheduled_walk(self.runtime)
         return self._scheduled(walk) if walk else None
 
     def _scheduled(self, start: datetime) -> CalendarEvent:
         minutes = self.runtime.state.snapshot.target_minutes_today
-        local = dt_util.as_local(start)
+        local = start.astimezone(self.runtime.log.timezone)
         return CalendarEvent(
             start=local,
             end=local + timedelta(minutes=minutes),
             summary=f"Walk ({minutes} min)",
             description="Stretch gently first: neck, arms, hips, legs, hamstrings, ankles.",
-            uid=f"scheduled-{start.isoformat()}",
+            uid=f"{SCHEDULED_UID_PREFIX}{start.isoformat()}",
         )
 
     async def async_get_events(
@@ -73,6 +122,7 @@ class WalkCalendar(BackwalkEntity, CalendarEntity):
     ) -> list[CalendarEvent]:
         """Return logged activity and scheduled walks that overlap the range."""
         now = dt_util.utcnow()
+        tz = self.runtime.log.timezone
         events: list[CalendarEvent] = []
         # Records lie in 2000-2099; clamping to that before any arithmetic keeps the ends
         # of the calendar (year 1, year 9999 west of UTC) from overflowing.
@@ -81,7 +131,7 @@ class WalkCalendar(BackwalkEntity, CalendarEntity):
             max(start_date, EARLIEST_TIME + _LOOKBACK) - _LOOKBACK, logged_to
         )
         for record in self.runtime.log.records_between(logged_from, logged_to):
-            event = _logged_event(record)
+            event = _logged_event(record, tz)
             if event is not None and event.end > start_date:
                 events.append(event)
         # Scheduled walks only from now on (the past shows what was actually done), and
@@ -92,39 +142,77 @@ class WalkCalendar(BackwalkEntity, CalendarEntity):
             events.extend(
                 self._scheduled(walk)
                 for walk in walks_between(
-                    self.runtime.schedule,
-                    self.runtime.log.timezone,
-                    future_start,
-                    future_end,
+                    self.runtime.schedule, tz, future_start, future_end
                 )
+                # No walk on a red-flag day (G15), as the card and the reminders say.
+                if not called_off(self.runtime, walk)
             )
         return events
 
+    async def async_delete_event(
+        self,
+        uid: str,
+        recurrence_id: str | None = None,
+        recurrence_range: str | None = None,
+    ) -> None:
+        """Delete a logged entry, as far as the user may delete.
+
+        An administrator deletes any entry, as backwalk.delete_entry. Anyone else (or a
+        caller whose user is unknown) only takes back the entry made last within the
+        correction window, as backwalk.undo_last: history stays an administrator's.
+        Either way backwalk_deleted names the user.
+        """
+        if uid.startswith(SCHEDULED_UID_PREFIX):
+            raise refusal("scheduled_walk_not_deletable")
+        record = self.runtime.log.get(uid)
+        if record is None or isinstance(record, PainReport):
+            # Pain reports are not in the calendar, so not deleted through it either.
+            raise refusal("unknown_record")
+        user = _calling_user()
+        context = Context(user_id=user.id if user is not None else None)
+        if user is not None and user.is_admin:
+            await self.runtime.async_delete(uid, context)
+            return
+        try:
+            await self.runtime.async_undo_last(uid, context)
+        except ServiceValidationError as err:
+            if err.translation_key not in _UNDO_REFUSALS:
+                raise
+            minutes = str(int(CORRECTION_WINDOW.total_seconds() // 60))
+            raise refusal("delete_needs_admin", minutes=minutes) from err
+
 
 def _logged_event(
-    record: Walk | PainReport | Stretch | Alternative,
+    record: Walk | PainReport | Stretch | Alternative, tz: tzinfo
 ) -> CalendarEvent | None:
+    """Return a logged entry's event (its note as the description), else None."""
     if isinstance(record, Walk):
-        start = dt_util.as_local(record.start)
+        start = record.start.astimezone(tz)
         distance = f", {record.distance_km:g} km" if record.distance_km else ""
         return CalendarEvent(
             start=start,
-            end=dt_util.as_local(record.end),
+            end=record.end.astimezone(tz),
             summary=f"Walked {record.minutes:g} min{distance}",
+            description=record.note,
             uid=record.id,
         )
     if isinstance(record, Stretch):
-        start = dt_util.as_local(record.time)
+        start = record.time.astimezone(tz)
         return CalendarEvent(
-            start=start, end=start + STRETCH_LENGTH, summary="Stretched", uid=record.id
+            start=start,
+            end=start + STRETCH_LENGTH,
+            summary="Stretched",
+            description=record.note,
+            uid=record.id,
         )
     if isinstance(record, Alternative):
-        start = dt_util.as_local(record.time)
+        start = record.time.astimezone(tz)
         name = ACTIVITY_NAMES.get(record.activity.value, record.activity.value)
         return CalendarEvent(
             start=start,
             end=start + timedelta(minutes=record.minutes),
             summary=f"{name.capitalize()} instead of a walk ({record.minutes:g} min)",
+            description=record.note,
             uid=record.id,
         )
     return None  # pain reports are not activities

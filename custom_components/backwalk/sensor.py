@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .calendar import next_scheduled_walk
 from .const import ALTERNATIVES, CONF_ALTERNATIVES
 from .entity import BackwalkEntity, weekly_goal_attributes
 from .model import Condition, PainStatus, day_start
@@ -156,7 +157,8 @@ SENSORS: tuple[BackwalkSensorDescription, ...] = (
         key="next_walk",
         translation_key="next_walk",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda runtime: runtime.state.next_walk,
+        # As the calendar: today's walk is off on a red-flag day (G15).
+        value_fn=next_scheduled_walk,
     ),
     BackwalkSensorDescription(
         key="pain_status",
