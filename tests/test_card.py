@@ -9,6 +9,7 @@ import re
 
 from homeassistant.components.frontend import DATA_EXTRA_MODULE_URL
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -148,3 +149,26 @@ def test_card_file_is_in_the_package() -> None:
     """HACS installs custom_components/backwalk whole: the card must live inside it."""
     assert CARD_FILE.is_file()
     assert CARD_FILE.parent.parent.name == DOMAIN
+
+
+async def test_card_finds_entities_by_what_they_are(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Every entity the card reads is found by domain and translation key, never by id.
+
+    So a renamed entity, or one whose id came from an older name (number.alex_pain_today
+    before "Report pain"), is found all the same.
+    """
+    source = CARD_FILE.read_text()
+    keys_block = re.search(r"const KEYS = \{(.*?)\};", source, re.DOTALL)
+    assert keys_block is not None
+    card_keys = set(re.findall(r':\s*"([a-z_]+\.[a-z_]+)"', keys_block.group(1)))
+    registry = er.async_get(hass)
+    profile_keys = {
+        f"{entry.domain}.{entry.translation_key}"
+        for entry in er.async_entries_for_config_entry(registry, loaded_entry.entry_id)
+    }
+    assert card_keys
+    assert card_keys <= profile_keys, card_keys - profile_keys
+    # No entity id of a profile is written into the card.
+    assert not re.search(r"\b(sensor|number|button|binary_sensor)\.alex_", source)

@@ -201,7 +201,7 @@ async def test_pain_slider_follows_the_same_rule(
         await hass.services.async_call(
             "number",
             "set_value",
-            {"entity_id": "number.alex_pain_today", "value": value},
+            {"entity_id": "number.alex_report_pain", "value": value},
             blocking=True,
         )
 

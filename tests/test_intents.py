@@ -42,7 +42,7 @@ from tests.conftest import Persisted
 SENTENCES = Path(__file__).parent.parent / "custom_sentences" / "en" / "backwalk.yaml"
 WEEK = "sensor.alex_walking_minutes_this_week"
 SAM_WEEK = "sensor.sam_walking_minutes_this_week"
-SAM_PAIN = "sensor.sam_pain_level_today"
+SAM_PAIN = "sensor.sam_pain_today"
 # G15: a red-flag answer suggests no movement of any kind.
 EXERCISE_WORDS = re.compile(
     r"walk|exercis|swim|bike|bicycle|yoga|stretch|target|activity|move",
@@ -191,7 +191,7 @@ async def test_report_pain_by_voice(hass: HomeAssistant) -> None:
     assert (
         speech(response) == "Noted pain level 3. Today's walking target is 5 minutes."
     )
-    assert hass.states.get("sensor.alex_pain_level_today").state == "3"
+    assert hass.states.get("sensor.alex_pain_today").state == "3"
 
 
 @pytest.mark.usefixtures("assist", "loaded_entry")
@@ -212,7 +212,7 @@ async def test_report_pain_phrasings(
     """Each way of saying a pain level records it."""
     response = await say(hass, sentence)
     assert matched_intent(response) == INTENT_REPORT_PAIN, speech(response)
-    assert hass.states.get("sensor.alex_pain_level_today").state == level
+    assert hass.states.get("sensor.alex_pain_today").state == level
 
 
 @pytest.mark.usefixtures("assist")
@@ -264,7 +264,7 @@ async def test_red_flag_answer_advises_medical_help_never_exercise(
     assert "medical help" in text
     assert "9" in text
     assert not EXERCISE_WORDS.search(text), text
-    assert hass.states.get("sensor.alex_pain_level_today").state == "9"
+    assert hass.states.get("sensor.alex_pain_today").state == "9"
 
     # While the report stands, no target either.
     target = speech(await say(hass, "what is my walking target today"))
@@ -415,7 +415,7 @@ async def test_two_profiles_by_name(
         "Noted pain level 3 for Sam. Today's walking target is 5 minutes."
     )
     assert hass.states.get(SAM_PAIN).state == "3"
-    assert hass.states.get("sensor.alex_pain_level_today").state == "unknown"
+    assert hass.states.get("sensor.alex_pain_today").state == "unknown"
 
     response = await say(hass, "what's my streak for Sam")
     assert matched_intent(response) == INTENT_STREAK
@@ -431,7 +431,7 @@ async def test_two_profiles_by_name(
 
     response = await say(hass, "report pain level 2 for ALEX")
     assert speech(response).startswith("Noted pain level 2 for Alex.")
-    assert hass.states.get("sensor.alex_pain_level_today").state == "2"
+    assert hass.states.get("sensor.alex_pain_today").state == "2"
 
     status = speech(await say(hass, "how much did Sam walk this week"))
     assert status.startswith("Sam has walked 80 minutes this week in 4 walks")
@@ -561,7 +561,7 @@ async def test_say_it_again_for_a_profile(
             # the same day.
             freezer.tick(timedelta(minutes=61))
     assert hass.states.get(WEEK).state == "0.0"
-    assert hass.states.get("sensor.alex_pain_level_today").state == "unknown"
+    assert hass.states.get("sensor.alex_pain_today").state == "unknown"
     assert hass.states.get(SAM_PAIN).state == "3"
     assert float(hass.states.get(SAM_WEEK).state) > 0
     assert sam.state is loaded_entry.state
@@ -811,7 +811,7 @@ async def test_direct_refusals_are_spoken(
     assert response.error_code is intent.IntentResponseErrorCode.FAILED_TO_HANDLE
     assert speech(response) == answer
     assert stored_walks(persisted, loaded_entry) == []
-    assert hass.states.get("sensor.alex_pain_level_today").state == "unknown"
+    assert hass.states.get("sensor.alex_pain_today").state == "unknown"
 
 
 @pytest.mark.usefixtures("loaded_entry")

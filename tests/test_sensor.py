@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+import re
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -140,7 +143,7 @@ async def test_state_survives_a_restart(
     await hass.config_entries.async_reload(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert state(hass, "sensor.alex_walking_minutes_this_week") == "12.0"
-    assert state(hass, "sensor.alex_pain_level_today") == "4"
+    assert state(hass, "sensor.alex_pain_today") == "4"
 
 
 async def test_condition_follows_pain_duration(
@@ -172,3 +175,105 @@ async def test_time_zone_change_recomputes_days(
     assert state(hass, "sensor.alex_walking_minutes_today") == "10.0"
     attrs = hass.states.get("sensor.alex_walking_minutes_this_week").attributes
     assert attrs["last_reset"] == "2026-11-16T00:00:00-05:00"
+
+
+async def test_names_say_what_each_pain_entity_does(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """The slider reports pain, the sensor shows it: new installs get ids from that."""
+    assert state(hass, "sensor.alex_pain_today") == "unknown"
+    sensor = hass.states.get("sensor.alex_pain_today")
+    slider = hass.states.get("number.alex_report_pain")
+    assert sensor is not None
+    assert slider is not None
+    assert sensor.attributes["friendly_name"] == "Alex Pain today"
+    assert slider.attributes["friendly_name"] == "Alex Report pain"
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.alex_report_pain", "value": 3},
+        blocking=True,
+    )
+    assert state(hass, "sensor.alex_pain_today") == "3"
+    assert state(hass, "number.alex_report_pain") == "3"
+
+
+async def test_an_existing_install_keeps_its_entity_ids(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """Ids made from the old names stay (the registry holds them); only names change."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    config_entry.add_to_hass(hass)
+    registry = er.async_get(hass)
+    for domain, key, object_id in (
+        ("sensor", "pain_today", "alex_pain_level_today"),
+        ("number", "pain_today_input", "alex_pain_today"),
+    ):
+        registry.async_get_or_create(
+            domain,
+            DOMAIN,
+            f"{config_entry.entry_id}_{key}",
+            suggested_object_id=object_id,
+            config_entry=config_entry,
+        )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.alex_pain_today", "value": 4},
+        blocking=True,
+    )
+    assert state(hass, "sensor.alex_pain_level_today") == "4"
+    old_sensor = hass.states.get("sensor.alex_pain_level_today")
+    old_slider = hass.states.get("number.alex_pain_today")
+    assert old_sensor is not None
+    assert old_slider is not None
+    assert old_sensor.attributes["friendly_name"] == "Alex Pain today"
+    assert old_slider.attributes["friendly_name"] == "Alex Report pain"
+    # No second entity under the new ids.
+    assert hass.states.get("sensor.alex_pain_today") is None
+    assert hass.states.get("number.alex_report_pain") is None
+
+
+def _readme_entity_names() -> dict[str, set[str]]:
+    """The README's entity table: names by platform, from cells like "sensor: A, B (x)"."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    table = readme.split("Entities (one device per profile):", 1)[1].split("\n\n", 2)[1]
+    names: dict[str, set[str]] = {}
+    for row in table.splitlines()[2:]:
+        platform, _, listed = row.split("|")[1].strip().partition(": ")
+        names.setdefault(platform.replace(" ", "_"), set()).update(
+            re.sub(r"\s*\(.*?\)", "", name).strip() for name in listed.split(",")
+        )
+    return names
+
+
+def test_readme_lists_every_entity() -> None:
+    """Every entity's name is in the README's entity table, and nothing else is."""
+    strings = json.loads(
+        (
+            Path(__file__).resolve().parents[1]
+            / "custom_components"
+            / DOMAIN
+            / "translations"
+            / "en.json"
+        ).read_text()
+    )
+    expected = {
+        platform: {entity["name"] for entity in entities.values()}
+        for platform, entities in strings["entity"].items()
+    }
+    assert _readme_entity_names() == expected
+
+
+async def test_every_entity_of_a_profile_is_named_in_english(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """The entities a profile has are the ones en.json names (the README lists those)."""
+    registry = er.async_get(hass)
+    entries = er.async_entries_for_config_entry(registry, loaded_entry.entry_id)
+    readme = _readme_entity_names()
+    for entry in entries:
+        assert entry.translation_key is not None
+        assert entry.original_name in readme[entry.domain], entry.entity_id

@@ -117,7 +117,7 @@ async def test_note_too_long_is_refused(
     """Notes are capped at 500 characters."""
     with pytest.raises(Exception, match="500"):
         await call(hass, "report_pain", {"level": 3, "note": "x" * 501})
-    assert hass.states.get("sensor.alex_pain_level_today").state == "unknown"
+    assert hass.states.get("sensor.alex_pain_today").state == "unknown"
 
 
 async def test_report_pain_drives_pain_entities(
@@ -127,26 +127,26 @@ async def test_report_pain_drives_pain_entities(
     status = "sensor.alex_pain_status"
     # Nothing reported yet today: unknown, not "no pain".
     assert hass.states.get(status).state == "unknown"
-    assert hass.states.get("number.alex_pain_today").state == "unknown"
+    assert hass.states.get("number.alex_report_pain").state == "unknown"
     await call(hass, "report_pain", {"level": 0})
     assert hass.states.get(status).state == "none"
     freezer.tick(timedelta(minutes=30))
     await call(hass, "report_pain", {"level": 3})
-    assert hass.states.get("sensor.alex_pain_level_today").state == "3"
+    assert hass.states.get("sensor.alex_pain_today").state == "3"
     assert hass.states.get(status).state == "mild"
     assert hass.states.get("binary_sensor.alex_pain_day").state == "off"
     freezer.tick(timedelta(minutes=30))
     await call(hass, "report_pain", {"level": 6, "note": "after gardening"})
     assert hass.states.get(status).state == "pain_day"
     assert hass.states.get("binary_sensor.alex_pain_day").state == "on"
-    assert hass.states.get("number.alex_pain_today").state == "6"
+    assert hass.states.get("number.alex_report_pain").state == "6"
     freezer.tick(timedelta(minutes=30))
     await call(hass, "report_pain", {"level": 9})
     assert hass.states.get(status).state == "red_flag"
     with pytest.raises(ServiceValidationError) as error:
         await call(hass, "report_pain", {"level": 11})
     assert error.value.translation_key == "level_out_of_range"
-    assert hass.states.get("sensor.alex_pain_level_today").state == "9"
+    assert hass.states.get("sensor.alex_pain_today").state == "9"
 
 
 async def test_pain_slider_reports_pain(
@@ -156,12 +156,12 @@ async def test_pain_slider_reports_pain(
     await hass.services.async_call(
         "number",
         "set_value",
-        {"entity_id": "number.alex_pain_today", "value": 4},
+        {"entity_id": "number.alex_report_pain", "value": 4},
         blocking=True,
     )
     reports = persisted(loaded_entry)["pain_reports"]
     assert [report["level"] for report in reports] == [4]
-    assert hass.states.get("sensor.alex_pain_level_today").state == "4"
+    assert hass.states.get("sensor.alex_pain_today").state == "4"
 
 
 async def test_stretch_and_alternative(
@@ -401,30 +401,52 @@ async def test_live_walk_buttons(
     persisted: Persisted,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Start, restart Home Assistant's entry in between, finish: the elapsed minutes count."""
+    """Start, restart Home Assistant's entry in between, finish: the elapsed minutes count.
+
+    Only the button that can act is available: Finish walk while a walk runs, Start walk
+    otherwise. Home Assistant skips an unavailable button, so a press of it does nothing.
+    """
 
     async def press(button: str) -> None:
         await hass.services.async_call(
             "button", "press", {"entity_id": f"button.alex_{button}"}, blocking=True
         )
 
-    with pytest.raises(ServiceValidationError) as error:
-        await press("finish_walk")
-    assert error.value.translation_key == "no_walk_started"
+    def available() -> set[str]:
+        return {
+            button
+            for button in ("start_walk", "finish_walk", "log_stretch")
+            if hass.states.get(f"button.alex_{button}").state != "unavailable"
+        }
+
+    assert available() == {"start_walk", "log_stretch"}
+    await press("finish_walk")
+    assert persisted(loaded_entry)["walks"] == []
     await press("start_walk")
-    assert persisted(loaded_entry)["live_walk_started"] is not None
+    started = persisted(loaded_entry)["live_walk_started"]
+    assert started is not None
+    assert available() == {"finish_walk", "log_stretch"}
+    freezer.tick(timedelta(minutes=1))
+    await press("start_walk")
+    assert persisted(loaded_entry)["live_walk_started"] == started
+    # The runtime still refuses what a race past the availability could ask for.
     with pytest.raises(ServiceValidationError) as error:
-        await press("start_walk")
+        await loaded_entry.runtime_data.async_start_walk()
     assert error.value.translation_key == "walk_already_started"
 
     await hass.config_entries.async_reload(loaded_entry.entry_id)
     await hass.async_block_till_done()
-    freezer.tick(timedelta(minutes=25))
+    assert available() == {"finish_walk", "log_stretch"}
+    freezer.tick(timedelta(minutes=24))
     await press("finish_walk")
     assert hass.states.get(WEEK).state == "25.0"
     walk = persisted(loaded_entry)["walks"][0]
     assert walk["source"] == "button"
     assert persisted(loaded_entry)["live_walk_started"] is None
+    assert available() == {"start_walk", "log_stretch"}
+    with pytest.raises(ServiceValidationError) as error:
+        await loaded_entry.runtime_data.async_finish_walk()
+    assert error.value.translation_key == "no_walk_started"
 
 
 async def test_log_stretch_button(
@@ -595,8 +617,8 @@ async def test_correct_pain_replaces_a_mis_tap_else_adds_a_report(
     ] == [(fixed["id"], 3)]
     status = hass.states.get("sensor.alex_pain_status")
     assert (status.state, status.attributes["red_flag_today"]) == ("mild", False)
-    assert hass.states.get("sensor.alex_pain_level_today").state == "3"
-    assert hass.states.get("number.alex_pain_today").state == "3"
+    assert hass.states.get("sensor.alex_pain_today").state == "3"
+    assert hass.states.get("number.alex_report_pain").state == "3"
     assert hass.states.get("binary_sensor.alex_pain_day").state == "off"
     # The replaced report leaves a trace naming who replaced it.
     assert [(e.data["id"], e.data["reason"], e.data["user_id"]) for e in deleted] == [

@@ -77,7 +77,7 @@ async def test_walk_and_pain(
     status, body = await post({"pain": 6, "note": "stairs"})
     assert status == 200
     assert body["type"] == "pain"
-    assert hass.states.get("sensor.alex_pain_level_today").state == "6"
+    assert hass.states.get("sensor.alex_pain_today").state == "6"
 
 
 async def test_retries_with_an_id_are_idempotent(

@@ -1,4 +1,9 @@
-"""Buttons: log a stretch, start a walk, finish a walk."""
+"""Buttons: log a stretch, start a walk, finish a walk.
+
+Start walk and Finish walk are never both available: only the one that can be pressed is
+(Finish walk while a walk runs, Start walk otherwise), so the device page and a tile say
+what can be done instead of answering an error.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ class BackwalkButtonDescription(ButtonEntityDescription):
     """What pressing one button does."""
 
     press_fn: Callable[[ProfileRuntime], Awaitable[Any]]
+    # None: always available; True/False: only while a walk runs / does not run.
+    while_walking: bool | None = None
 
 
 BUTTONS: tuple[BackwalkButtonDescription, ...] = (
@@ -33,11 +40,13 @@ BUTTONS: tuple[BackwalkButtonDescription, ...] = (
         key="start_walk",
         translation_key="start_walk",
         press_fn=lambda runtime: runtime.async_start_walk(),
+        while_walking=False,
     ),
     BackwalkButtonDescription(
         key="finish_walk",
         translation_key="finish_walk",
         press_fn=lambda runtime: runtime.async_finish_walk(),
+        while_walking=True,
     ),
 )
 
@@ -57,6 +66,13 @@ class BackwalkButton(BackwalkEntity, ButtonEntity):
     """A one-press action on the profile."""
 
     entity_description: BackwalkButtonDescription
+
+    @property
+    def available(self) -> bool:
+        """Whether the button can do anything now (Home Assistant skips it otherwise)."""
+        wanted = self.entity_description.while_walking
+        walking = self.runtime.state.live_walk_started is not None
+        return super().available and (wanted is None or wanted == walking)
 
     async def async_press(self) -> None:
         """Do the button's action."""

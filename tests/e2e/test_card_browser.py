@@ -572,6 +572,9 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
             expect(page.get_by_test_id("bw-message")).to_contain_text("Walk started.")
             assert profile.value("binary_sensor.walk_in_progress") == "on"
             walks_before = len(profile.history()["walks"])
+            # Only one of the two buttons can be pressed at a time.
+            assert profile.value("button.start_walk") == "unavailable"
+            assert profile.value("button.finish_walk") != "unavailable"
             # Finished at once it is 0 minutes long: refused, in the integration's words.
             page.get_by_test_id("bw-finish-walk").click()
             expect(page.get_by_test_id("bw-error")).to_contain_text(
@@ -589,11 +592,13 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
                 lambda: len(profile.history()["walks"]) == walks_before + 1,
                 "the finished walk",
             )
+            assert profile.value("button.finish_walk") == "unavailable"
+            assert profile.value("button.start_walk") != "unavailable"
             expect(page.get_by_test_id("bw-walks-week")).to_have_text(
                 profile.value("sensor.walks_this_week")
             )
             expect(page.get_by_test_id("bw-pain-today")).to_have_text(
-                profile.whole("sensor.pain_level_today")
+                profile.whole("sensor.pain_today")
             )
 
             # Light and dark theme and a phone's width, before the pain changes (fresh
