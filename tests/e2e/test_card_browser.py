@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -308,6 +309,97 @@ def focused_in(card: Any) -> str | None:
     return focused
 
 
+def clock(
+    moment: datetime, *, am_pm: bool, weekday: bool = False, zone: str = ""
+) -> str:
+    """A moment as Home Assistant's frontend writes it in English: 7:30 AM or 07:30."""
+    local = moment.astimezone(ZoneInfo(zone or TIME_ZONE))
+    if am_pm:
+        text = f"{local.hour % 12 or 12}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"
+    else:
+        text = f"{local:%H:%M}"
+    return f"{local:%a} {text}" if weekday else text
+
+
+def normalized(text: str) -> str:
+    """Text with any run of spaces (Intl writes a narrow no-break one before AM) as one."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def expect_text(locator: Any, expected: str) -> None:
+    """Wait until the locator's text, spaces normalized, is the expected text."""
+    wait_for(
+        lambda: normalized(locator.inner_text()) == expected,
+        f"{expected!r}, not {normalized(locator.inner_text())!r}",
+    )
+
+
+def clock_of(text: str) -> tuple[int, str, str]:
+    """Hour, minute and a/p of the first clock time in a text ("10:25 AM", "10:25a")."""
+    match = re.search(r"(\d{1,2}):(\d{2})\s*([ap])?", text, re.IGNORECASE)
+    assert match is not None, text
+    return int(match.group(1)), match.group(2), (match.group(3) or "").lower()
+
+
+def choose_time_settings(page: Any, time_format: str, time_zone: str) -> None:
+    """Choose the time format and zone as the user's profile page does (and saves them)."""
+    page.evaluate(
+        """([format, zone]) => {
+            const ha = document.querySelector('home-assistant');
+            ha.dispatchEvent(new CustomEvent('hass-time-format-select', {detail: format}));
+            ha.dispatchEvent(new CustomEvent('hass-time-zone-select', {detail: zone}));
+        }""",
+        [time_format, time_zone],
+    )
+    page.wait_for_function(
+        """([format, zone]) => {
+            const locale = document.querySelector('home-assistant').hass.locale;
+            return locale.time_format === format && locale.time_zone === zone;
+        }""",
+        arg=[time_format, time_zone],
+        timeout=TIMEOUT_MS,
+    )
+
+
+def check_time_settings(
+    browser: Any,
+    tokens: dict[str, Any],
+    base: str,
+    started: datetime,
+    next_walk: datetime,
+) -> None:
+    """The card follows the user's time settings, as the rest of the frontend does.
+
+    In a browser in New York (Home Assistant is in Berlin): by default in the browser's
+    zone, as Home Assistant's calendar shows it; with "server" in Berlin, as the
+    reminders say it; with "24" in 24 hours. The settings are put back afterwards.
+    """
+    page = logged_in_page(browser, tokens, timezone_id="America/New_York")
+    try:
+        open_dashboard(page, base)
+        since = page.get_by_test_id("bw-walking")
+        upcoming = page.get_by_test_id("bw-next-walk")
+        for time_format, time_zone, am_pm, zone in (
+            ("language", "local", True, "America/New_York"),
+            ("language", "server", True, TIME_ZONE),
+            ("24", "server", False, TIME_ZONE),
+            ("24", "local", False, "America/New_York"),
+        ):
+            choose_time_settings(page, time_format, time_zone)
+            expect_text(
+                since, f"Walking since {clock(started, am_pm=am_pm, zone=zone)}"
+            )
+            expect_text(
+                upcoming, clock(next_walk, am_pm=am_pm, weekday=True, zone=zone)
+            )
+        save_screenshot(
+            page.get_by_test_id("bw-card"), "card-24h-new-york.png", docs=False
+        )
+    finally:
+        choose_time_settings(page, "language", "local")  # the frontend's defaults
+        page.context.close()
+
+
 def logged_in_page(browser: Any, tokens: dict[str, Any], **options: Any) -> Any:
     """A page in a new browser context, logged in, in Home Assistant's time zone."""
     options = {"color_scheme": "light", "timezone_id": TIME_ZONE, **options}
@@ -581,6 +673,24 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
                 "Minutes must be from 0.1 to 600."
             )
             expect(page.get_by_test_id("bw-error")).not_to_contain_text("_")
+
+            # Times as the user's settings say. By default the language's way (English:
+            # AM/PM) in the browser's zone, here Home Assistant's: the clock of the
+            # entities, the calendar and the reminders (checked in tests/test_calendar.py).
+            started = datetime.fromisoformat(
+                profile.state("binary_sensor.walk_in_progress")["attributes"]["started"]
+            )
+            next_walk = datetime.fromisoformat(
+                profile.value("sensor.next_scheduled_walk")
+            )
+            walking_since = page.get_by_test_id("bw-walking")
+            expect_text(walking_since, f"Walking since {clock(started, am_pm=True)}")
+            expect_text(
+                page.get_by_test_id("bw-next-walk"),
+                clock(next_walk, am_pm=True, weekday=True),
+            )
+            card_walk_time = normalized(walking_since.inner_text())
+            check_time_settings(browser, tokens, base, started, next_walk)
             time.sleep(
                 max(0.0, 7 - (time.monotonic() - walk_started))
             )  # a 0.1 min walk
@@ -594,6 +704,8 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
             )
             assert profile.value("button.finish_walk") == "unavailable"
             assert profile.value("button.start_walk") != "unavailable"
+            finished = max(profile.history()["walks"], key=lambda walk: walk["start"])
+            assert datetime.fromisoformat(finished["start"]) == started
             expect(page.get_by_test_id("bw-walks-week")).to_have_text(
                 profile.value("sensor.walks_this_week")
             )
@@ -656,6 +768,20 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
             expect(example_page.locator("hui-tile-card")).to_have_count(4)
             for broken in ("hui-error-card", "hui-warning"):
                 expect(example_page.locator(broken)).to_have_count(0)
+            # Home Assistant's own calendar card shows the walk at the clock time the
+            # card showed while it ran.
+            title = re.compile(
+                rf"^\s*Walked {re.escape(f'{finished["minutes"]:g}')} min\s*$"
+            )
+            walk_row = example_page.locator(
+                "hui-calendar-card tr.fc-list-event"
+            ).filter(has=example_page.locator(".fc-list-event-title", has_text=title))
+            expect(walk_row).to_have_count(1)
+            calendar_time = walk_row.locator(".fc-list-event-time").inner_text()
+            assert clock_of(calendar_time) == clock_of(card_walk_time), (
+                calendar_time,
+                card_walk_time,
+            )
             # Icons and the gauge's sweep arrive after the cards: let them settle.
             example_page.wait_for_load_state("networkidle")
             example_page.wait_for_timeout(1500)

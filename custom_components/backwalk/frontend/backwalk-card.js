@@ -114,7 +114,41 @@ export function profileDevices(hass) {
   });
 }
 
-/** YYYY-MM-DD of a moment in Home Assistant's time zone. */
+/**
+ * How this user reads times, from their profile settings (hass.locale), decided as Home
+ * Assistant's frontend decides it, so the card agrees with the calendar and every other
+ * card: AM/PM or 24 hours (time_format "language", "system", "12" or "24"), in the
+ * browser's time zone ("local", the frontend's default) or Home Assistant's ("server").
+ * Without such settings: the language's convention, in Home Assistant's time zone.
+ */
+export function timeSettings(hass) {
+  const locale = hass.locale || {};
+  const language = locale.language || hass.language || "en";
+  const format = locale.time_format || "language";
+  let amPm = format === "12";
+  if (format !== "12" && format !== "24") {
+    // What the language (for "system", the browser's own) writes for 22:00.
+    const sample = new Date("January 1, 2023 22:00:00").toLocaleString(format === "system" ? undefined : language);
+    amPm = sample.includes("10");
+  }
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timeZone = locale.time_zone === "local" && browserZone ? browserZone : hass.config.time_zone;
+  return { language, amPm, timeZone };
+}
+
+/** A moment's clock time (with the weekday if asked) as this user reads times. */
+export function formatTime(moment, hass, withWeekday = false) {
+  const { language, amPm, timeZone } = timeSettings(hass);
+  return new Intl.DateTimeFormat(language, {
+    ...(withWeekday ? { weekday: "short" } : {}),
+    hour: amPm ? "numeric" : "2-digit",
+    minute: "2-digit",
+    hourCycle: amPm ? "h12" : "h23",
+    timeZone,
+  }).format(moment);
+}
+
+/** YYYY-MM-DD of a moment in Home Assistant's time zone (backwalk's days are its days). */
 function dayKey(moment, timeZone) {
   return new Intl.DateTimeFormat("en-CA", {
     timeZone,
@@ -340,10 +374,13 @@ class BackwalkCard extends HTMLElement {
     const status = profileStatus(this._hass, this._config.device_id, entities);
     const device = (this._hass.devices || {})[this._config.device_id];
     const states = Object.values(entities).map((id) => this._state(id));
+    const locale = this._hass.locale || {};
     const signature = JSON.stringify([
       this._config,
       entities,
       status,
+      // Changing the time format or zone in the profile shows at once.
+      [locale.language, locale.time_format, locale.time_zone, this._hass.config.time_zone],
       device ? [device.name, device.name_by_user] : null,
       states.map((s) => (s ? [s.state, s.attributes, s.last_changed] : null)),
       this._trend,
@@ -671,25 +708,9 @@ class BackwalkCard extends HTMLElement {
     const pain = value("painToday");
     const walking = value("walking") === "on";
     const started = attr("walking", "started");
-    const timeZone = this._hass.config.time_zone;
-    const language = (this._hass.locale && this._hass.locale.language) || this._hass.language || "en";
-
-    let nextWalk = "None scheduled";
     const next = value("nextWalk");
-    if (next) {
-      nextWalk = new Intl.DateTimeFormat(language, {
-        weekday: "short",
-        hour: "2-digit",
-        minute: "2-digit",
-        timeZone,
-      }).format(new Date(next));
-    }
-    let walkingSince = "";
-    if (walking && started) {
-      walkingSince = new Intl.DateTimeFormat(language, { hour: "2-digit", minute: "2-digit", timeZone }).format(
-        new Date(started),
-      );
-    }
+    const nextWalk = next ? formatTime(new Date(next), this._hass, true) : "None scheduled";
+    const walkingSince = walking && started ? formatTime(new Date(started), this._hass) : "";
     const preferred = (attr("painStatus", "preferred_alternatives") || Object.keys(ALTERNATIVE_NAMES)).filter(
       (key) => key in ALTERNATIVE_NAMES,
     );
