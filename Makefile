@@ -5,7 +5,7 @@ TOOL := scripts/toolchain.sh
 PACKAGE := custom_components/backwalk
 PYTEST_ARGS ?=
 
-.PHONY: run test toolchain validate lint check typecheck pytest icons clean bench
+.PHONY: run test toolchain validate lint check typecheck pytest test-versions icons clean bench
 
 run:
 	$(TOOL) scripts/run-deps.sh
@@ -21,9 +21,16 @@ test:
 	echo "-- mypy took $$(( $$(date +%s) - start )) s"
 	@start=$$(date +%s); $(MAKE) --no-print-directory pytest && \
 	echo "-- pytest took $$(( $$(date +%s) - start )) s"
+	@start=$$(date +%s); $(MAKE) --no-print-directory test-versions && \
+	echo "-- test-versions took $$(( $$(date +%s) - start )) s"
 
 toolchain:
 	$(TOOL) true
+
+# The oldest Home Assistant backwalk supports (hacs.json; the in-process suite) and the newest
+# release (the end-to-end suite), each in its own venv; see scripts/test-versions.sh.
+test-versions:
+	scripts/test-versions.sh
 
 check:
 	@echo "== ruff check + format --check"
