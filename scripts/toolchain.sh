@@ -106,15 +106,19 @@ in_root() {
     if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
         copy_in /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
     fi
-    mkdir -p "$root$repo"
+    mkdir -p "$root$repo" "$root$toolchain"
     local inner_path="$venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     exec unshare --mount --propagation private -- /bin/bash -c '
         set -e
-        root=$1 repo=$2 workdir=$3 inner_path=$4
-        shift 4
+        root=$1 repo=$2 workdir=$3 inner_path=$4 toolchain=$5
+        shift 5
         mount --rbind /dev "$root/dev"
         mount -t proc proc "$root/proc"
         mount --rbind /sys "$root/sys"
+        case "$toolchain/" in
+            "$repo"/*) ;;
+            *) mount --bind "$toolchain" "$root$toolchain" ;;  # BACKWALK_TOOLCHAIN elsewhere
+        esac
         mount --bind "$repo" "$root$repo"
         # pip configuration of the host (extra indexes, constraints) applies inside too.
         for dir in /etc/xdg/pip /opt/pypi /opt/pypi-more /opt/wheels; do
@@ -126,7 +130,7 @@ in_root() {
         [ -f /etc/pip.conf ] && cp /etc/pip.conf "$root/etc/pip.conf"
         exec chroot "$root" /usr/bin/env PATH="$inner_path" HOME=/root BACKWALK_IN_ROOT=1 \
             /bin/bash -c "cd \"\$0\" && exec \"\$@\"" "$workdir" "$@"
-    ' backwalk-root "$root" "$repo" "$PWD" "$inner_path" "$@"
+    ' backwalk-root "$root" "$repo" "$PWD" "$inner_path" "$toolchain" "$@"
 }
 
 choose_python() {
