@@ -59,16 +59,12 @@ from .model import (
     is_walking,
     merge_with_logged,
 )
+from .model.inputs import walking_states
 from .runtime import ProfileRuntime
 
 _LOGGER = logging.getLogger(__name__)
 
 ESTIMATE_NOTE = "Estimated from steps"
-
-
-def walking_states(text: str) -> frozenset[str]:
-    """Read the comma-separated walking states the user typed."""
-    return frozenset(part.strip() for part in text.split(",") if part.strip())
 
 
 class SourceTracking:

@@ -86,6 +86,11 @@ def distance_from(value: object) -> float | None:
     return distance
 
 
+def walking_states(text: str) -> frozenset[str]:
+    """Read the comma-separated states a person typed as meaning walking."""
+    return frozenset(part.strip() for part in text.split(",") if part.strip())
+
+
 def check_walk_plausible(walk: Walk, now: datetime) -> None:
     """Refuse a walk that has not happened yet: it must not start or end after now."""
     if walk.start > now:
