@@ -33,7 +33,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_USER
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.exceptions import ServiceValidationError
 from hypothesis import HealthCheck, event, given, settings, strategies as st
@@ -383,7 +383,8 @@ async def test_actions_accept_or_refuse_in_words(
 
 # --- the config, options and reconfigure flows --------------------------------------
 
-# What the frontend sends for each step when the person answers sensibly.
+# What the frontend sends for each step when the person answers sensibly. The first flow
+# has the pages up to the schedule; the options are a menu of pages, each saved alone.
 VALID_STEPS: dict[str, dict[str, Any]] = {
     "user": {"name": "Alex"},
     "profile": {"pain_duration": "over_3_months", "usual_pain": 4.0},
@@ -402,12 +403,14 @@ VALID_STEPS: dict[str, dict[str, Any]] = {
     "schedule": {
         "walk_days": ["sat", "tue"],
         "walk_time": "18:15:00",
-        "stretch_lead_minutes": 15.0,
-        "check_in_after_minutes": 90.0,
         "quiet_start": "22:00:00",
         "quiet_end": "07:00:00",
+        "reminder_timing": {
+            "stretch_lead_minutes": 15.0,
+            "check_in_after_minutes": 90.0,
+        },
     },
-    "delivery": {
+    "reminders": {
         "media_players": [],
         "mobile_app_services": [],
         "notify_entities": [],
@@ -415,26 +418,20 @@ VALID_STEPS: dict[str, dict[str, Any]] = {
     },
     "sources": {
         "activity_entities": [],
-        "walking_states": "walking, on_foot",
-        "min_confidence": 50.0,
-        "merge_window_minutes": 3.0,
-        "min_walk_minutes": 3.0,
-        "steps_mode": "daily_reset",
-        "cadence_threshold": 90.0,
         "webhook_local_only": True,
+        "tracking_details": {
+            "walking_states": "walking, on_foot",
+            "min_confidence": 50.0,
+            "merge_window_minutes": 3.0,
+            "min_walk_minutes": 3.0,
+            "steps_mode": "daily_reset",
+            "cadence_threshold": 90.0,
+        },
     },
     "reconfigure": {"name": "Alex"},
 }
-CONFIG_STEPS = [
-    "user",
-    "profile",
-    "goal",
-    "thresholds",
-    "schedule",
-    "delivery",
-    "sources",
-]
-OPTIONS_STEPS = CONFIG_STEPS[1:]
+CONFIG_STEPS = ["user", "profile", "goal", "thresholds", "schedule"]
+OPTIONS_PAGES = ["profile", "goal", "thresholds", "schedule", "reminders", "sources"]
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -446,6 +443,11 @@ def amount(low: int, high: int) -> st.SearchStrategy[Any]:
         | st.sampled_from([float(low), float(high), low, str(high)]),
         numbers | anything,
     )
+
+
+def section(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[Any]:
+    """A collapsed section's answer: some of its fields, or anything at all."""
+    return mostly(st.fixed_dictionaries({}, optional=fields))
 
 
 times = mostly(
@@ -464,6 +466,9 @@ names = mostly(
     st.text(max_size=30)
     | st.sampled_from(["Sam", " sam ", "SAM", "   ", "Alex", "Zoë", "李"])
 )
+phones = st.sampled_from(
+    ["mobile_app_pixel", "notify.mobile_app_pixel", " Mobile_App_Pixel", "notify.email"]
+) | st.text(max_size=20)
 FLOW_FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "name": names,
     "pain_duration": mostly(
@@ -472,6 +477,7 @@ FLOW_FIELDS: dict[str, st.SearchStrategy[Any]] = {
         )
     ),
     "usual_pain": amount(0, 10),
+    "person": mostly(st.sampled_from(["person.alex", "person.nobody"]) | entity_ids),
     "walks_per_week": amount(1, 7),
     "target_minutes": amount(5, 180),
     "starting_minutes": amount(1, 180),
@@ -489,38 +495,54 @@ FLOW_FIELDS: dict[str, st.SearchStrategy[Any]] = {
     ),
     "walk_days": mostly(st.lists(weekday, max_size=8)),
     "walk_time": times,
-    "stretch_lead_minutes": amount(0, 120),
-    "check_in_after_minutes": amount(15, 720),
     "quiet_start": times | st.none(),
     "quiet_end": times | st.none(),
+    "reminder_timing": section(
+        {
+            "stretch_lead_minutes": amount(0, 120),
+            "check_in_after_minutes": amount(15, 720),
+        }
+    ),
     "media_players": mostly(st.lists(entity_ids, max_size=2)),
     "tts_entity": mostly(entity_ids),
-    "mobile_app_services": mostly(st.lists(st.text(max_size=20), max_size=2)),
+    "mobile_app_services": mostly(st.lists(phones, max_size=2)),
     "notify_entities": mostly(st.lists(entity_ids, max_size=2)),
     "persistent_notification": mostly(st.booleans()),
     "activity_entities": mostly(st.lists(entity_ids, max_size=2)),
-    "walking_states": mostly(
-        st.text(max_size=30)
-        | st.sampled_from(["walking", "unknown", ",", " , ", "Walking, UNAVAILABLE"])
-    ),
-    "min_confidence": amount(0, 100),
-    "merge_window_minutes": amount(0, 30),
-    "min_walk_minutes": amount(1, 60),
     "steps_entity": mostly(entity_ids),
-    "steps_mode": mostly(st.sampled_from(["daily_reset", "cumulative", "weekly"])),
-    "cadence_threshold": amount(40, 200),
     "webhook_local_only": mostly(st.booleans()),
+    "tracking_details": section(
+        {
+            "walking_states": mostly(
+                st.text(max_size=30)
+                | st.sampled_from(
+                    ["walking", "unknown", ",", " , ", "Walking, UNAVAILABLE"]
+                )
+            ),
+            "min_confidence": amount(0, 100),
+            "merge_window_minutes": amount(0, 30),
+            "min_walk_minutes": amount(1, 60),
+            "steps_mode": mostly(
+                st.sampled_from(["daily_reset", "cumulative", "weekly"])
+            ),
+            "cadence_threshold": amount(40, 200),
+        }
+    ),
 }
+# The fields (and sections) each step's form has: refusals may name only these.
 STEP_FIELDS: dict[str, list[str]] = {
     **{step: list(answers) for step, answers in VALID_STEPS.items()},
-    "delivery": [*VALID_STEPS["delivery"], "tts_entity"],
+    "reminders": [*VALID_STEPS["reminders"], "tts_entity"],
     "sources": [*VALID_STEPS["sources"], "steps_entity"],
 }
+OPTIONS_STEP_FIELDS = {**STEP_FIELDS, "profile": [*STEP_FIELDS["profile"], "person"]}
 
 
-def step_input(step: str) -> st.SearchStrategy[dict[str, Any]]:
+def step_input(
+    step: str, step_fields: dict[str, list[str]] = STEP_FIELDS
+) -> st.SearchStrategy[dict[str, Any]]:
     """A sensible answer with some fields changed, or any subset of fields, maybe an extra."""
-    fields = {field: FLOW_FIELDS[field] for field in STEP_FIELDS[step]}
+    fields = {field: FLOW_FIELDS[field] for field in step_fields[step]}
     changed = st.fixed_dictionaries({}, optional=fields)
     extra = st.just({}) | st.dictionaries(
         st.text(min_size=1, max_size=8).filter(lambda key: key not in fields),
@@ -533,6 +555,10 @@ def step_input(step: str) -> st.SearchStrategy[dict[str, Any]]:
         changed,
         extra | st.just({}) | st.just({}),
     )
+
+
+async def _accept(call: ServiceCall) -> None:
+    """Accept a notification (a phone that exists, and a notifier that is no phone)."""
 
 
 def entries_now(hass: HomeAssistant) -> list[tuple[Any, ...]]:
@@ -559,6 +585,7 @@ def assert_flow_answer(
     step: str,
     answer: dict[str, Any],
     error_keys: set[str],
+    step_fields: dict[str, list[str]] = STEP_FIELDS,
 ) -> bool:
     """Check the flow accepted or refused in words; return whether it refused."""
     event(
@@ -572,11 +599,11 @@ def assert_flow_answer(
         assert error.schema_errors, error
         for field in error.schema_errors:
             # "base" is the form as a whole: an unknown key lands there.
-            assert field in {*answer, *STEP_FIELDS[step], "base"}, (field, answer)
+            assert field in {*answer, *step_fields[step], "base"}, (field, answer)
         return True
     if result["type"] is FlowResultType.FORM and result["step_id"] == step:
         assert result["errors"], result
-        assert set(result["errors"]) <= set(STEP_FIELDS[step]), result["errors"]
+        assert set(result["errors"]) <= set(step_fields[step]), result["errors"]
         assert set(result["errors"].values()) <= error_keys, result["errors"]
         return True
     if result["type"] is FlowResultType.ABORT:
@@ -633,7 +660,7 @@ async def test_config_flow_accepts_or_refuses_in_words(
         manager.async_abort(flow["flow_id"])
 
 
-@pytest.mark.parametrize("step", OPTIONS_STEPS)
+@pytest.mark.parametrize("step", OPTIONS_PAGES)
 @BOUNDED
 @given(data=st.data())
 async def test_options_flow_accepts_or_refuses_in_words(
@@ -644,11 +671,15 @@ async def test_options_flow_accepts_or_refuses_in_words(
     step: str,
     data: st.DataObject,
 ) -> None:
-    """Any answer moves on or is refused; saved options always load."""
+    """Any answer on any page is saved or refused; saved options always load."""
+    if not hass.services.has_service("notify", "mobile_app_pixel"):
+        hass.services.async_register("notify", "mobile_app_pixel", _accept)
+        hass.services.async_register("notify", "email", _accept)
     manager = hass.config_entries.options
     result = await manager.async_init(loaded_entry.entry_id)
-    result = await flow_at(manager, result, OPTIONS_STEPS, step)
-    answer = data.draw(step_input(step), label="answer")
+    result = await manager.async_configure(result["flow_id"], {"next_step_id": step})
+    assert result["step_id"] == step, result
+    answer = data.draw(step_input(step, OPTIONS_STEP_FIELDS), label="answer")
     before = (entries_now(hass), storage_of(persisted, loaded_entry))
     watch = LogWatch(caplog)
     error: Exception | None = None
@@ -657,7 +688,9 @@ async def test_options_flow_accepts_or_refuses_in_words(
     except Exception as raised:  # noqa: BLE001 - what it is, is what is tested
         error = raised
     await hass.async_block_till_done()
-    refused = assert_flow_answer(error, result, step, answer, OPTIONS_ERRORS)
+    refused = assert_flow_answer(
+        error, result, step, answer, OPTIONS_ERRORS, OPTIONS_STEP_FIELDS
+    )
     if refused:
         assert (entries_now(hass), storage_of(persisted, loaded_entry)) == before
     elif result["type"] is FlowResultType.CREATE_ENTRY:
@@ -880,24 +913,45 @@ async def test_history_at_the_ends_of_time_is_refused_in_words(
 
 
 @pytest.mark.parametrize(
-    ("step", "field"),
+    ("step", "given", "field"),
     [
-        ("profile", "usual_pain"),
-        ("goal", "walks_per_week"),
-        ("thresholds", "red_flag_level"),
-        ("schedule", "stretch_lead_minutes"),
-        ("sources", "cadence_threshold"),
+        ("profile", {"usual_pain": "nan"}, "usual_pain"),
+        ("goal", {"walks_per_week": "nan"}, "walks_per_week"),
+        ("thresholds", {"red_flag_level": "nan"}, "red_flag_level"),
+        # A field in a collapsed section: the refusal is shown on the section.
+        (
+            "schedule",
+            {"reminder_timing": {"stretch_lead_minutes": "nan"}},
+            "reminder_timing",
+        ),
     ],
 )
 async def test_nan_in_a_number_field_is_refused(
-    hass: HomeAssistant, step: str, field: str
+    hass: HomeAssistant, step: str, given: dict[str, Any], field: str
 ) -> None:
     """'nan' typed into a number field is refused like any other non-number."""
     manager = hass.config_entries.flow
     result = await manager.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await flow_at(manager, result, CONFIG_STEPS, step)
     result = await manager.async_configure(
-        result["flow_id"], {**VALID_STEPS[step], field: "nan"}
+        result["flow_id"], {**VALID_STEPS[step], **given}
     )
     assert result["step_id"] == step
     assert result["errors"] == {field: "not_a_number"}
+
+
+async def test_nan_in_an_options_section_is_refused(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """'nan' in the collapsed tracking details is refused on that section."""
+    manager = hass.config_entries.options
+    result = await manager.async_init(loaded_entry.entry_id)
+    result = await manager.async_configure(
+        result["flow_id"], {"next_step_id": "sources"}
+    )
+    details = {**VALID_STEPS["sources"]["tracking_details"], "cadence_threshold": "nan"}
+    result = await manager.async_configure(
+        result["flow_id"], {**VALID_STEPS["sources"], "tracking_details": details}
+    )
+    assert result["step_id"] == "sources"
+    assert result["errors"] == {"tracking_details": "not_a_number"}

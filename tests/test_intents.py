@@ -601,15 +601,16 @@ def as_shown(result: FlowResult) -> dict[str, Any]:
 async def link(hass: HomeAssistant, entry: MockConfigEntry, person: str | None) -> None:
     """Pick (or clear) the profile's person in its options, as a person would."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    while result["type"] is FlowResultType.FORM:
-        answers = as_shown(result)
-        if result["step_id"] == "profile":
-            answers.pop(CONF_PERSON, None)
-            if person is not None:
-                answers[CONF_PERSON] = person
-        result = await hass.config_entries.options.async_configure(
-            result["flow_id"], answers
-        )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "profile"}
+    )
+    answers = as_shown(result)
+    answers.pop(CONF_PERSON, None)
+    if person is not None:
+        answers[CONF_PERSON] = person
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], answers
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert entry.options.get(CONF_PERSON) == person

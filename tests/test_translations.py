@@ -9,6 +9,7 @@ and a key nothing uses any more fails until it is removed.
 from __future__ import annotations
 
 import ast
+import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, is_dataclass
@@ -28,6 +29,7 @@ from homeassistant.components import repairs as ha_repairs
 from homeassistant.const import Platform
 from homeassistant.helpers import config_validation as cv, selector
 from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.schema_config_entry_flow import SchemaFlowFormStep
 import pytest
 import voluptuous as vol
 import yaml
@@ -384,6 +386,7 @@ def _fake_hass() -> Any:
     return SimpleNamespace(
         services=SimpleNamespace(async_services_for_domain=lambda domain: {}),
         states=SimpleNamespace(get=lambda entity_id: None),
+        config_entries=SimpleNamespace(async_entries=lambda *args, **kwargs: []),
     )
 
 
@@ -650,16 +653,63 @@ def _merge(uses: list[FlowUse]) -> FlowUse:
     return merged
 
 
+def _rule_errors(function: Callable[..., Any]) -> set[str]:
+    """Error keys a check function sets or returns, and those of the checks it calls."""
+    _, node = _function_source(function)
+    errors = _errors_of(node) | _returned_errors(node)  # type: ignore[arg-type]
+    for call in ast.walk(node):
+        if (
+            isinstance(call, ast.Call)
+            and (callee := _callee(call))
+            and callee.startswith("validate")
+            and (called := _find_function(callee))
+        ):
+            errors |= _errors_of(called) | _returned_errors(called)
+    return errors
+
+
+def _schema_flow_use(pages: dict[str, SchemaFlowFormStep]) -> FlowUse:
+    """Forms and errors of the pages a schema flow runs (CONFIG_FLOW, OPTIONS_FLOW).
+
+    Each page's schema and placeholders are built for a new profile; its errors are
+    those of the page check's rules (config_flow.PageCheck).
+    """
+    use = FlowUse([], {}, set(), set())
+    handler = SimpleNamespace(
+        options={}, flow_state={}, parent_handler=SimpleNamespace(hass=_fake_hass())
+    )
+    for step_id, page in pages.items():
+        where = f"{config_flow.__name__}: page {step_id}"
+        schema = page.schema
+        if callable(schema):
+            schema = asyncio.run(schema(handler))  # type: ignore[arg-type]
+        assert isinstance(schema, vol.Schema), where
+        placeholders = frozenset()
+        if callable(page.description_placeholders):
+            placeholders = frozenset(
+                asyncio.run(page.description_placeholders(handler))  # type: ignore[arg-type]
+            )
+        use.forms.append(Form(step_id, schema, placeholders, where))
+        check = page.validate_user_input
+        if check is not None:
+            assert isinstance(check, config_flow.PageCheck), where
+            use.errors |= _rule_errors(type(check).__call__)
+            for rule in (*check.rules, *check.hass_rules):
+                use.errors |= _rule_errors(rule)
+    return use
+
+
 @cache
 def _config_flow_uses() -> dict[str, FlowUse]:
     own = _own(config_flow.__name__)
     return {
         section: _merge(
             [_flow_use(cls, config_flow, own) for cls in _flow_classes(base)]
+            + [_schema_flow_use(pages)]
         )
-        for section, base in (
-            ("config", config_entries.ConfigFlow),
-            ("options", config_entries.OptionsFlow),
+        for section, base, pages in (
+            ("config", config_entries.ConfigFlow, config_flow.CONFIG_FLOW),
+            ("options", config_entries.OptionsFlow, config_flow.OPTIONS_FLOW),
         )
     }
 

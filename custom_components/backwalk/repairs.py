@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import voluptuous as vol
 
-from .config_flow import delivery_schema, validate_delivery
+from .config_flow import delivery_schema, stored_delivery, validate_delivery
 from .const import (
     CONF_MEDIA_PLAYERS,
     CONF_MOBILE_APPS,
@@ -117,7 +117,7 @@ class ChooseTargetsFlow(RepairsFlow):
             return self.async_abort(reason="profile_removed")
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = validate_delivery(user_input)
+            errors = validate_delivery(self.hass, user_input)
             if not errors:
                 options = {
                     key: value
@@ -125,7 +125,7 @@ class ChooseTargetsFlow(RepairsFlow):
                     if key not in _DELIVERY_KEYS
                 }
                 self.hass.config_entries.async_update_entry(
-                    entry, options={**options, **user_input}
+                    entry, options={**options, **stored_delivery(user_input)}
                 )
                 ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
                 await self.hass.config_entries.async_reload(self._entry_id)
@@ -149,7 +149,10 @@ class ChooseTargetsFlow(RepairsFlow):
         issue = ir.async_get(self.hass).async_get_issue(DOMAIN, self.issue_id)
         return self.async_show_form(
             step_id="targets",
-            data_schema=delivery_schema(self.hass, current),
+            # The engine is suggested, as an optional field is (clearing it removes it).
+            data_schema=self.add_suggested_values_to_schema(
+                delivery_schema(self.hass, current), current
+            ),
             errors=errors,
             description_placeholders=issue.translation_placeholders if issue else None,
         )

@@ -12,7 +12,6 @@ from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import json_loads
 
@@ -35,14 +34,6 @@ _CLIENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _PREFIX = "webhook_"
 _WALK_KEYS = {"minutes", "started", "distance_km", "note", "id"}
 _PAIN_KEYS = {"pain", "note", "id"}
-
-
-def webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
-    """Return the URL to give an app (the path alone when no URL is configured)."""
-    try:
-        return webhook.async_generate_url(hass, webhook_id)
-    except NoURLAvailableError:
-        return webhook.async_generate_path(webhook_id)
 
 
 def _note(body: dict[str, Any]) -> str | None:
