@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import (
     SOURCE_USER,
@@ -20,6 +21,7 @@ from homeassistant.config_entries import (
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData
 from homeassistant.helpers.data_entry_flow import _BaseFlowManagerView
+from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -1165,6 +1167,21 @@ async def test_sources_page(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
     # Reloaded with the new options: a step counter adds the step sensors.
     assert loaded_entry.state is ConfigEntryState.LOADED
     assert hass.states.get("sensor.alex_steps_today").state == "0"
+
+
+async def test_sources_page_without_a_url(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Where Home Assistant knows no URL of its own, the page shows the webhook's path."""
+    with patch(
+        "homeassistant.components.webhook.async_generate_url",
+        side_effect=NoURLAvailableError,
+    ):
+        result = await open_page(hass, loaded_entry, "sources")
+    webhook_id = loaded_entry.data[CONF_WEBHOOK_ID]
+    assert result["description_placeholders"]["webhook_url"] == (
+        f"/api/webhook/{webhook_id}"
+    )
 
 
 # Reconfigure: the name
