@@ -63,6 +63,7 @@ EXPECTED_OPTIONS: dict[str, Any] = {
     "target_minutes": 40,
     "starting_minutes": 10,
     "daily_minimum_minutes": 8,
+    "count_walk_days": False,
     "first_weekday": 6,
     "pain_day_threshold": 6,
     "red_flag_level": 9,
@@ -77,6 +78,7 @@ SAVED_OPTIONS: dict[str, Any] = {
     **PROFILE_OPTIONS,
     "first_weekday": 3,
     "preferred_alternatives": ["stationary_bike"],
+    "count_walk_days": False,
     "walk_days": [0, 5, 6],
     "walk_time": "17:00:00",
     "stretch_lead_minutes": 0,
@@ -1008,6 +1010,7 @@ async def test_existing_profile_keeps_working(
         assert loaded_entry.state is ConfigEntryState.LOADED
     assert loaded_entry.options == {
         **PROFILE_OPTIONS,
+        "count_walk_days": False,
         "preferred_alternatives": ALL_ALTERNATIVES,
         "walk_days": [0, 2, 4],
         "walk_time": "07:30:00",

@@ -42,6 +42,7 @@ from .const import (
     CONF_ALTERNATIVES,
     CONF_CADENCE,
     CONF_CHECK_IN_AFTER,
+    CONF_COUNT_WALK_DAYS,
     CONF_DAILY_MINIMUM,
     CONF_FIRST_WEEKDAY,
     CONF_MEDIA_PLAYERS,
@@ -210,6 +211,10 @@ def goal_schema(values: dict[str, Any]) -> vol.Schema:
                 CONF_DAILY_MINIMUM,
                 default=values.get(CONF_DAILY_MINIMUM, _DEFAULTS.daily_minimum_minutes),
             ): _box(1, 120, UnitOfTime.MINUTES),
+            vol.Required(
+                CONF_COUNT_WALK_DAYS,
+                default=bool(values.get(CONF_COUNT_WALK_DAYS, False)),
+            ): selector.BooleanSelector(),
             vol.Required(
                 CONF_FIRST_WEEKDAY,
                 default=WEEKDAYS[
