@@ -417,10 +417,10 @@ async def _measure(
             for item in er.async_entries_for_config_entry(registry, entry_id)
             if item.disabled_by is None
         ]
+        # Every entity has a state; Start walk and Finish walk are available only when
+        # they can act (never both), so "unavailable" is a state too.
         return bool(entries) and all(
-            (state := hass.states.get(item.entity_id)) is not None
-            and state.state != "unavailable"
-            for item in entries
+            hass.states.get(item.entity_id) is not None for item in entries
         )
 
     async def recorder_idle() -> None:
