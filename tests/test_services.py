@@ -356,7 +356,9 @@ async def test_choosing_the_profile(
 
     with pytest.raises(ServiceValidationError) as error:
         await call(hass, "log_walk", {"minutes": 10})
-    assert error.value.translation_key == "profile_required"
+    assert (
+        error.value.translation_key == "service_found_multiple_config_entry_for_domain"
+    )
 
     await call(hass, "log_walk", {"minutes": 10, "config_entry_id": other.entry_id})
     assert hass.states.get("sensor.sam_walking_minutes_this_week").state == "10.0"
@@ -373,12 +375,12 @@ async def test_choosing_the_profile(
     assert error.value.translation_key == "unknown_device"
     with pytest.raises(ServiceValidationError) as error:
         await call(hass, "log_walk", {"minutes": 7, "config_entry_id": "nope"})
-    assert error.value.translation_key == "unknown_profile"
+    assert error.value.translation_key == "service_config_entry_not_found"
 
     await hass.config_entries.async_unload(other.entry_id)
     with pytest.raises(ServiceValidationError) as error:
         await call(hass, "log_walk", {"minutes": 7, "config_entry_id": other.entry_id})
-    assert error.value.translation_key == "profile_not_loaded"
+    assert error.value.translation_key == "service_config_entry_not_loaded"
 
 
 async def test_device_of_another_integration_is_refused(

@@ -328,7 +328,7 @@ def test_exceptions_found() -> None:
     """The scan finds the known kinds of raise, so an empty result cannot pass."""
     keys = {raised.key for raised in _raised()}
     # A service refusal, a Settings range (dynamic key) and a storage failure.
-    assert {"profile_required", "walks_per_week_out_of_range", "save_failed"} <= keys
+    assert {"profile_mismatch", "walks_per_week_out_of_range", "save_failed"} <= keys
 
 
 def test_exception_translations() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -14,7 +13,10 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import config_validation as cv, device_registry as dr
-from homeassistant.helpers.service import async_register_admin_service
+from homeassistant.helpers.service import (
+    async_get_config_entry,
+    async_register_admin_service,
+)
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
@@ -90,16 +92,12 @@ def _local(moment: datetime) -> datetime:
     return moment
 
 
-def _loaded_entries(hass: HomeAssistant) -> list[BackwalkConfigEntry]:
-    return [
-        entry
-        for entry in hass.config_entries.async_entries(DOMAIN)
-        if entry.state is ConfigEntryState.LOADED
-    ]
-
-
 def resolve_profile(hass: HomeAssistant, data: dict[str, Any]) -> ProfileRuntime:
-    """Find the profile an action is for: by entry id, by device, or the only one."""
+    """Find the profile an action is for: by entry id, by device, or the only one.
+
+    Home Assistant's helper reads the entry id (or finds the only entry) and refuses an
+    unknown, foreign or unloaded one; only the device is read here.
+    """
     entry_id: str | None = data.get(ATTR_CONFIG_ENTRY_ID)
     if device_id := data.get(ATTR_DEVICE_ID):
         device = dr.async_get(hass).async_get(device_id)
@@ -112,18 +110,8 @@ def resolve_profile(hass: HomeAssistant, data: dict[str, Any]) -> ProfileRuntime
             # Two profiles named: guessing one could log a walk for the wrong person.
             raise refusal("profile_mismatch")
         entry_id = ids[0]
-    if entry_id is None:
-        loaded = _loaded_entries(hass)
-        if len(loaded) != 1:
-            raise refusal("profile_required")
-        return loaded[0].runtime_data
-    entry = hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.domain != DOMAIN:
-        raise refusal("unknown_profile", config_entry_id=entry_id)
-    if entry.state is not ConfigEntryState.LOADED:
-        raise refusal("profile_not_loaded", profile=entry.title)
-    runtime: ProfileRuntime = entry.runtime_data
-    return runtime
+    entry: BackwalkConfigEntry = async_get_config_entry(hass, DOMAIN, entry_id)
+    return entry.runtime_data
 
 
 def _device_entries(device: dr.DeviceEntry | dr.ChildDeviceEntry) -> list[str]:
