@@ -1,5 +1,14 @@
 """The backwalk domain model: pure Python, no Home Assistant."""
 
+from .activity import (
+    DEFAULT_MIN_CONFIDENCE,
+    ActivitySource,
+    android_activity,
+    confidence_of,
+    custom_activity,
+    ios_activity,
+    is_walking,
+)
 from .corrections import (
     CORRECTION_WINDOW,
     correctable_pain,
@@ -62,26 +71,21 @@ from .schedule import (
     quiet_end_after,
     walks_between,
 )
-from .tracking import (
+from .steps import (
     DEFAULT_CADENCE_THRESHOLD,
-    DEFAULT_MAX_WALK,
-    DEFAULT_MERGE_WINDOW,
-    DEFAULT_MIN_CONFIDENCE,
-    DEFAULT_MIN_WALK,
     MAX_STEP_JUMP,
-    ActivitySource,
-    DetectedWalk,
     StepCounter,
     StepDelta,
     StepMode,
     StepTotals,
-    WalkTracker,
-    android_activity,
-    confidence_of,
-    custom_activity,
     estimate_walk,
-    ios_activity,
-    is_walking,
+)
+from .walk_tracker import (
+    DEFAULT_MAX_WALK,
+    DEFAULT_MERGE_WINDOW,
+    DEFAULT_MIN_WALK,
+    DetectedWalk,
+    WalkTracker,
     merge_with_logged,
 )
 

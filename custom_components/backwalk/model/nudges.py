@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
+from .common import utc as _utc
 from .days import local_day
 from .errors import ModelError
 from .guidance import (
@@ -98,12 +99,6 @@ class NudgeContext:
     # G10 counts walks: the week's walks that count so far, and how many it needs.
     walks_done: int = 0
     walks_needed: int = 0
-
-
-def _utc(moment: datetime) -> datetime:
-    if not isinstance(moment, datetime) or moment.utcoffset() is None:
-        raise ModelError("invalid_timestamp")
-    return moment.astimezone(UTC)
 
 
 def _iso(moment: datetime) -> str:

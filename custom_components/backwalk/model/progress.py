@@ -10,6 +10,7 @@ from enum import Enum, StrEnum
 import math
 from operator import attrgetter
 
+from .common import utc as _utc
 from .days import local_day, split_minutes_by_day, week_days, week_start
 from .errors import ModelError
 from .profile import Settings
@@ -616,12 +617,6 @@ def _progress(totals: _WeekTotals, walks_needed: int, minutes_needed: int) -> fl
         return 100.0  # every day of the week was a pain day: nothing is asked
     share = min(totals.walks / walks_needed, totals.minutes / minutes_needed)
     return round(min(100.0, share * 100), 1)
-
-
-def _utc(moment: datetime) -> datetime:
-    if moment.utcoffset() is None:
-        raise ModelError("invalid_timestamp")
-    return moment.astimezone(UTC)
 
 
 def compute_snapshot(log: WalkLog, settings: Settings, now: datetime) -> Snapshot:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any, Self
 import uuid
 
+from .common import set_field as _set
 from .errors import ModelError
 
 MAX_WALK_MINUTES = 600
@@ -131,11 +132,6 @@ def _check_activity(value: object) -> Activity:
     if isinstance(value, str) and value in Activity:
         return Activity(value)
     raise ModelError("unknown_activity", activity=str(value))
-
-
-def _set(record: object, name: str, value: object) -> None:
-    # Frozen dataclasses may only normalise their fields through object.__setattr__.
-    object.__setattr__(record, name, value)
 
 
 # --- decoding helpers --------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import takewhile
 from typing import Self
 
+from .common import utc as _utc
 from .days import local_day
 from .errors import ModelError
 
@@ -98,12 +99,6 @@ class Schedule:
     def check_in_after(self) -> timedelta:
         """How long after a walk's time the check-in comes."""
         return timedelta(minutes=self.check_in_after_minutes)
-
-
-def _utc(moment: datetime) -> datetime:
-    if not isinstance(moment, datetime) or moment.utcoffset() is None:
-        raise ModelError("invalid_timestamp")
-    return moment.astimezone(UTC)
 
 
 def at_wall_time(day: date, wall: time, tz: tzinfo) -> datetime:
