@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import math
 from typing import Any, override
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv, intent
@@ -129,11 +128,7 @@ def _normalize(name: str) -> str:
 
 
 def _loaded_entries(hass: HomeAssistant) -> list[BackwalkConfigEntry]:
-    return [
-        entry
-        for entry in hass.config_entries.async_entries(DOMAIN)
-        if entry.state is ConfigEntryState.LOADED
-    ]
+    return hass.config_entries.async_loaded_entries(DOMAIN)
 
 
 def linked_user_id(hass: HomeAssistant, entry: BackwalkConfigEntry) -> str | None:
