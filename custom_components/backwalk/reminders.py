@@ -145,7 +145,9 @@ class ReminderEngine:
                 EVENT_NOTIFICATION_ACTION, self._async_notification_action
             ),
         ]
-        self.hass.async_create_task(self.async_check(), eager_start=False)
+        self.runtime.entry.async_create_task(
+            self.hass, self.async_check(), eager_start=False
+        )
 
         @callback
         def stop() -> None:
@@ -261,7 +263,9 @@ class ReminderEngine:
     @callback
     def _async_timer(self, _now: datetime) -> None:
         self._unsub_timer = None
-        self.hass.async_create_task(self.async_check(), eager_start=True)
+        self.runtime.entry.async_create_task(
+            self.hass, self.async_check(), eager_start=True
+        )
 
     @callback
     def _async_state_changed(self) -> None:
@@ -271,11 +275,15 @@ class ReminderEngine:
         """
         tz, context, now = self.runtime.log.timezone, self._context(), dt_util.utcnow()
         if red_flag_withdrawn(tz, context, now, self._last):
-            self.hass.async_create_task(self._async_withdraw(), eager_start=True)
+            self.runtime.entry.async_create_task(
+                self.hass, self._async_withdraw(), eager_start=True
+            )
             return
         nudge = red_flag_now(tz, context, now, self._sent)
         if nudge is not None:
-            self.hass.async_create_task(self._async_send_now(nudge), eager_start=True)
+            self.runtime.entry.async_create_task(
+                self.hass, self._async_send_now(nudge), eager_start=True
+            )
 
     async def _async_withdraw(self) -> None:
         """Remove today's red-flag advice where it can be removed, and forget it was sent.
@@ -478,8 +486,10 @@ class ReminderEngine:
         verb, _, entry_id = rest.partition("_")
         if prefix != ACTION_PREFIX or entry_id != self.entry_id:
             return  # another profile's or another integration's button
-        self.hass.async_create_task(
-            self._async_answer(verb, event.data.get("reply_text")), eager_start=True
+        self.runtime.entry.async_create_task(
+            self.hass,
+            self._async_answer(verb, event.data.get("reply_text")),
+            eager_start=True,
         )
 
     async def _async_answer(self, verb: str, reply: Any) -> None:

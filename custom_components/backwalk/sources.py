@@ -167,8 +167,8 @@ class SourceTracking:
         if self.tracker.open_since is None:
             return
         finished = self.tracker.tick(dt_util.utcnow())
-        self.hass.async_create_task(
-            self._async_log_and_save(finished, save=True), eager_start=True
+        self.runtime.entry.async_create_task(
+            self.hass, self._async_log_and_save(finished, save=True), eager_start=True
         )
 
     @callback
@@ -208,8 +208,10 @@ class SourceTracking:
         tracker = self.tracker
         changed = bool(finished) or tracker.open_since != self._saved_open
         if changed:
-            self.hass.async_create_task(
-                self._async_log_and_save(finished, save=changed), eager_start=True
+            self.runtime.entry.async_create_task(
+                self.hass,
+                self._async_log_and_save(finished, save=changed),
+                eager_start=True,
             )
         due = self._due = tracker.next_deadline() if self._running else None
         if due is None:
@@ -242,8 +244,8 @@ class SourceTracking:
             return
         self.totals.add(delta)
         finished = self._estimate(delta) if not self.sources else []
-        self.hass.async_create_task(
-            self._async_log_and_save(finished, save=True), eager_start=True
+        self.runtime.entry.async_create_task(
+            self.hass, self._async_log_and_save(finished, save=True), eager_start=True
         )
         self.runtime.async_refresh()
 
