@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 import logging
 from typing import Any, Literal
 
@@ -25,32 +25,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .codec import ProfileData, group_records
-from .const import (
-    CONF_CHECK_IN_AFTER,
-    CONF_COUNT_WALK_DAYS,
-    CONF_DAILY_MINIMUM,
-    CONF_FIRST_WEEKDAY,
-    CONF_MIN_WALK,
-    CONF_NAME,
-    CONF_PAIN_DAY_THRESHOLD,
-    CONF_PAIN_DURATION,
-    CONF_QUIET_END,
-    CONF_QUIET_START,
-    CONF_RED_FLAG_LEVEL,
-    CONF_STARTING_MINUTES,
-    CONF_STRETCH_LEAD,
-    CONF_TARGET_MINUTES,
-    CONF_WALK_DAYS,
-    CONF_WALK_TIME,
-    CONF_WALKS_PER_WEEK,
-    DEFAULT_CHECK_IN_AFTER,
-    DEFAULT_MIN_WALK,
-    DEFAULT_STRETCH_LEAD,
-    DEFAULT_WALK_TIME,
-    DOMAIN,
-    EVENT_DELETED,
-    EVENT_LOGGED,
-)
+from .const import CONF_NAME, DOMAIN, EVENT_DELETED, EVENT_LOGGED
 from .errors import AlreadySavedError, refusal, validation_error
 from .journal import Change
 from .model import (
@@ -60,11 +35,8 @@ from .model import (
     Condition,
     DetectedWalk,
     ModelError,
-    PainDuration,
     PainReport,
     Record,
-    Schedule,
-    Settings,
     Snapshot,
     Source,
     StepTotals,
@@ -74,7 +46,6 @@ from .model import (
     check_no_overlap,
     check_walk_plausible,
     compute_snapshot,
-    condition_for,
     correctable_pain,
     distance_from,
     merge_with_logged,
@@ -83,6 +54,12 @@ from .model import (
     pain_level_from,
     undoable,
     walk_minutes_from,
+)
+from .settings import (
+    condition_from_options,
+    min_walk_from_options,
+    schedule_from_options,
+    settings_from_options,
 )
 from .store import COMPACT_AFTER_LINES, ProfileStore
 
@@ -105,43 +82,6 @@ _RECORD_TYPES: dict[type, str] = {
     Stretch: "stretch",
     Alternative: "alternative",
 }
-
-
-def settings_from_options(options: dict[str, Any]) -> Settings:
-    """Build the model's settings from config entry options (defaults where unset)."""
-    defaults = Settings()
-    return Settings(
-        walks_per_week=int(options.get(CONF_WALKS_PER_WEEK, defaults.walks_per_week)),
-        target_minutes=int(options.get(CONF_TARGET_MINUTES, defaults.target_minutes)),
-        starting_minutes=int(
-            options.get(CONF_STARTING_MINUTES, defaults.starting_minutes)
-        ),
-        daily_minimum_minutes=int(
-            options.get(CONF_DAILY_MINIMUM, defaults.daily_minimum_minutes)
-        ),
-        pain_day_threshold=int(
-            options.get(CONF_PAIN_DAY_THRESHOLD, defaults.pain_day_threshold)
-        ),
-        red_flag_level=int(options.get(CONF_RED_FLAG_LEVEL, defaults.red_flag_level)),
-        first_weekday=int(options.get(CONF_FIRST_WEEKDAY, defaults.first_weekday)),
-        count_walk_days=bool(options.get(CONF_COUNT_WALK_DAYS, False)),
-    )
-
-
-def schedule_from_options(options: dict[str, Any]) -> Schedule:
-    """Build the walk schedule from config entry options (no walks when unset)."""
-    quiet_start = options.get(CONF_QUIET_START)
-    quiet_end = options.get(CONF_QUIET_END)
-    return Schedule(
-        walk_days=frozenset(int(day) for day in options.get(CONF_WALK_DAYS, [])),
-        walk_time=time.fromisoformat(options.get(CONF_WALK_TIME, DEFAULT_WALK_TIME)),
-        stretch_lead_minutes=int(options.get(CONF_STRETCH_LEAD, DEFAULT_STRETCH_LEAD)),
-        check_in_after_minutes=int(
-            options.get(CONF_CHECK_IN_AFTER, DEFAULT_CHECK_IN_AFTER)
-        ),
-        quiet_start=time.fromisoformat(quiet_start) if quiet_start else None,
-        quiet_end=time.fromisoformat(quiet_end) if quiet_end else None,
-    )
 
 
 def record_type(record: Record) -> str:
@@ -206,7 +146,7 @@ class ProfileRuntime:
     @property
     def condition(self) -> Condition:
         """Acute or chronic, from how long the pain has lasted (G2)."""
-        return condition_for(PainDuration(self.entry.options[CONF_PAIN_DURATION]))
+        return condition_from_options(self.entry.options)
 
     @property
     def state(self) -> ProfileState:
@@ -520,9 +460,7 @@ class ProfileRuntime:
                 DetectedWalk(other.start, other.end),
                 [record],
                 # A leftover shorter than the profile's shortest walk is no walk.
-                min_walk=timedelta(
-                    minutes=int(self.entry.options.get(CONF_MIN_WALK, DEFAULT_MIN_WALK))
-                ),
+                min_walk=min_walk_from_options(self.entry.options),
             )
             replacement = None
             if rest is not None:
