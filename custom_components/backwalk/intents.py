@@ -26,7 +26,7 @@ from .const import (
     DOMAIN,
 )
 from .errors import GENERIC_ERROR, async_error_message
-from .model import ACTIVITY_NAMES, PainStatus, Snapshot, Source
+from .model import ACTIVITY_NAMES, MAX_WALK_MINUTES, PainStatus, Snapshot, Source
 from .model.guidance import join_words
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 
@@ -354,7 +354,9 @@ class LogWalkIntentHandler(_BackwalkIntentHandler):
 
     intent_type = INTENT_LOG_WALK
     description = "Logs a finished walk of some minutes in backwalk"
-    invalid_slots_speech = "Please say how many minutes you walked, from 1 to 600."
+    invalid_slots_speech = (
+        f"Please say how many minutes you walked, from 1 to {MAX_WALK_MINUTES}."
+    )
 
     @property
     @override
