@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
 from typing import Any, Literal
@@ -33,7 +33,6 @@ from .model import (
     Activity,
     Alternative,
     Condition,
-    DetectedWalk,
     ModelError,
     PainReport,
     Record,
@@ -48,12 +47,12 @@ from .model import (
     compute_snapshot,
     correctable_pain,
     distance_from,
-    merge_with_logged,
     new_id,
     next_walk,
     pain_level_from,
     undoable,
     walk_minutes_from,
+    yield_sensor_walks,
 )
 from .settings import (
     condition_from_options,
@@ -440,35 +439,21 @@ class ProfileRuntime:
         )
 
     def _yield_sensor_walks(self, record: Record) -> list[tuple[Walk, Walk | None]]:
-        """Trim sensor walks that a person's own walk overlaps: the person's entry wins.
+        """Trim the sensor walks a person's own walk overlaps (model.yield_sensor_walks).
 
         Returns (old, replacement) pairs so the change can be undone.
         """
-        if not isinstance(record, Walk) or record.source is Source.SENSOR:
+        if not isinstance(record, Walk):
             return []
-        changes: list[tuple[Walk, Walk | None]] = []
-        earliest = record.start - timedelta(minutes=MAX_WALK_MINUTES)
-        for other in self.log.records_between(earliest, record.end):
-            if (
-                not isinstance(other, Walk)
-                or other.source is not Source.SENSOR
-                or other.end <= record.start
-            ):
-                continue
-            self.log.remove(other.id)
-            rest = merge_with_logged(
-                DetectedWalk(other.start, other.end),
-                [record],
-                # A leftover shorter than the profile's shortest walk is no walk.
-                min_walk=min_walk_from_options(self.entry.options),
-            )
-            replacement = None
-            if rest is not None:
-                replacement = replace(
-                    other, id=new_id(), start=rest.start, minutes=rest.minutes
-                )
-                self.log.add(replacement)
-            changes.append((other, replacement))
+        changes = yield_sensor_walks(
+            record,
+            self._walks_near(record),
+            min_walk=min_walk_from_options(self.entry.options),
+        )
+        for old, new in changes:
+            self.log.remove(old.id)
+            if new is not None:
+                self.log.add(new)
         return changes
 
     async def async_log_walk(

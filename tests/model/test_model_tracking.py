@@ -32,6 +32,7 @@ from custom_components.backwalk.model import (
     is_walking,
     merge_with_logged,
     new_id,
+    yield_sensor_walks,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -1156,3 +1157,25 @@ def test_boot_counter_counts_every_step(
         assert 0 <= estimate_walk(step) <= minutes
         counted += step.steps
     assert counted == sum(steps for _, steps in increments)
+
+
+def test_a_person_s_walk_trims_the_sensor_walks_it_overlaps() -> None:
+    sensor_early = logged(0, 30, Source.SENSOR)
+    sensor_inside = logged(42, 5, Source.SENSOR)
+    sensor_late = logged(70, 10, Source.SENSOR)
+    manual_other = logged(45, 2)
+    mine = logged(20, 30)
+    nearby = [sensor_early, sensor_inside, manual_other, mine, sensor_late]
+    changes = yield_sensor_walks(mine, nearby, min_walk=timedelta(minutes=3))
+    assert [old for old, _ in changes] == [sensor_early, sensor_inside]
+    rest = changes[0][1]
+    assert rest is not None
+    assert (rest.start, rest.minutes, rest.source) == (utc(0), 20, Source.SENSOR)
+    assert rest.id != sensor_early.id
+    # Nothing of the walk inside is left.
+    assert changes[1][1] is None
+
+
+def test_a_sensor_walk_or_no_walk_trims_nothing() -> None:
+    nearby = [logged(0, 30, Source.SENSOR)]
+    assert yield_sensor_walks(logged(10, 5, Source.SENSOR), nearby) == []

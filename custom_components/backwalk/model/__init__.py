@@ -87,6 +87,7 @@ from .walk_tracker import (
     DetectedWalk,
     WalkTracker,
     merge_with_logged,
+    yield_sensor_walks,
 )
 
 __all__ = [
@@ -170,4 +171,5 @@ __all__ = [
     "walks_between",
     "week_days",
     "week_start",
+    "yield_sensor_walks",
 ]

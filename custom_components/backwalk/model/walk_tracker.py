@@ -8,7 +8,7 @@ detection survives a restart.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +23,7 @@ from .common import (
     utc as _utc,
 )
 from .errors import ModelError
-from .records import MAX_WALK_MINUTES, Source, Walk, new_id
+from .records import MAX_WALK_MINUTES, Record, Source, Walk, new_id
 
 DEFAULT_MERGE_WINDOW = timedelta(minutes=3)
 DEFAULT_MIN_WALK = timedelta(minutes=3)
@@ -101,6 +101,40 @@ def merge_with_logged(
     if (start, end) == (detected.start, detected.end):
         return detected
     return DetectedWalk(start, end, detected.source_entity_ids)
+
+
+def yield_sensor_walks(
+    walk: Record, nearby: Sequence[Record], *, min_walk: timedelta = DEFAULT_MIN_WALK
+) -> list[tuple[Walk, Walk | None]]:
+    """Trim the sensor walks a person's own walk overlaps: the person's entry wins.
+
+    Returns (sensor walk, what is left of it or None) for each sensor walk in `nearby`
+    that `walk` overlaps; the caller replaces the one by the other. Nothing for a
+    record that is no walk or is itself a sensor walk. `nearby` holds every record that
+    could overlap (from MAX_WALK_MINUTES before `walk` to its end).
+    """
+    if not isinstance(walk, Walk) or walk.source is Source.SENSOR:
+        return []
+    changes: list[tuple[Walk, Walk | None]] = []
+    for other in nearby:
+        if (
+            not isinstance(other, Walk)
+            or other.source is not Source.SENSOR
+            or other.end <= walk.start
+            or other.start >= walk.end
+        ):
+            continue
+        # A leftover shorter than the profile's shortest walk is no walk.
+        rest = merge_with_logged(
+            DetectedWalk(other.start, other.end), [walk], min_walk=min_walk
+        )
+        replacement = None
+        if rest is not None:
+            replacement = replace(
+                other, id=new_id(), start=rest.start, minutes=rest.minutes
+            )
+        changes.append((other, replacement))
+    return changes
 
 
 # --- the walk tracker ---------------------------------------------------------------------
