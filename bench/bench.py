@@ -36,6 +36,7 @@ from pathlib import Path
 import platform
 import pstats
 import random
+import socket
 import statistics
 import sys
 import tempfile
@@ -397,6 +398,15 @@ async def _measure(
         f"  recorder: {inserted} states inserted in {time.perf_counter() - started:.1f} s"
     )
 
+    # --- Home Assistant's HTTP server (backwalk's webhook needs it) ----------------------
+    # On a free loopback port: the default, 8123, may be taken by a Home Assistant the
+    # developer runs (`make run`), and the benchmark must not fail or bind to it.
+    http_config = {"server_host": ["127.0.0.1"], "server_port": free_port()}
+    _check(
+        await async_setup_component(hass, "http", {"http": http_config}),
+        "http setup",
+    )
+
     # --- backwalk: setup ---------------------------------------------------------------
     entry = MockConfigEntry(
         domain=DOMAIN,
@@ -620,6 +630,13 @@ def _report_profile(
         stats.sort_stats("tottime").print_stats(25)
         stats.sort_stats("cumulative").print_stats(40)
     log(f"  profile: {path}.prof, {path.with_suffix('.txt')}")
+
+
+def free_port() -> int:
+    """Return a loopback port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _check(condition: object, what: str) -> None:
