@@ -6,13 +6,11 @@ from typing import Any
 
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
-from homeassistant.helpers.update_coordinator import (
-    CoordinatorEntity,
-    DataUpdateCoordinator,
-)
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .runtime import ProfileRuntime, ProfileState
+from .coordinator import BackwalkCoordinator
+from .runtime import ProfileRuntime
 
 
 def weekly_goal_attributes(runtime: ProfileRuntime) -> dict[str, Any]:
@@ -28,7 +26,7 @@ def weekly_goal_attributes(runtime: ProfileRuntime) -> dict[str, Any]:
     }
 
 
-class BackwalkEntity(CoordinatorEntity[DataUpdateCoordinator[ProfileState]]):
+class BackwalkEntity(CoordinatorEntity[BackwalkCoordinator]):
     """An entity of one profile's device."""
 
     _attr_has_entity_name = True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
 from typing import Any, Literal
@@ -16,16 +15,12 @@ from homeassistant.const import (
 )
 from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.event import (
-    async_call_later,
-    async_track_point_in_time,
-    async_track_time_change,
-)
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from .codec import ProfileData, group_records
 from .const import CONF_NAME, DOMAIN, EVENT_DELETED, EVENT_LOGGED
+from .coordinator import BackwalkCoordinator, ProfileState
 from .errors import AlreadySavedError, refusal, validation_error
 from .journal import Change
 from .model import (
@@ -36,7 +31,6 @@ from .model import (
     ModelError,
     PainReport,
     Record,
-    Snapshot,
     Source,
     StepTotals,
     Stretch,
@@ -44,11 +38,9 @@ from .model import (
     WalkLog,
     check_no_overlap,
     check_walk_plausible,
-    compute_snapshot,
     correctable_pain,
     distance_from,
     new_id,
-    next_walk,
     pain_level_from,
     undoable,
     walk_minutes_from,
@@ -57,6 +49,7 @@ from .model import (
 from .settings import (
     condition_from_options,
     min_walk_from_options,
+    preferred_alternatives,
     schedule_from_options,
     settings_from_options,
 )
@@ -88,17 +81,6 @@ def record_type(record: Record) -> str:
     return _RECORD_TYPES[type(record)]
 
 
-@dataclass(frozen=True, slots=True)
-class ProfileState:
-    """Everything the entities show, computed once per change."""
-
-    snapshot: Snapshot
-    live_walk_started: datetime | None
-    next_walk: datetime | None
-    steps_today: int | None = None
-    steps_this_week: int | None = None
-
-
 class ProfileRuntime:
     """Validates, records, saves, then publishes a new state: the profile's only writer."""
 
@@ -117,25 +99,17 @@ class ProfileRuntime:
         self.log = WalkLog(dt_util.get_default_time_zone(), data.records)
         self.live_walk_started = data.live_walk_started
         self.schedule = schedule_from_options(dict(entry.options))
+        self.preferred_alternatives = preferred_alternatives(entry.options)
         self.reminders: dict[str, Any] = data.reminders
         self.tracking: dict[str, Any] = data.tracking
         # Set by sources.py when a step counter is configured.
         self.steps: StepTotals | None = None
         self._lock = asyncio.Lock()
-        self._unsub_next_walk: Callable[[], None] | None = None
         self._unsub_compact: Callable[[], None] | None = None
         # Failed rewrites of the Store file in a row (see _async_compact_failed).
         self._compact_failures = 0
         self._running = False
-        self.coordinator: DataUpdateCoordinator[ProfileState] = DataUpdateCoordinator(
-            hass,
-            _LOGGER,
-            config_entry=entry,
-            name=f"{DOMAIN} {entry.title}",
-            update_interval=None,
-            update_method=self._async_compute,
-        )
-        self.coordinator.data = self._compute()
+        self.coordinator = BackwalkCoordinator(hass, entry, self)
 
     @property
     def name(self) -> str:
@@ -156,10 +130,7 @@ class ProfileRuntime:
     def async_start(self) -> Callable[[], None]:
         """Keep the state current as days pass; return the function that stops it."""
         unsubscribers = [
-            # Local midnight starts a new day (and, on the first weekday, a new week).
-            async_track_time_change(
-                self.hass, self._async_new_day, hour=0, minute=0, second=0
-            ),
+            self.coordinator.async_start(),
             self.hass.bus.async_listen(
                 EVENT_CORE_CONFIG_UPDATE, self._async_config_changed
             ),
@@ -175,15 +146,11 @@ class ProfileRuntime:
             self._running = False
             for unsubscribe in unsubscribers:
                 unsubscribe()
-            if self._unsub_next_walk is not None:
-                self._unsub_next_walk()
-                self._unsub_next_walk = None
             if self._unsub_compact is not None:
                 self._unsub_compact()
                 self._unsub_compact = None
 
         self._running = True
-        self._async_track_next_walk(self.state.next_walk)
         # A journal left by the last run is folded into the Store file soon.
         self._async_schedule_compaction()
         # Runs after stop (unload callbacks run last first): the next load must read a
@@ -274,49 +241,10 @@ class ProfileRuntime:
             self.hass, delay, self._async_compact_due
         )
 
-    def _compute(self) -> ProfileState:
-        now = dt_util.now()
-        return ProfileState(
-            snapshot=compute_snapshot(self.log, self.settings, now),
-            live_walk_started=self.live_walk_started,
-            # Strictly after now: at a walk's own start time the next one is shown.
-            next_walk=next_walk(
-                self.schedule, self.log.timezone, now + timedelta(microseconds=1)
-            ),
-            steps_today=self.steps.today(now) if self.steps else None,
-            steps_this_week=self.steps.this_week(now) if self.steps else None,
-        )
-
-    @callback
-    def _async_track_next_walk(self, walk: datetime | None) -> None:
-        """Refresh when the next scheduled walk begins, so the one after it shows."""
-        if self._unsub_next_walk is not None:
-            self._unsub_next_walk()
-            self._unsub_next_walk = None
-        if walk is not None and self._running:
-            self._unsub_next_walk = async_track_point_in_time(
-                self.hass, self._async_walk_time, walk
-            )
-
-    @callback
-    def _async_walk_time(self, _now: datetime) -> None:
-        self._unsub_next_walk = None
-        self.async_refresh()
-
-    async def _async_compute(self) -> ProfileState:
-        return self._compute()
-
     @callback
     def async_refresh(self) -> None:
         """Publish a freshly computed state to every entity."""
-        previous = self.state.next_walk
-        self.coordinator.async_set_updated_data(self._compute())
-        if self.state.next_walk != previous or self._unsub_next_walk is None:
-            self._async_track_next_walk(self.state.next_walk)
-
-    @callback
-    def _async_new_day(self, _now: datetime) -> None:
-        self.async_refresh()
+        self.coordinator.async_publish()
 
     @callback
     def _async_config_changed(self, _event: Event) -> None:
