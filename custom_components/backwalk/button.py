@@ -22,7 +22,7 @@ PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class BackwalkButtonDescription(ButtonEntityDescription):
+class BackwalkButtonEntityDescription(ButtonEntityDescription):
     """What pressing one button does."""
 
     press_fn: Callable[[ProfileRuntime], Awaitable[Any]]
@@ -30,19 +30,19 @@ class BackwalkButtonDescription(ButtonEntityDescription):
     while_walking: bool | None = None
 
 
-BUTTONS: tuple[BackwalkButtonDescription, ...] = (
-    BackwalkButtonDescription(
+BUTTONS: tuple[BackwalkButtonEntityDescription, ...] = (
+    BackwalkButtonEntityDescription(
         key="log_stretch",
         translation_key="log_stretch",
         press_fn=lambda runtime: runtime.async_log_stretch(),
     ),
-    BackwalkButtonDescription(
+    BackwalkButtonEntityDescription(
         key="start_walk",
         translation_key="start_walk",
         press_fn=lambda runtime: runtime.async_start_walk(),
         while_walking=False,
     ),
-    BackwalkButtonDescription(
+    BackwalkButtonEntityDescription(
         key="finish_walk",
         translation_key="finish_walk",
         press_fn=lambda runtime: runtime.async_finish_walk(),
@@ -65,13 +65,13 @@ async def async_setup_entry(
 class BackwalkButton(BackwalkEntity, ButtonEntity):
     """A one-press action on the profile."""
 
-    entity_description: BackwalkButtonDescription
+    entity_description: BackwalkButtonEntityDescription
 
     @property
     def available(self) -> bool:
         """Whether the button can do anything now (Home Assistant skips it otherwise)."""
         wanted = self.entity_description.while_walking
-        walking = self.runtime.state.live_walk_started is not None
+        walking = self.coordinator.data.live_walk_started is not None
         return super().available and (wanted is None or wanted == walking)
 
     async def async_press(self) -> None:

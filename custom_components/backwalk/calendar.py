@@ -21,23 +21,22 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
+from .coordinator import called_off, next_scheduled_walk
 from .entity import BackwalkEntity
 from .errors import refusal
 from .model import (
     ACTIVITY_NAMES,
     CORRECTION_WINDOW,
+    EARLIEST_TIME,
+    LATEST_TIME,
     MAX_WALK_MINUTES,
     Alternative,
     PainReport,
     Stretch,
     Walk,
-    day_start,
-    local_day,
-    next_walk,
     walks_between,
 )
-from .model.records import EARLIEST_TIME, LATEST_TIME
-from .runtime import BackwalkConfigEntry, ProfileRuntime
+from .runtime import BackwalkConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -64,25 +63,6 @@ async def async_setup_entry(
     async_add_entities([WalkCalendar(entry.runtime_data, WALKS)])
 
 
-def called_off(runtime: ProfileRuntime, walk: datetime) -> bool:
-    """Whether a scheduled walk is off: today's pain is at the red-flag level (G15)."""
-    snapshot = runtime.state.snapshot
-    return snapshot.red_flag_today and local_day(walk, runtime.log.timezone) == (
-        snapshot.day
-    )
-
-
-def next_scheduled_walk(runtime: ProfileRuntime) -> datetime | None:
-    """Return the next scheduled walk that is on: after today on a red-flag day."""
-    walk = runtime.state.next_walk
-    if walk is None or not called_off(runtime, walk):
-        return walk
-    tz = runtime.log.timezone
-    return next_walk(
-        runtime.schedule, tz, day_start(runtime.state.snapshot.day + timedelta(1), tz)
-    )
-
-
 def _calling_user() -> User | None:
     """Return the user whose websocket message is being handled, if one is.
 
@@ -103,12 +83,12 @@ class WalkCalendar(BackwalkEntity, CalendarEntity):
     @property
     def event(self) -> CalendarEvent | None:
         """The next scheduled walk."""
-        walk = next_scheduled_walk(self.runtime)
+        walk = next_scheduled_walk(self.coordinator.data)
         return self._scheduled(walk) if walk else None
 
     def _scheduled(self, start: datetime) -> CalendarEvent:
-        minutes = self.runtime.state.snapshot.target_minutes_today
-        local = start.astimezone(self.runtime.log.timezone)
+        minutes = self.coordinator.data.snapshot.target_minutes_today
+        local = start.astimezone(self.coordinator.data.timezone)
         return CalendarEvent(
             start=local,
             end=local + timedelta(minutes=minutes),
@@ -142,10 +122,10 @@ class WalkCalendar(BackwalkEntity, CalendarEntity):
             events.extend(
                 self._scheduled(walk)
                 for walk in walks_between(
-                    self.runtime.schedule, tz, future_start, future_end
+                    self.coordinator.data.schedule, tz, future_start, future_end
                 )
                 # No walk on a red-flag day (G15), as the card and the reminders say.
-                if not called_off(self.runtime, walk)
+                if not called_off(self.coordinator.data, walk)
             )
         return events
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 import logging
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,16 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .model import Settings, Snapshot, compute_snapshot, next_walk
+from .model import (
+    Condition,
+    Schedule,
+    Settings,
+    Snapshot,
+    compute_snapshot,
+    day_start,
+    local_day,
+    next_walk,
+)
 
 if TYPE_CHECKING:
     from .runtime import BackwalkConfigEntry, ProfileRuntime
@@ -33,10 +42,31 @@ class ProfileState:
     live_walk_started: datetime | None
     next_walk: datetime | None
     settings: Settings
+    schedule: Schedule
+    condition: Condition
+    # Where the profile's days begin (Home Assistant's time zone).
+    timezone: tzinfo
     # The pain-day alternatives to suggest (G7), never empty.
     preferred_alternatives: tuple[str, ...]
     steps_today: int | None = None
     steps_this_week: int | None = None
+
+
+def called_off(state: ProfileState, walk: datetime) -> bool:
+    """Whether a scheduled walk is off: today's pain is at the red-flag level (G15)."""
+    snapshot = state.snapshot
+    return snapshot.red_flag_today and local_day(walk, state.timezone) == snapshot.day
+
+
+def next_scheduled_walk(state: ProfileState) -> datetime | None:
+    """Return the next scheduled walk that is on: after today on a red-flag day."""
+    walk = state.next_walk
+    if walk is None or not called_off(state, walk):
+        return walk
+    tz = state.timezone
+    return next_walk(
+        state.schedule, tz, day_start(state.snapshot.day + timedelta(1), tz)
+    )
 
 
 class BackwalkCoordinator(DataUpdateCoordinator[ProfileState]):
@@ -81,6 +111,9 @@ class BackwalkCoordinator(DataUpdateCoordinator[ProfileState]):
             steps_today=steps.today(now) if steps else None,
             steps_this_week=steps.this_week(now) if steps else None,
             settings=runtime.settings,
+            schedule=runtime.schedule,
+            condition=runtime.condition,
+            timezone=runtime.log.timezone,
             preferred_alternatives=runtime.preferred_alternatives,
         )
 

@@ -1,4 +1,4 @@
-"""Base entity: one device per profile, state read from the runtime's snapshot."""
+"""Base entity: one device per profile, state read from its coordinator."""
 
 from __future__ import annotations
 
@@ -9,20 +9,20 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .coordinator import BackwalkCoordinator
+from .coordinator import BackwalkCoordinator, ProfileState
 from .runtime import ProfileRuntime
 
 
-def weekly_goal_attributes(runtime: ProfileRuntime) -> dict[str, Any]:
+def weekly_goal_attributes(state: ProfileState) -> dict[str, Any]:
     """Say what the week needs and has (G10: walks and their minutes)."""
-    snapshot = runtime.state.snapshot
+    snapshot = state.snapshot
     return {
         "walks_needed": snapshot.weekly_walks_needed,
         "walks_done": snapshot.walks_this_week,
         "minutes_needed": snapshot.weekly_goal_minutes,
         "minutes_done": round(snapshot.minutes_this_week, 1),
         "weekly_goal_minutes": snapshot.weekly_goal_minutes,
-        "walks_per_week": runtime.settings.walks_per_week,
+        "walks_per_week": state.settings.walks_per_week,
     }
 
 

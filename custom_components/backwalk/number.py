@@ -41,7 +41,7 @@ class PainTodayNumber(BackwalkEntity, NumberEntity):
     @property
     def native_value(self) -> float | None:
         """Today's latest reported pain, if any."""
-        return self.runtime.state.snapshot.pain_today
+        return self.coordinator.data.snapshot.pain_today
 
     async def async_set_native_value(self, value: float) -> None:
         """Report pain at the chosen level (7.9 is refused, as everywhere, not rounded)."""

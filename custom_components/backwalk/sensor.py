@@ -18,39 +18,38 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .calendar import next_scheduled_walk
-from .const import ALTERNATIVES, CONF_ALTERNATIVES
+from .coordinator import ProfileState, next_scheduled_walk
 from .entity import BackwalkEntity, weekly_goal_attributes
 from .model import Condition, PainStatus, day_start
-from .runtime import BackwalkConfigEntry, ProfileRuntime
+from .runtime import BackwalkConfigEntry
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class BackwalkSensorDescription(SensorEntityDescription):
-    """How one sensor reads the profile."""
+class BackwalkSensorEntityDescription(SensorEntityDescription):
+    """How one sensor reads the profile's state."""
 
-    value_fn: Callable[[ProfileRuntime], StateType | datetime]
-    last_reset_fn: Callable[[ProfileRuntime], datetime] | None = None
-    attributes_fn: Callable[[ProfileRuntime], dict[str, Any]] | None = None
-
-
-def _week_start(runtime: ProfileRuntime) -> datetime:
-    return day_start(runtime.state.snapshot.week_start, runtime.log.timezone)
+    value_fn: Callable[[ProfileState], StateType | datetime]
+    last_reset_fn: Callable[[ProfileState], datetime] | None = None
+    attributes_fn: Callable[[ProfileState], dict[str, Any]] | None = None
 
 
-def _day_start(runtime: ProfileRuntime) -> datetime:
-    return day_start(runtime.state.snapshot.day, runtime.log.timezone)
+def _week_start(state: ProfileState) -> datetime:
+    return day_start(state.snapshot.week_start, state.timezone)
 
 
-def _last_walk_end(runtime: ProfileRuntime) -> datetime | None:
-    walk = runtime.state.snapshot.last_walk
+def _day_start(state: ProfileState) -> datetime:
+    return day_start(state.snapshot.day, state.timezone)
+
+
+def _last_walk_end(state: ProfileState) -> datetime | None:
+    walk = state.snapshot.last_walk
     return walk.end if walk else None
 
 
-def _last_walk_attributes(runtime: ProfileRuntime) -> dict[str, Any]:
-    walk = runtime.state.snapshot.last_walk
+def _last_walk_attributes(state: ProfileState) -> dict[str, Any]:
+    walk = state.snapshot.last_walk
     if walk is None:
         return {}
     return {
@@ -61,142 +60,135 @@ def _last_walk_attributes(runtime: ProfileRuntime) -> dict[str, Any]:
     }
 
 
-def _pain_status_attributes(runtime: ProfileRuntime) -> dict[str, Any]:
+def _pain_status_attributes(state: ProfileState) -> dict[str, Any]:
     """Return the pain thresholds and the pain-day alternatives (G7)."""
-    preferred = [
-        activity
-        for activity in runtime.entry.options.get(CONF_ALTERNATIVES, ALTERNATIVES)
-        if activity in ALTERNATIVES
-    ]
     return {
-        "pain_day_threshold": runtime.settings.pain_day_threshold,
-        "red_flag_level": runtime.settings.red_flag_level,
+        "pain_day_threshold": state.settings.pain_day_threshold,
+        "red_flag_level": state.settings.red_flag_level,
         # Today's latest report is at the red-flag level (G15): no exercise today.
-        "red_flag_today": runtime.state.snapshot.red_flag_today,
+        "red_flag_today": state.snapshot.red_flag_today,
         # None chosen (or none that G7 names) means all of them, as in the reminders.
-        "preferred_alternatives": preferred or list(ALTERNATIVES),
+        "preferred_alternatives": list(state.preferred_alternatives),
     }
 
 
-SENSORS: tuple[BackwalkSensorDescription, ...] = (
-    BackwalkSensorDescription(
+SENSORS: tuple[BackwalkSensorEntityDescription, ...] = (
+    BackwalkSensorEntityDescription(
         key="minutes_this_week",
         translation_key="minutes_this_week",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
         state_class=SensorStateClass.TOTAL,
         suggested_display_precision=0,
-        value_fn=lambda runtime: round(runtime.state.snapshot.minutes_this_week, 1),
+        value_fn=lambda state: round(state.snapshot.minutes_this_week, 1),
         last_reset_fn=_week_start,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="minutes_today",
         translation_key="minutes_today",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
         state_class=SensorStateClass.TOTAL,
         suggested_display_precision=0,
-        value_fn=lambda runtime: round(runtime.state.snapshot.minutes_today, 1),
+        value_fn=lambda state: round(state.snapshot.minutes_today, 1),
         last_reset_fn=_day_start,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="walks_this_week",
         translation_key="walks_this_week",
         state_class=SensorStateClass.TOTAL,
-        value_fn=lambda runtime: runtime.state.snapshot.walks_this_week,
+        value_fn=lambda state: state.snapshot.walks_this_week,
         last_reset_fn=_week_start,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="goal_progress",
         translation_key="goal_progress",
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda runtime: runtime.state.snapshot.goal_progress,
+        value_fn=lambda state: state.snapshot.goal_progress,
         attributes_fn=weekly_goal_attributes,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="current_streak",
         translation_key="current_streak",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda runtime: runtime.state.snapshot.current_streak,
+        value_fn=lambda state: state.snapshot.current_streak,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="longest_streak",
         translation_key="longest_streak",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda runtime: runtime.state.snapshot.longest_streak,
+        value_fn=lambda state: state.snapshot.longest_streak,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="weekly_streak",
         translation_key="weekly_streak",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda runtime: runtime.state.snapshot.weekly_streak,
+        value_fn=lambda state: state.snapshot.weekly_streak,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="last_walk",
         translation_key="last_walk",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=_last_walk_end,
         attributes_fn=_last_walk_attributes,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="pain_today",
         translation_key="pain_today",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda runtime: runtime.state.snapshot.pain_today,
+        value_fn=lambda state: state.snapshot.pain_today,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="target_minutes_today",
         translation_key="target_minutes_today",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
-        value_fn=lambda runtime: runtime.state.snapshot.target_minutes_today,
+        value_fn=lambda state: state.snapshot.target_minutes_today,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="next_walk",
         translation_key="next_walk",
         device_class=SensorDeviceClass.TIMESTAMP,
         # As the calendar: today's walk is off on a red-flag day (G15).
         value_fn=next_scheduled_walk,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="pain_status",
         translation_key="pain_status",
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in PainStatus],
         # Unknown until the first report of the day: not reported is not "no pain".
-        value_fn=lambda runtime: (
-            status.value
-            if (status := runtime.state.snapshot.pain_status) is not None
-            else None
+        value_fn=lambda state: (
+            status.value if (status := state.snapshot.pain_status) is not None else None
         ),
         attributes_fn=_pain_status_attributes,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="condition",
         translation_key="condition",
         device_class=SensorDeviceClass.ENUM,
         entity_category=EntityCategory.DIAGNOSTIC,
         options=[condition.value for condition in Condition],
-        value_fn=lambda runtime: runtime.condition.value,
+        value_fn=lambda state: state.condition.value,
     ),
 )
 
 
-STEP_SENSORS: tuple[BackwalkSensorDescription, ...] = (
-    BackwalkSensorDescription(
+STEP_SENSORS: tuple[BackwalkSensorEntityDescription, ...] = (
+    BackwalkSensorEntityDescription(
         key="steps_today",
         translation_key="steps_today",
         state_class=SensorStateClass.TOTAL,
-        value_fn=lambda runtime: runtime.state.steps_today,
+        value_fn=lambda state: state.steps_today,
         last_reset_fn=_day_start,
     ),
-    BackwalkSensorDescription(
+    BackwalkSensorEntityDescription(
         key="steps_this_week",
         translation_key="steps_this_week",
         state_class=SensorStateClass.TOTAL,
-        value_fn=lambda runtime: runtime.state.steps_this_week,
+        value_fn=lambda state: state.steps_this_week,
         last_reset_fn=_week_start,
     ),
 )
@@ -218,23 +210,23 @@ async def async_setup_entry(
 class BackwalkSensor(BackwalkEntity, SensorEntity):
     """A number or state read from the profile's snapshot."""
 
-    entity_description: BackwalkSensorDescription
+    entity_description: BackwalkSensorEntityDescription
 
     @property
     def native_value(self) -> StateType | datetime:
         """The value from the snapshot."""
-        return self.entity_description.value_fn(self.runtime)
+        return self.entity_description.value_fn(self.coordinator.data)
 
     @property
     def last_reset(self) -> datetime | None:
         """Start of the day or week this total counts from."""
         if self.entity_description.last_reset_fn is None:
             return None
-        return self.entity_description.last_reset_fn(self.runtime)
+        return self.entity_description.last_reset_fn(self.coordinator.data)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """Details that do not fit the state."""
         if self.entity_description.attributes_fn is None:
             return None
-        return self.entity_description.attributes_fn(self.runtime)
+        return self.entity_description.attributes_fn(self.coordinator.data)

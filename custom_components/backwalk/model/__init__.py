@@ -50,6 +50,8 @@ from .progress import (
     pain_status,
 )
 from .records import (
+    EARLIEST_TIME,
+    LATEST_TIME,
     MAX_DISTANCE_KM,
     MAX_NOTE_LENGTH,
     MAX_PAIN_LEVEL,
@@ -99,7 +101,9 @@ __all__ = [
     "DEFAULT_MERGE_WINDOW",
     "DEFAULT_MIN_CONFIDENCE",
     "DEFAULT_MIN_WALK",
+    "EARLIEST_TIME",
     "GUIDANCE",
+    "LATEST_TIME",
     "MAX_DISTANCE_KM",
     "MAX_NOTE_LENGTH",
     "MAX_PAIN_LEVEL",
