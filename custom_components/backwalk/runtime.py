@@ -297,7 +297,10 @@ class ProfileRuntime:
         try:
             await self.store.async_append(change)
         except Exception as err:
-            # Nothing unsaved may stay visible: the user would believe it was kept.
+            # Everything is caught, not only the OSError a refusing disk raises: after
+            # any failure (a value the journal cannot encode, say) the line is not known
+            # to be on disk, and nothing unsaved may stay visible: the user would
+            # believe it was kept. (Cancellation is no Exception and is not caught.)
             revert()
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="save_failed"
