@@ -39,11 +39,11 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.backwalk import runtime as runtime_module
+from custom_components.backwalk import compaction as compaction_module
 from custom_components.backwalk.codec import ProfileData
+from custom_components.backwalk.compaction import COMPACT_DELAY
 from custom_components.backwalk.const import DOMAIN
 from custom_components.backwalk.journal import segment_numbers, segment_path
-from custom_components.backwalk.runtime import COMPACT_DELAY
 from custom_components.backwalk.store import ProfileStore
 from tests.conftest import Persisted
 
@@ -369,7 +369,7 @@ async def test_long_journal_is_folded_at_once(
     path = store_path(hass, config_entry)
     # The third line from now on (the reminder engine may have written some already).
     monkeypatch.setattr(
-        runtime_module, "COMPACT_AFTER_LINES", len(journal_lines(path)) + 3
+        compaction_module, "COMPACT_AFTER_LINES", len(journal_lines(path)) + 3
     )
     for minutes, ended_ago in ((5, 0), (6, 5), (7, 11)):
         await log_walk(hass, minutes, ended_ago)
@@ -472,7 +472,7 @@ async def test_corrupt_line_loses_only_itself(
     and between which times; confirming it closes it.
     """
     assert await async_setup_component(hass, "repairs", {})
-    monkeypatch.setattr(runtime_module, "COMPACT_DELAY", 10**6)  # no compaction
+    monkeypatch.setattr(compaction_module, "COMPACT_DELAY", 10**6)  # no compaction
     await setup_entry(hass, config_entry)
     path = store_path(hass, config_entry)
     for minutes in range(1, 21):
@@ -928,7 +928,7 @@ async def test_full_disk_compaction_backs_off(
     await setup_entry(hass, config_entry)
     # Long journals compact at once: the third line from now on.
     monkeypatch.setattr(
-        runtime_module, "COMPACT_AFTER_LINES", len(journal_lines(path)) + 3
+        compaction_module, "COMPACT_AFTER_LINES", len(journal_lines(path)) + 3
     )
     attempts = 0
     compact = ProfileStore.async_compact

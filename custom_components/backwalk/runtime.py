@@ -9,16 +9,13 @@ import logging
 from typing import Any, Literal
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import (
-    EVENT_CORE_CONFIG_UPDATE,
-    EVENT_HOMEASSISTANT_FINAL_WRITE,
-)
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from .codec import ProfileData, group_records
+from .compaction import Compaction
 from .const import CONF_NAME, DOMAIN, EVENT_DELETED, EVENT_LOGGED
 from .coordinator import BackwalkCoordinator, ProfileState
 from .errors import AlreadySavedError, refusal, validation_error
@@ -53,20 +50,11 @@ from .settings import (
     schedule_from_options,
     settings_from_options,
 )
-from .store import COMPACT_AFTER_LINES, ProfileStore
+from .store import ProfileStore
 
 _LOGGER = logging.getLogger(__name__)
 
 type BackwalkConfigEntry = ConfigEntry[ProfileRuntime]
-
-# Seconds from a first unsaved journal line to rewriting the Store file: one rewrite
-# covers a burst of changes, and the journal replayed at the next start stays short.
-COMPACT_DELAY = 60
-# Seconds before trying a failed rewrite again, doubling up to the most: the journal
-# keeps every change meanwhile, and retrying at once on a full disk only floods the log.
-COMPACT_RETRY_FIRST = 60
-COMPACT_RETRY_MOST = 3600
-
 
 _RECORD_TYPES: dict[type, str] = {
     Walk: "walk",
@@ -105,9 +93,9 @@ class ProfileRuntime:
         # Set by sources.py when a step counter is configured.
         self.steps: StepTotals | None = None
         self._lock = asyncio.Lock()
-        self._unsub_compact: Callable[[], None] | None = None
-        # Failed rewrites of the Store file in a row (see _async_compact_failed).
-        self._compact_failures = 0
+        self._compaction = Compaction(
+            hass, entry, store, self._lock, self._profile_data
+        )
         self._running = False
         self.coordinator = BackwalkCoordinator(hass, entry, self)
 
@@ -134,11 +122,7 @@ class ProfileRuntime:
             self.hass.bus.async_listen(
                 EVENT_CORE_CONFIG_UPDATE, self._async_config_changed
             ),
-            # Home Assistant stops without unloading: leave a whole Store file behind.
-            # (Store writes wait for this moment while Home Assistant stops.)
-            self.hass.bus.async_listen(
-                EVENT_HOMEASSISTANT_FINAL_WRITE, self._async_final_write
-            ),
+            self._compaction.async_start(),
         ]
 
         @callback
@@ -146,100 +130,13 @@ class ProfileRuntime:
             self._running = False
             for unsubscribe in unsubscribers:
                 unsubscribe()
-            if self._unsub_compact is not None:
-                self._unsub_compact()
-                self._unsub_compact = None
 
         self._running = True
-        # A journal left by the last run is folded into the Store file soon.
-        self._async_schedule_compaction()
         # Runs after stop (unload callbacks run last first): the next load must read a
         # save that was under way, and nothing may write this profile's file after it.
-        self.entry.async_on_unload(self._async_writes_done)
+        # Saves waiting for the lock meanwhile are refused (the profile is not running).
+        self.entry.async_on_unload(self._compaction.async_writes_done)
         return stop
-
-    async def _async_writes_done(self) -> None:
-        """Wait for the save under way, then fold the journal into the Store file.
-
-        Saves waiting for the lock are refused (the profile is no longer running).
-        """
-        await self._async_compact()
-
-    async def _async_final_write(self, _event: Event) -> None:
-        await self._async_compact()
-
-    @callback
-    def _async_schedule_compaction(self) -> None:
-        """Rewrite the Store file soon, or now when the journal grew long."""
-        if not self.store.pending or not self._running:
-            return
-        if self._compact_failures:
-            # A retry is scheduled: more lines do not make a failing disk work sooner.
-            return
-        if self.store.pending >= COMPACT_AFTER_LINES:
-            if self._unsub_compact is not None:
-                self._unsub_compact()
-            self._async_compact_due(None)
-        elif self._unsub_compact is None:
-            self._unsub_compact = async_call_later(
-                self.hass, COMPACT_DELAY, self._async_compact_due
-            )
-
-    @callback
-    def _async_compact_due(self, _now: datetime | None) -> None:
-        self._unsub_compact = None
-        self.entry.async_create_task(
-            self.hass, self._async_compact(), f"{DOMAIN} compact {self.entry.title}"
-        )
-
-    async def _async_compact(self) -> None:
-        async with self._lock:
-            if not self.store.pending:
-                return
-            try:
-                await self.store.async_compact(self._profile_data())
-            except (HomeAssistantError, OSError) as err:
-                self._async_compact_failed(err)
-                return
-        if self._compact_failures:
-            _LOGGER.info("The walk log of %s is written again", self.entry.title)
-            self._compact_failures = 0
-
-    @callback
-    def _async_compact_failed(self, err: Exception) -> None:
-        """Retry later and later; warn once (the store raised a repair issue).
-
-        Nothing is lost: the journal still holds every change.
-        """
-        self._compact_failures += 1
-        delay = min(
-            COMPACT_RETRY_FIRST << min(self._compact_failures - 1, 16),
-            COMPACT_RETRY_MOST,
-        )
-        # The reason, without the name of the temporary file that could not be made.
-        reason = getattr(err, "strerror", None) or err
-        if self._compact_failures == 1:
-            _LOGGER.warning(
-                "Could not rewrite the walk log of %s (%s); its journal keeps the "
-                "changes. Trying again in %s s, then less often (at least hourly)",
-                self.entry.title,
-                reason,
-                delay,
-            )
-        else:
-            _LOGGER.debug(
-                "Rewriting the walk log of %s failed again (%s); next try in %s s",
-                self.entry.title,
-                reason,
-                delay,
-            )
-        if not self._running:
-            return
-        if self._unsub_compact is not None:
-            self._unsub_compact()
-        self._unsub_compact = async_call_later(
-            self.hass, delay, self._async_compact_due
-        )
 
     @callback
     def async_refresh(self) -> None:
@@ -305,7 +202,7 @@ class ProfileRuntime:
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="save_failed"
             ) from err
-        self._async_schedule_compaction()
+        self._compaction.async_schedule()
 
     async def async_add[R: (Walk, PainReport, Stretch, Alternative)](
         self, make_record: Callable[[], R], *, ends_live_walk: bool = False

@@ -35,9 +35,9 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.backwalk.compaction import COMPACT_DELAY
 from custom_components.backwalk.const import DOMAIN
 from custom_components.backwalk.journal import segment_numbers, segment_path
-from custom_components.backwalk.runtime import COMPACT_DELAY
 from tests.conftest import Persisted
 from tests.faults.conftest import SmallDisk
 
