@@ -7,6 +7,7 @@ runs the whole in-process suite on the oldest supported one (hacs.json).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 import importlib.util
 import sys
@@ -15,7 +16,9 @@ from unittest.mock import patch
 
 from homeassistant.components import binary_sensor
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.service import async_get_config_entry
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -89,3 +92,31 @@ async def test_card_static_path_either_way(
     client = await hass_client()
     response = await client.get(CARD_URL)
     assert response.status == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("helper_finds_it", [True, False])
+async def test_service_entry_either_way(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    add_profile: Callable[[str], Awaitable[MockConfigEntry]],
+    monkeypatch: pytest.MonkeyPatch,
+    helper_finds_it: bool,
+) -> None:
+    """The only profile when none is named: by HA's helper (newer), else found here."""
+    if not helper_finds_it:
+        monkeypatch.setattr(compat, "_HELPER_FINDS_THE_ONLY_ENTRY", False)
+    elif not compat._HELPER_FINDS_THE_ONLY_ENTRY:
+        pytest.skip("this Home Assistant's helper needs an entry id")
+    assert compat.async_get_service_entry(hass, DOMAIN, None) is loaded_entry
+    # A named entry is HA's helper's on every release.
+    assert compat.async_get_service_entry(hass, DOMAIN, loaded_entry.entry_id) is (
+        async_get_config_entry(hass, DOMAIN, loaded_entry.entry_id)
+    )
+    await add_profile("Sam")
+    with pytest.raises(ServiceValidationError) as error:
+        compat.async_get_service_entry(hass, DOMAIN, None)
+    assert error.value.translation_key == (
+        "service_found_multiple_config_entry_for_domain"
+        if helper_finds_it
+        else "profile_required"
+    )

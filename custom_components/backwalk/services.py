@@ -13,13 +13,11 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import config_validation as cv, device_registry as dr
-from homeassistant.helpers.service import (
-    async_get_config_entry,
-    async_register_admin_service,
-)
+from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
+from .compat import async_get_service_entry
 from .const import (
     ATTR_ACTIVITY,
     ATTR_CONFIG_ENTRY_ID,
@@ -110,7 +108,7 @@ def resolve_profile(hass: HomeAssistant, data: dict[str, Any]) -> ProfileRuntime
             # Two profiles named: guessing one could log a walk for the wrong person.
             raise refusal("profile_mismatch")
         entry_id = ids[0]
-    entry: BackwalkConfigEntry = async_get_config_entry(hass, DOMAIN, entry_id)
+    entry: BackwalkConfigEntry = async_get_service_entry(hass, DOMAIN, entry_id)
     return entry.runtime_data
 
 
