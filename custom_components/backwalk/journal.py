@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 import glob
 import os
-import tempfile
 from typing import Any
 
 from homeassistant.helpers.json import json_bytes
@@ -37,7 +36,8 @@ from .codec import ProfileData, decode_live_walk, decode_records, group_records
 from .model import ModelError, Record
 
 _SEGMENT = ".journal-"
-# Temporary files of write_atomic: `<store file>.<random>.tmp`.
+# Temporary files of the Store file writer of earlier releases, `<store file>.<random>.tmp`,
+# that a crash left behind: removed at load (each would take the room of a whole log).
 _TEMPORARY = ".*.tmp"
 
 
@@ -252,33 +252,6 @@ def append_line(path: str, line: bytes, *, new_file: bool) -> None:
             # Not known to be on disk, so not acknowledged: it must not come back.
             _remove(path)
             raise
-
-
-def write_atomic(path: str, data: bytes, *, private: bool) -> None:
-    """Replace a file with `data` whole or not at all, leaving nothing else behind.
-
-    Home Assistant's own writer logs a traceback for every failure; a full disk retried
-    for hours would fill the log with them. The caller reports failures instead.
-    """
-    directory = os.path.dirname(path)
-    os.makedirs(directory, exist_ok=True)
-    # The name never matches a journal segment or a file kept aside.
-    descriptor, temporary = tempfile.mkstemp(
-        dir=directory, prefix=os.path.basename(path) + ".", suffix=".tmp"
-    )
-    try:
-        try:
-            if not private:
-                os.fchmod(descriptor, 0o644)
-            _write_all(descriptor, data)
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        os.replace(temporary, path)
-    except BaseException:
-        _remove(temporary)
-        raise
-    _sync_directory(directory)
 
 
 def _sync_directory(directory: str) -> None:

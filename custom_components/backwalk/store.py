@@ -6,6 +6,8 @@ action returns; the Store file is rewritten from memory now and then (compaction
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 import errno
@@ -14,13 +16,13 @@ import glob
 import logging
 import os
 import shutil
-from typing import Any
+from typing import Any, override
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CoreState, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
-from homeassistant.util import dt as dt_util
+from homeassistant.util import dt as dt_util, file as file_util
 from homeassistant.util.file import WriteError
 from homeassistant.util.json import SerializationError
 
@@ -43,7 +45,6 @@ from .journal import (
     replay,
     segment_numbers,
     segment_path,
-    write_atomic,
 )
 from .model import ModelError
 from .model.markdown import escape_markdown
@@ -60,6 +61,8 @@ COMPACT_AFTER_LINES = 500
 _ASIDE_PATTERNS = (".corrupt.*", ".invalid.*")
 # Write errors that mean the disk (or the user's quota, or a file size limit) is full.
 _FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+# What Store catches (and logs) when it cannot write its file.
+_WRITE_ERRORS = (WriteError, SerializationError)
 
 
 class StorageUnreadableError(HomeAssistantError):
@@ -72,43 +75,61 @@ class StorageUnreadableError(HomeAssistantError):
         self.reason = reason
 
 
+class _WriteFailures(logging.Filter):
+    """Learn that Store could not write one file, from the records it logs instead.
+
+    Store logs a failed write and returns normally, and Home Assistant's file writer adds
+    a traceback for every failure; Store has no public way to say that a write failed.
+    A logging filter (Python's public API for reading records) catches the error of this
+    one file while a write is awaited and drops those two records: the caller reports the
+    failure once, where a full disk retried for hours would fill the log.
+    """
+
+    def __init__(self, key: str, path: str) -> None:
+        """Watch the records about one Store file (by its key or its path)."""
+        super().__init__()
+        self._names = {key, path}
+        self.error: Exception | None = None
+
+    @override
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if record.levelno < logging.WARNING or not any(
+            isinstance(arg, str) and arg in self._names for arg in args
+        ):
+            return True
+        # The file writer's record carries the OSError, Store's the error it caught; a
+        # record about anything else (an unreadable file, say) is left alone.
+        failure = record.exc_info[1] if record.exc_info else None
+        if not isinstance(failure, OSError):
+            failure = next(
+                (arg for arg in args if isinstance(arg, _WRITE_ERRORS)), None
+            )
+        if failure is None:
+            return True
+        if self.error is None:
+            self.error = failure
+        return False
+
+
+@contextmanager
+def _catch_write_failures(store: Store[StoredData]) -> Iterator[_WriteFailures]:
+    """Catch (and keep out of the log) what Store reports about a failed write."""
+    failures = _WriteFailures(store.key, str(store.path))
+    loggers = [
+        logging.getLogger(name) for name in (Store.__module__, file_util.__name__)
+    ]
+    for logger in loggers:
+        logger.addFilter(failures)
+    try:
+        yield failures
+    finally:
+        for logger in loggers:
+            logger.removeFilter(failures)
+
+
 class _VersionedStore(Store[StoredData]):
     """Store with the migration path between our storage versions."""
-
-    # Store logs a failed write and returns normally; keep the error for the caller.
-    write_error: Exception | None = None
-    # Whether a caller waits for the outcome of the write (ProfileStore._async_write).
-    awaited = False
-    # Writes that reached the disk: while Home Assistant stops, Store only queues them.
-    writes = 0
-
-    async def _async_write_data(self, data: dict[str, Any]) -> None:
-        try:
-            await super()._async_write_data(data)
-        except (SerializationError, WriteError, OSError) as err:
-            # Reported once by the caller, who knows whether it failed before: Store
-            # would log every attempt of a retry on a full disk.
-            if self.awaited:
-                self.write_error = err
-            else:
-                # A migrated file or a write Store queued while Home Assistant stops:
-                # the file on disk is unchanged and the journal still holds everything.
-                _LOGGER.warning("Could not write %s: %s", self.path, _reason(err))
-            return
-        self.writes += 1
-
-    def _write_prepared_data(self, mode: str, json_data: str | bytes) -> None:
-        # As Store's own atomic write, without its traceback per failure.
-        write_atomic(
-            self.path,
-            json_data.encode() if isinstance(json_data, str) else json_data,
-            private=self._private,
-        )
-
-    def take_write_error(self) -> Exception | None:
-        """Return and forget the error of the last write, if it failed."""
-        err, self.write_error = self.write_error, None
-        return err
 
     async def _async_migrate_func(
         self,
@@ -181,7 +202,8 @@ class ProfileStore:
         """Load the profile, refusing to start empty over an unreadable file."""
         path = self._store.path
         try:
-            stored = await self._store.async_load()
+            with _catch_write_failures(self._store) as failures:
+                stored = await self._store.async_load()
         except ModelError as err:
             # Found by the migration step, before anything was rewritten.
             aside = await self._async_keep_aside(path)
@@ -191,6 +213,10 @@ class ProfileStore:
             # for, or a file that is JSON but not a Store document.
             aside = await self._async_keep_aside(path)
             raise self._unreadable(aside, str(err)) from err
+        if failures.error is not None:
+            # The migrated file could not be written: the file on disk is unchanged and
+            # is migrated again at the next load.
+            _LOGGER.warning("Could not write %s: %s", path, _reason(failures.error))
         if stored is None:
             # Looked at only now (a file that loads needs no look): a file still there
             # was not readable, and one Home Assistant found invalid JSON is aside now.
@@ -261,15 +287,14 @@ class ProfileStore:
         journal_from = self._segment + 1
         pending, self.pending = self.pending, 0
         self._segment, self._segment_created = journal_from, False
-        written = self._store.writes
         try:
-            await self._async_write(data, journal_from)
+            written = await self._async_write(data, journal_from)
         except Exception as err:
             # The segments still hold every change; the next compaction tries again.
             self.pending += pending
             self._async_write_failed(err)
             raise
-        if self._store.writes == written:
+        if not written:
             # Home Assistant is stopping and Store queued the write for its final
             # write: the segments stay until a load finds the file holds them.
             return
@@ -280,15 +305,14 @@ class ProfileStore:
             delete_segments_below, self.path, journal_from
         )
 
-    async def _async_write(self, data: ProfileData, journal_from: int) -> None:
-        self._store.take_write_error()
-        self._store.awaited = True
-        try:
+    async def _async_write(self, data: ProfileData, journal_from: int) -> bool:
+        """Write the Store file; False when Store only queued it (Home Assistant stops)."""
+        queued = self._hass.state is CoreState.stopping
+        with _catch_write_failures(self._store) as failures:
             await self._store.async_save(encode(data, self._encoded, journal_from))
-        finally:
-            self._store.awaited = False
-        if (err := self._store.take_write_error()) is not None:
-            raise err
+        if failures.error is not None:
+            raise failures.error
+        return not queued
 
     @callback
     def _async_write_failed(self, err: Exception) -> None:
