@@ -289,8 +289,10 @@ class ProfileStore:
         self._segment, self._segment_created = journal_from, False
         try:
             written = await self._async_write(data, journal_from)
-        except Exception as err:
-            # The segments still hold every change; the next compaction tries again.
+        except (HomeAssistantError, OSError) as err:
+            # What a failed write raises: the OSError, or Store's WriteError or
+            # SerializationError (the errors the runtime's compaction retries). The
+            # segments still hold every change; the next compaction tries again.
             self.pending += pending
             self._async_write_failed(err)
             raise
