@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from enum import StrEnum
 import math
 from typing import Any
 
@@ -25,6 +26,15 @@ def utc(moment: object) -> datetime:
         raise ModelError("invalid_timestamp")
     # UTC so that differences are elapsed time even across DST changes.
     return moment.astimezone(UTC)
+
+
+def member_of[E: StrEnum](kind: type[E], value: object) -> E | None:
+    """Return `value` as a member of `kind` (given as a member or its value), or None."""
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, str) and value in kind:
+        return kind(value)
+    return None
 
 
 def finite_number(value: object) -> float | None:

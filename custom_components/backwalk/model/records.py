@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any, Self
 import uuid
 
-from .common import set_field as _set
+from .common import member_of, set_field as _set
 from .errors import ModelError
 
 MAX_WALK_MINUTES = 600
@@ -119,19 +119,15 @@ def _check_level(value: object) -> int:
 
 
 def _check_source(value: object) -> Source:
-    if isinstance(value, Source):
-        return value
-    if isinstance(value, str) and value in Source:
-        return Source(value)
-    raise ModelError("unknown_source", source=str(value))
+    if (member := member_of(Source, value)) is None:
+        raise ModelError("unknown_source", source=str(value))
+    return member
 
 
 def _check_activity(value: object) -> Activity:
-    if isinstance(value, Activity):
-        return value
-    if isinstance(value, str) and value in Activity:
-        return Activity(value)
-    raise ModelError("unknown_activity", activity=str(value))
+    if (member := member_of(Activity, value)) is None:
+        raise ModelError("unknown_activity", activity=str(value))
+    return member
 
 
 # --- decoding helpers --------------------------------------------------------------------

@@ -18,6 +18,7 @@ from .common import (
     decode_time,
     decode_version,
     finite_number,
+    member_of,
     utc as _utc,
 )
 from .days import local_day, week_start
@@ -74,11 +75,9 @@ def estimate_walk(
 
 
 def _check_mode(mode: object) -> StepMode:
-    if isinstance(mode, StepMode):
-        return mode
-    if isinstance(mode, str) and mode in StepMode:
-        return StepMode(mode)
-    raise ModelError("unknown_step_mode", mode=str(mode))
+    if (member := member_of(StepMode, mode)) is None:
+        raise ModelError("unknown_step_mode", mode=str(mode))
+    return member
 
 
 class StepCounter:
