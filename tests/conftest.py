@@ -8,7 +8,7 @@ from operator import attrgetter
 import os
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
+from unittest.mock import AsyncMock, patch
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import STORAGE_DIR, Store
@@ -99,6 +99,15 @@ def persisted(hass: HomeAssistant, hass_storage: dict[str, Any]) -> Persisted:
 def profile_options() -> dict[str, Any]:
     """Options of a default profile (change in a test before setup)."""
     return dict(PROFILE_OPTIONS)
+
+
+@pytest.fixture
+def mock_setup_entry() -> Generator[AsyncMock]:
+    """Set up no profile: a flow test checks the flow, not the whole integration."""
+    with patch(
+        "custom_components.backwalk.async_setup_entry", return_value=True
+    ) as mock_setup:
+        yield mock_setup
 
 
 @pytest.fixture

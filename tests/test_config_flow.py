@@ -334,6 +334,7 @@ async def test_short_first_flow_creates_a_working_profile(hass: HomeAssistant) -
     assert hass.states.get("binary_sensor.alex_pain_day").state == "off"
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 async def test_first_flow_keeps_whole_numbers_sent_as_ints(hass: HomeAssistant) -> None:
     """Whole numbers sent as ints (as YAML or scripts do), and range ends, are stored."""
     result = await flow_to(hass, "goal")
@@ -369,6 +370,7 @@ async def test_first_flow_keeps_whole_numbers_sent_as_ints(hass: HomeAssistant) 
     assert_whole_numbers(options)
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 @pytest.mark.parametrize(
     ("days", "numbers"),
     [
@@ -388,6 +390,7 @@ async def test_walk_days_stored_as_sorted_numbers(
     assert result["options"]["walk_days"] == numbers
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 async def test_quiet_hours_stored(hass: HomeAssistant) -> None:
     """Quiet hours that leave the reminders alone are stored as answered."""
     result = await flow_to(hass, "schedule")
@@ -428,6 +431,7 @@ async def test_times_stored_as_the_profile_reads_them(hass: HomeAssistant) -> No
     assert result["result"].state is ConfigEntryState.LOADED
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 @pytest.mark.parametrize(
     ("usual_pain", "threshold", "red_flag"),
     [(0, 1, 8), (3, 4, 8), (7, 8, 9), (8, 9, 10), (9, 9, 10), (10, 9, 10)],
@@ -459,6 +463,7 @@ async def test_usual_pain_shapes_the_threshold(
     assert result["options"]["red_flag_level"] == red_flag
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 @pytest.mark.parametrize(
     ("page", "given", "errors"),
     [
@@ -565,6 +570,7 @@ async def test_cross_field_errors_land_on_their_fields(
     )
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 @pytest.mark.parametrize(
     "schedule",
     [
@@ -604,6 +610,7 @@ async def test_reminders_just_outside_quiet_hours_accepted(
     assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 @pytest.mark.parametrize(
     ("page", "given", "errors"),
     [
@@ -655,6 +662,7 @@ async def test_decimal_minutes_refused(
     assert not hass.config_entries.async_entries(DOMAIN)
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 async def test_schedule_reminder_timing_collapsed(hass: HomeAssistant) -> None:
     """The stretch lead and the check-in wait are in a collapsed section."""
     result = await flow_to(hass, "schedule")
@@ -679,6 +687,7 @@ async def test_schedule_reminder_timing_collapsed(hass: HomeAssistant) -> None:
     assert result["options"]["check_in_after_minutes"] == 120
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 async def test_invalid_choices_refused_by_the_schema(hass: HomeAssistant) -> None:
     """Unknown days, bad times, out-of-range numbers and unknown alternatives."""
     result = await flow_to(hass, "thresholds")
@@ -705,6 +714,7 @@ async def test_invalid_choices_refused_by_the_schema(hass: HomeAssistant) -> Non
     assert not hass.config_entries.async_entries(DOMAIN)
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 @pytest.mark.parametrize(
     "alternatives",
     [["swimming"], ["yoga", "stationary_bike"], ALL_ALTERNATIVES, []],
@@ -750,6 +760,7 @@ async def test_no_alternative_ticked_means_all_and_the_help_says_so(
 # Names
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 @pytest.mark.parametrize("name", ["", "   ", "\t\n"])
 async def test_user_flow_empty_name(hass: HomeAssistant, name: str) -> None:
     """A blank name is refused on the field; a real name then proceeds."""
@@ -770,6 +781,7 @@ async def test_user_flow_empty_name(hass: HomeAssistant, name: str) -> None:
     assert result["step_id"] == "profile"
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 @pytest.mark.parametrize("name", ["Alex", "alex", " ALEX ", "\talex\n"])
 async def test_user_flow_duplicate_name(
     hass: HomeAssistant, config_entry: MockConfigEntry, name: str
@@ -793,6 +805,7 @@ async def test_user_flow_duplicate_name(
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 @pytest.mark.parametrize(
     ("existing", "name"),
     [
@@ -832,6 +845,7 @@ async def test_user_flow_names_sharing_a_slug(
     assert len(hass.config_entries.async_entries(DOMAIN)) == 2
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 async def test_name_taken_while_the_flow_was_answered(hass: HomeAssistant) -> None:
     """Two flows for one name: the second asks for a new name and keeps its answers."""
     first = await flow_to(hass, "schedule")
@@ -860,6 +874,7 @@ async def test_name_taken_while_the_flow_was_answered(hass: HomeAssistant) -> No
 # The options: a menu of pages, each saved on its own
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 async def test_options_menu_reaches_every_page(hass: HomeAssistant) -> None:
     """The menu offers each page; each names the profile; sent as shown, nothing changes."""
     await register_phones(hass, "mobile_app_pixel")
@@ -884,6 +899,7 @@ async def test_options_menu_reaches_every_page(hass: HomeAssistant) -> None:
     assert shown(field(serialized_schema(result), "walk_days")) == ["mon", "sat", "sun"]
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 async def test_options_pages_name_the_profile_as_text(hass: HomeAssistant) -> None:
     """A name with markdown in it is shown as typed, never as a link."""
     name = "[Sam](https://evil.example)"
@@ -943,6 +959,7 @@ async def test_options_page_refusals_keep_the_saved_options(
     assert loaded_entry.options["target_minutes"] == 30
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 @pytest.mark.parametrize(
     ("page", "cleared", "saved"),
     [
@@ -976,6 +993,7 @@ async def test_options_clear_an_optional_field(
     assert not set(cleared) & set(entry.options)
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 async def test_cleared_field_not_offered_back_after_a_refusal(
     hass: HomeAssistant,
 ) -> None:
