@@ -33,7 +33,11 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_USER
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import (
+    DOMAIN as HOMEASSISTANT_DOMAIN,
+    HomeAssistant,
+    ServiceCall,
+)
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.exceptions import ServiceValidationError
 from hypothesis import HealthCheck, event, given, settings, strategies as st
@@ -283,6 +287,16 @@ def resolve(data: dict[str, Any], replacements: dict[str, Any]) -> dict[str, Any
     }
 
 
+# Refusals of helpers.service.async_get_config_entry (services.resolve_profile uses it).
+HA_ENTRY_KEYS = {
+    "service_config_entry_not_found",
+    "service_config_entry_wrong_domain",
+    "service_config_entry_not_loaded",
+    "service_found_no_config_entry_for_domain",
+    "service_found_multiple_config_entry_for_domain",
+}
+
+
 def assert_translated_refusal(
     error: Exception, data: dict[str, Any], fields: set[str]
 ) -> None:
@@ -291,6 +305,10 @@ def assert_translated_refusal(
     A schema error names the field it is about: one sent, or a required one missing.
     """
     if isinstance(error, ServiceValidationError):
+        if error.translation_domain == HOMEASSISTANT_DOMAIN:
+            # Home Assistant's own translated refusal of the profile an action names.
+            assert error.translation_key in HA_ENTRY_KEYS, error.translation_key
+            return
         assert error.translation_domain == DOMAIN, error
         assert error.translation_key in EXCEPTION_KEYS, error.translation_key
         return

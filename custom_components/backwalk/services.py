@@ -48,7 +48,9 @@ from .runtime import BackwalkConfigEntry, ProfileRuntime, record_type
 # (vol.Coerce would turn `true` into 1, "1_0" into 10 and 7.9 into 7), so every refusal
 # reaches the user as one translated message naming what was wrong.
 _PROFILE = {
-    vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+    # Home Assistant's refusal of an unknown entry repeats the id: keep it short (an entry
+    # id has 26 characters).
+    vol.Optional(ATTR_CONFIG_ENTRY_ID): vol.All(cv.string, vol.Length(max=64)),
     vol.Optional(ATTR_DEVICE_ID): cv.string,
 }
 _NOTE = {vol.Optional(ATTR_NOTE): vol.All(cv.string, vol.Length(max=MAX_NOTE_LENGTH))}
