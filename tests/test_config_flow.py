@@ -130,6 +130,18 @@ def shown(item: dict[str, Any]) -> Any:
     return suggested if suggested is not None else item.get("default")
 
 
+def assert_section_shows_its_fields(section: dict[str, Any]) -> None:
+    """A section's default is what its fields show.
+
+    The frontend fills a section from the section's own default when it has one, not from
+    the fields inside: an empty default left the required fields of a collapsed section
+    empty, and the form could not be sent without opening it and typing them again.
+    """
+    assert section["default"] == {
+        inner["name"]: shown(inner) for inner in section["schema"]
+    }
+
+
 def shown_answers(result: FlowResult) -> dict[str, Any]:
     """What the frontend submits when the form is sent as shown."""
 
@@ -681,6 +693,11 @@ async def test_schedule_reminder_timing_collapsed(hass: HomeAssistant) -> None:
         "stretch_lead_minutes",
         "check_in_after_minutes",
     ]
+    assert_section_shows_its_fields(timing)
+    assert timing["default"] == {
+        "stretch_lead_minutes": 10,
+        "check_in_after_minutes": 120,
+    }
     # Left out, the section's fields keep their defaults.
     result = await finish(hass, result, {"walk_days": ["mon"], "walk_time": "18:00:00"})
     assert result["options"]["stretch_lead_minutes"] == 10
@@ -1161,6 +1178,7 @@ async def test_sources_page(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
         "steps_mode",
         "cadence_threshold",
     ]
+    assert_section_shows_its_fields(details)
     webhook_id = loaded_entry.data[CONF_WEBHOOK_ID]
     url = result["description_placeholders"]["webhook_url"]
     assert url.endswith(f"/api/webhook/{webhook_id}")

@@ -144,8 +144,21 @@ def _box(minimum: int, maximum: int, unit: str) -> selector.NumberSelector:
     )
 
 
-def _collapsed(fields: dict[vol.Marker, Any]) -> section:
-    return section(vol.Schema(fields), {"collapsed": True})
+def _collapsed(name: str, fields: dict[vol.Marker, Any]) -> dict[vol.Marker, section]:
+    """Return a collapsed section, its default made of its fields' defaults.
+
+    The frontend fills a form from a section's default, not from the fields inside: with
+    an empty one, the required fields of a collapsed section showed empty and the form
+    could not be sent without opening it and typing every value again.
+    """
+    defaults = {
+        str(key.schema): key.default() for key in fields if callable(key.default)
+    }
+    return {
+        vol.Required(name, default=lambda: dict(defaults)): section(
+            vol.Schema(fields), {"collapsed": True}
+        )
+    }
 
 
 def name_schema(values: dict[str, Any]) -> vol.Schema:
@@ -294,7 +307,8 @@ def schedule_schema(values: dict[str, Any]) -> vol.Schema:
             ): selector.TimeSelector(),
             vol.Optional(CONF_QUIET_START): selector.TimeSelector(),
             vol.Optional(CONF_QUIET_END): selector.TimeSelector(),
-            vol.Required(SECTION_REMINDER_TIMING, default=dict): _collapsed(
+            **_collapsed(
+                SECTION_REMINDER_TIMING,
                 {
                     vol.Required(
                         CONF_STRETCH_LEAD,
@@ -304,7 +318,7 @@ def schedule_schema(values: dict[str, Any]) -> vol.Schema:
                         CONF_CHECK_IN_AFTER,
                         default=values.get(CONF_CHECK_IN_AFTER, DEFAULT_CHECK_IN_AFTER),
                     ): _box(15, 720, UnitOfTime.MINUTES),
-                }
+                },
             ),
         }
     )
@@ -388,7 +402,8 @@ def sources_schema(values: dict[str, Any]) -> vol.Schema:
                 CONF_WEBHOOK_LOCAL_ONLY,
                 default=values.get(CONF_WEBHOOK_LOCAL_ONLY, True),
             ): selector.BooleanSelector(),
-            vol.Required(SECTION_TRACKING, default=dict): _collapsed(
+            **_collapsed(
+                SECTION_TRACKING,
                 {
                     vol.Required(
                         CONF_WALKING_STATES,
@@ -419,7 +434,7 @@ def sources_schema(values: dict[str, Any]) -> vol.Schema:
                     vol.Required(
                         CONF_CADENCE, default=values.get(CONF_CADENCE, DEFAULT_CADENCE)
                     ): _box(40, 200, "steps/min"),
-                }
+                },
             ),
         }
     )
