@@ -286,6 +286,7 @@ async def test_short_first_flow_creates_a_working_profile(hass: HomeAssistant) -
     """Five short pages (name, pain, goal, thresholds, schedule) make a loaded profile."""
     result = await start_user_flow(hass)
     assert result["step_id"] == "user"
+    assert result["last_step"] is False  # the frontend shows Next, not Submit
     assert [item["name"] for item in serialized_schema(result)] == [CONF_NAME]
     assert field(serialized_schema(result), CONF_NAME)["default"] == ""
 
@@ -874,6 +875,7 @@ async def test_name_taken_while_the_flow_was_answered(hass: HomeAssistant) -> No
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {CONF_NAME: "name_taken"}
+    assert result["last_step"] is True  # every other page is answered
     assert shown(field(serialized_schema(result), CONF_NAME)) == "Alex"
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_NAME: "Sam"}

@@ -821,6 +821,10 @@ class _FieldErrorsShown(ConfigEntryBaseFlow):
             on_fields := self._common_handler.flow_state.pop(_FIELD_ERRORS, None)
         ):
             errors = on_fields
+        if step_id == "user" and last_step is None:
+            # The engine cannot tell what follows the name page (_after_name chooses at
+            # run time), so the frontend offered "Submit" on the first of five pages.
+            last_step = CONF_WALK_DAYS in self._common_handler.options
         return super().async_show_form(
             step_id=step_id,
             data_schema=data_schema,
