@@ -219,16 +219,20 @@ class ProfileRuntime:
                 record = make_record()
                 if (stored := self.log.get(record.id)) is not None:
                     raise AlreadySavedError(stored, record)
+                # Looked up once: the overlap check and the trimming read the same.
+                near: list[Record] = (
+                    self._walks_near(record) if isinstance(record, Walk) else []
+                )
                 if isinstance(record, Walk):
                     # One person cannot walk twice at once: a walk said by voice and
                     # typed by hand too would count double.
-                    check_no_overlap(
-                        record, self._walks_near(record), self.log.timezone
-                    )
+                    check_no_overlap(record, near, self.log.timezone)
                 self.log.add(record)
             except ModelError as err:
                 raise validation_error(err) from err
-            replaced: list[tuple[Walk, Walk | None]] = self._yield_sensor_walks(record)
+            replaced: list[tuple[Walk, Walk | None]] = self._yield_sensor_walks(
+                record, near
+            )
             live_walk_started = self.live_walk_started
             if ends_live_walk:
                 self.live_walk_started = None
@@ -266,16 +270,19 @@ class ProfileRuntime:
             walk.start - timedelta(minutes=MAX_WALK_MINUTES), walk.end
         )
 
-    def _yield_sensor_walks(self, record: Record) -> list[tuple[Walk, Walk | None]]:
+    def _yield_sensor_walks(
+        self, record: Record, near: list[Record]
+    ) -> list[tuple[Walk, Walk | None]]:
         """Trim the sensor walks a person's own walk overlaps (model.yield_sensor_walks).
 
-        Returns (old, replacement) pairs so the change can be undone.
+        `near` holds the records that could overlap it. Returns (old, replacement)
+        pairs so the change can be undone.
         """
         if not isinstance(record, Walk):
             return []
         changes = yield_sensor_walks(
             record,
-            self._walks_near(record),
+            near,
             min_walk=min_walk_from_options(self.entry.options),
         )
         for old, new in changes:
