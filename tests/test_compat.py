@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 import importlib.util
 import sys
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from unittest.mock import patch
 
 from homeassistant.components import binary_sensor
@@ -77,6 +77,17 @@ async def test_profile_device_either_way(
     assert device is not None
     assert device.id == expected.id
     assert compat.async_get_profile_device(hass, "no-such-entry") is None
+
+
+async def test_device_config_entries_either_way(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """By config_entry_id where the device has it (2026.10+), else by config_entries."""
+    device = compat.async_get_profile_device(hass, loaded_entry.entry_id)
+    assert device is not None
+    assert compat.device_config_entries(device) == [loaded_entry.entry_id]
+    older = SimpleNamespace(config_entries={loaded_entry.entry_id})
+    assert compat.device_config_entries(older) == [loaded_entry.entry_id]  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("server_module", [True, False])

@@ -27,6 +27,7 @@ __all__ = [
     "BinarySensorDeviceClass",
     "async_get_profile_device",
     "async_get_service_entry",
+    "device_config_entries",
 ]
 
 # Newer releases' service helper finds the only entry when none is named; 2026.6's needs an
@@ -47,6 +48,17 @@ def async_get_profile_device(
         return registry.async_get_device_by_identifier(identifier, entry_id)
     # 2026.6 and 2026.7 (deprecated from 2026.8: identifiers are unique per entry only).
     return registry.async_get_device(identifiers={identifier})
+
+
+def device_config_entries(device: dr.DeviceEntry | dr.ChildDeviceEntry) -> list[str]:
+    """List the config entries a device belongs to.
+
+    2026.10 gives a device one entry (`config_entry_id`) and warns on every read of the
+    older `config_entries`; releases before it have only that.
+    """
+    if (entry_id := getattr(device, "config_entry_id", None)) is not None:
+        return [entry_id]
+    return list(device.config_entries)
 
 
 @callback

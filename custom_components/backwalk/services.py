@@ -17,7 +17,7 @@ from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
-from .compat import async_get_service_entry
+from .compat import async_get_service_entry, device_config_entries
 from .const import (
     ATTR_ACTIVITY,
     ATTR_CONFIG_ENTRY_ID,
@@ -103,7 +103,7 @@ def resolve_profile(hass: HomeAssistant, data: dict[str, Any]) -> ProfileRuntime
         device = dr.async_get(hass).async_get(device_id)
         if device is None:
             raise refusal("unknown_device", device_id=device_id)
-        ids = [id_ for id_ in _device_entries(device) if _is_backwalk(hass, id_)]
+        ids = [id_ for id_ in device_config_entries(device) if _is_backwalk(hass, id_)]
         if not ids:
             raise refusal("unknown_device", device_id=device_id)
         if entry_id is not None and entry_id != ids[0]:
@@ -112,17 +112,6 @@ def resolve_profile(hass: HomeAssistant, data: dict[str, Any]) -> ProfileRuntime
         entry_id = ids[0]
     entry: BackwalkConfigEntry = async_get_service_entry(hass, DOMAIN, entry_id)
     return entry.runtime_data
-
-
-def _device_entries(device: dr.DeviceEntry | dr.ChildDeviceEntry) -> list[str]:
-    """List the config entries a device belongs to.
-
-    Home Assistant 2026.10 gives a device one entry (`config_entry_id`) and warns on
-    every read of the older `config_entries`; releases before it have only that.
-    """
-    if (entry_id := getattr(device, "config_entry_id", None)) is not None:
-        return [entry_id]
-    return list(device.config_entries)
 
 
 def _is_backwalk(hass: HomeAssistant, entry_id: str) -> bool:
