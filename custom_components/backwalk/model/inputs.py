@@ -20,6 +20,7 @@ from .records import (
     Record,
     Source,
     Walk,
+    check_not_future,
 )
 
 # Six seconds: anything shorter is a start and finish pressed by mistake, not a walk.
@@ -93,8 +94,7 @@ def walking_states(text: str) -> frozenset[str]:
 
 def check_walk_plausible(walk: Walk, now: datetime) -> None:
     """Refuse a walk that has not happened yet: it must not start or end after now."""
-    if walk.start > now:
-        raise ModelError("start_in_future")
+    check_not_future(walk, now)
     if walk.end > now + CLOCK_SKEW:
         raise ModelError("walk_ends_in_future")
 
