@@ -16,6 +16,7 @@ from .corrections import (
     last_entry,
     undoable,
 )
+from .day_totals import DaySummary, PainStatus, pain_status
 from .days import day_start, local_day, split_minutes_by_day, week_days, week_start
 from .errors import ModelError
 from .guidance import ACTIVITY_NAMES, GUIDANCE, TEMPLATES, Template
@@ -41,14 +42,7 @@ from .nudges import (
     tip_for,
 )
 from .profile import Condition, PainDuration, Settings, condition_for
-from .progress import (
-    DaySummary,
-    PainStatus,
-    Snapshot,
-    WalkLog,
-    compute_snapshot,
-    pain_status,
-)
+from .progress import Snapshot, WalkLog, compute_snapshot
 from .records import (
     EARLIEST_TIME,
     LATEST_TIME,
