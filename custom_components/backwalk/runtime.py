@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 import logging
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
@@ -29,10 +29,10 @@ from .model import (
     ModelError,
     PainReport,
     Record,
-    Source,
     StepTotals,
     Stretch,
     Walk,
+    WalkEntry,
     WalkLog,
     alternative_from_input,
     check_no_overlap,
@@ -272,30 +272,13 @@ class ProfileRuntime:
                 self.log.add(new)
         return changes
 
-    async def async_log_walk(
-        self,
-        minutes: object,
-        *,
-        started: datetime | None = None,
-        distance_km: object = None,
-        note: str | None = None,
-        source: Source = Source.MANUAL,
-        record_id: str | None = None,
-    ) -> Walk:
+    async def async_log_walk(self, minutes: object, **entry: Unpack[WalkEntry]) -> Walk:
         """Log a finished walk; it started `minutes` ago unless told otherwise.
 
         Minutes and distance are read by the model's one rule for every way in.
         """
         return await self.async_add(
-            lambda: walk_from_input(
-                dt_util.now(),
-                minutes,
-                started=started,
-                distance_km=distance_km,
-                note=note,
-                source=source,
-                record_id=record_id,
-            )
+            lambda: walk_from_input(dt_util.now(), minutes, **entry)
         )
 
     async def async_report_pain(

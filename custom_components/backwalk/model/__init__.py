@@ -23,6 +23,7 @@ from .guidance import ACTIVITY_NAMES, GUIDANCE, TEMPLATES, Template
 from .inputs import (
     CLOCK_SKEW,
     MIN_WALK_MINUTES,
+    WalkEntry,
     alternative_from_input,
     check_no_overlap,
     check_walk_plausible,
@@ -134,6 +135,7 @@ __all__ = [
     "Stretch",
     "Template",
     "Walk",
+    "WalkEntry",
     "WalkLog",
     "WalkTracker",
     "alternative_from_input",

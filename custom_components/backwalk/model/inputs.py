@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 import math
 import re
+from typing import TypedDict, Unpack
 
 from .errors import ModelError
 from .records import (
@@ -103,25 +104,27 @@ def check_walk_plausible(walk: Walk, now: datetime) -> None:
         raise ModelError("walk_ends_in_future")
 
 
-def walk_from_input(
-    now: datetime,
-    minutes: object,
-    *,
-    started: datetime | None = None,
-    distance_km: object = None,
-    note: str | None = None,
-    source: Source = Source.MANUAL,
-    record_id: str | None = None,
-) -> Walk:
+class WalkEntry(TypedDict, total=False):
+    """What a person may say about a finished walk besides its minutes."""
+
+    started: datetime | None
+    distance_km: object
+    note: str | None
+    source: Source
+    record_id: str | None
+
+
+def walk_from_input(now: datetime, minutes: object, **entry: Unpack[WalkEntry]) -> Walk:
     """Build a finished walk a person entered; it started `minutes` before now unless told."""
     length = walk_minutes_from(minutes)
+    started = entry.get("started")
     walk = Walk(
-        id=record_id or new_id(),
+        id=entry.get("record_id") or new_id(),
         start=started if started is not None else now - timedelta(minutes=length),
         minutes=length,
-        distance_km=distance_from(distance_km),
-        source=source,
-        note=note,
+        distance_km=distance_from(entry.get("distance_km")),
+        source=entry.get("source", Source.MANUAL),
+        note=entry.get("note"),
     )
     check_walk_plausible(walk, now)
     return walk
