@@ -52,7 +52,15 @@ SCHEDULE_INPUT: dict[str, Any] = {
 }
 ALL_ALTERNATIVES = ["swimming", "stationary_bike", "yoga"]
 FIRST_FLOW = ["user", "profile", "goal", "thresholds", "schedule"]
-PAGES = ["profile", "goal", "thresholds", "schedule", "reminders", "sources"]
+PAGES = [
+    "profile",
+    "goal",
+    "thresholds",
+    "schedule",
+    "reminders",
+    "presence",
+    "sources",
+]
 
 # What the short first flow stores: no reminder targets, sensors or webhook settings
 # (their defaults apply until the options change them).
@@ -100,6 +108,10 @@ SAVED_OPTIONS: dict[str, Any] = {
     "cadence_threshold": 200,
     "webhook_local_only": False,
     "person": "person.alex",
+    "presence_entity": "sensor.alex_room",
+    "occupancy_sensors": [],
+    "weather_entity": "weather.home",
+    "heat_threshold": 28,
 }
 
 
@@ -1057,6 +1069,8 @@ async def test_existing_profile_keeps_working(
         "mobile_app_services": [],
         "notify_entities": [],
         "persistent_notification": True,
+        "occupancy_sensors": [],
+        "heat_threshold": 30,
         "activity_entities": [],
         "webhook_local_only": True,
         "walking_states": "walking, on_foot",

@@ -8,6 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -279,3 +280,87 @@ async def test_two_profiles_in_two_rooms_never_hear_each_other(
     assert len(spoken) == 2
     for message, speakers in spoken.items():
         assert speakers == ([STUDY] if message.startswith("Alex") else [LIVING_ROOM])
+
+
+# The options page
+
+
+async def open_presence_page(hass: HomeAssistant, entry: MockConfigEntry) -> Any:
+    """Open the options menu's page for presence and the weather."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert "presence" in result["menu_options"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "presence"}
+    )
+    assert result["step_id"] == "presence"
+    return result
+
+
+async def test_options_page_shows_speakers_by_area_and_saves(
+    hass: HomeAssistant, home: Heard, loaded_entry: MockConfigEntry
+) -> None:
+    """Speakers are grouped by their registry area; the answers are saved."""
+    hass.states.async_set("media_player.study", "idle", {"friendly_name": "Desk [1]"})
+    add_speaker(hass, "portable", None)
+    hass.config_entries.async_update_entry(
+        loaded_entry,
+        options={
+            **loaded_entry.options,
+            "media_players": [STUDY, LIVING_ROOM, "media_player.portable"],
+        },
+    )
+    await hass.async_block_till_done()
+    result = await open_presence_page(hass, loaded_entry)
+    placeholders = result["description_placeholders"]
+    assert placeholders["profile"] == "Alex"
+    assert placeholders["speaker_areas"] == (
+        "Living Room: living room; Study: Desk \\[1\\]"
+    )
+    assert placeholders["speakers_without_area"] == "portable"
+    registry = er.async_get(hass)
+    motion = registry.async_get_or_create(
+        "binary_sensor", "test", "study_motion", suggested_object_id="study_motion"
+    )
+    registry.async_update_entity(motion.entity_id, area_id="study")
+    hass.states.async_set(motion.entity_id, "off")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "presence_entity": "sensor.alex_room",
+            "occupancy_sensors": [motion.entity_id],
+            "weather_entity": "weather.home",
+            "heat_threshold": 28.0,
+        },
+    )
+    await hass.async_block_till_done()
+    assert result["type"] == "create_entry"
+    assert loaded_entry.options["occupancy_sensors"] == [motion.entity_id]
+    assert loaded_entry.options["weather_entity"] == "weather.home"
+    assert loaded_entry.options["heat_threshold"] == 28
+
+
+async def test_options_refuse_an_occupancy_sensor_in_no_area(
+    hass: HomeAssistant, home: Heard, loaded_entry: MockConfigEntry
+) -> None:
+    """A sensor without an area says nothing about a room: refused in words."""
+    hass.states.async_set("binary_sensor.hall_motion", "off")
+    result = await open_presence_page(hass, loaded_entry)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"occupancy_sensors": ["binary_sensor.hall_motion"], "heat_threshold": 30},
+    )
+    assert result["errors"] == {"occupancy_sensors": "occupancy_without_area"}
+    assert "occupancy_sensors" not in loaded_entry.options
+
+
+async def test_heat_threshold_is_asked_in_fahrenheit_for_an_imperial_home(
+    hass: HomeAssistant, home: Heard, loaded_entry: MockConfigEntry
+) -> None:
+    """The default is 86 °F, and the box shows °F."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    result = await open_presence_page(hass, loaded_entry)
+    [heat] = [key for key in result["data_schema"].schema if key == "heat_threshold"]
+    assert heat.default() == 86.0
+    config = result["data_schema"].schema[heat].config
+    assert config["unit_of_measurement"] == "°F"
+    assert (config["min"], config["max"]) == (68, 113)

@@ -31,6 +31,7 @@ import voluptuous as vol
 
 from .const import (
     CONF_FIRST_WEEKDAY,
+    CONF_MEDIA_PLAYERS,
     CONF_NAME,
     CONF_USUAL_PAIN,
     CONF_WALK_DAYS,
@@ -51,6 +52,11 @@ from .flow_answers import (
     validate_schedule,
     validate_sources,
     validate_thresholds,
+)
+from .flow_presence import (
+    presence_weather_schema,
+    speakers_by_area,
+    validate_presence_weather,
 )
 from .flow_schemas import (
     SECTIONS,
@@ -85,6 +91,10 @@ def _form(
 
 async def _delivery_form(handler: SchemaCommonFlowHandler) -> vol.Schema:
     return delivery_schema(handler.parent_handler.hass, handler.options)
+
+
+async def _presence_form(handler: SchemaCommonFlowHandler) -> vol.Schema:
+    return presence_weather_schema(handler.parent_handler.hass, handler.options)
 
 
 async def _shown(handler: SchemaCommonFlowHandler) -> dict[str, Any]:
@@ -134,6 +144,18 @@ async def _about_sources(handler: SchemaCommonFlowHandler) -> dict[str, str]:
     if isinstance(flow, OptionsFlow):  # the page is only in the options
         url = webhook_url(flow.hass, flow.config_entry.data[CONF_WEBHOOK_ID])
     return {**await _about(handler), "webhook_url": url}
+
+
+async def _about_presence(handler: SchemaCommonFlowHandler) -> dict[str, str]:
+    """Name the profile and show its speakers by area (the registry's areas)."""
+    placed, unplaced = speakers_by_area(
+        handler.parent_handler.hass, handler.options.get(CONF_MEDIA_PLAYERS, [])
+    )
+    return {
+        **await _about(handler),
+        "speaker_areas": placed,
+        "speakers_without_area": unplaced,
+    }
 
 
 _PROFILE_PAGE = SchemaFlowFormStep(
@@ -188,6 +210,11 @@ OPTIONS_FLOW: dict[str, SchemaFlowFormStep] = {
             hass_rules=(validate_delivery,), store=stored_delivery
         ),
         description_placeholders=_about,
+    ),
+    "presence": SchemaFlowFormStep(
+        _presence_form,
+        validate_user_input=PageCheck(hass_rules=(validate_presence_weather,)),
+        description_placeholders=_about_presence,
     ),
     "sources": SchemaFlowFormStep(
         _form(sources_schema),
@@ -362,6 +389,7 @@ class BackwalkOptionsFlow(_FieldErrorsShown, SchemaOptionsFlowHandlerWithReload)
                 "thresholds",
                 "schedule",
                 "reminders",
+                "presence",
                 "sources",
             ],
             description_placeholders={
