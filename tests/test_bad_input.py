@@ -570,8 +570,10 @@ STEP_FIELDS: dict[str, list[str]] = {
     "reminders": [*VALID_STEPS["reminders"], "tts_entity"],
     "sources": [*VALID_STEPS["sources"], "steps_entity"],
     "presence": [*VALID_STEPS["presence"], "presence_entity", "weather_entity"],
+    # Both flows ask whose profile it is.
+    "profile": [*VALID_STEPS["profile"], "person"],
 }
-OPTIONS_STEP_FIELDS = {**STEP_FIELDS, "profile": [*STEP_FIELDS["profile"], "person"]}
+OPTIONS_STEP_FIELDS = STEP_FIELDS
 
 
 def step_input(

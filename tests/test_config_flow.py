@@ -306,7 +306,12 @@ async def test_short_first_flow_creates_a_working_profile(hass: HomeAssistant) -
         hass.config_entries.flow, result, "user", {CONF_NAME: "  Alex  "}
     )
     fields = serialized_schema(result)
-    assert [item["name"] for item in fields] == ["pain_duration", "usual_pain"]
+    # Whose profile it is (optional): Assist and the reminders follow that person.
+    assert [item["name"] for item in fields] == [
+        "pain_duration",
+        "usual_pain",
+        "person",
+    ]
     assert field(fields, "pain_duration")["default"] == "under_6_weeks"
     assert field(fields, "usual_pain")["default"] == 3
 

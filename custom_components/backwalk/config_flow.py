@@ -64,7 +64,6 @@ from .flow_schemas import (
     goal_schema,
     name_schema,
     profile_options_schema,
-    profile_schema,
     schedule_schema,
     sources_schema,
     thresholds_schema,
@@ -194,7 +193,8 @@ CONFIG_FLOW: dict[str, SchemaFlowFormStep] = {
         validate_user_input=PageCheck(hass_rules=(validate_name,), store=stored_name),
         next_step=_after_name,
     ),
-    "profile": replace(_PROFILE_PAGE, schema=_form(profile_schema), next_step="goal"),
+    # The person is asked here too (optional): reminders follow them from the start.
+    "profile": replace(_PROFILE_PAGE, next_step="goal"),
     "goal": replace(_GOAL_PAGE, next_step="thresholds"),
     "thresholds": replace(_THRESHOLDS_PAGE, next_step="schedule"),
     "schedule": _SCHEDULE_PAGE,
