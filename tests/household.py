@@ -7,6 +7,8 @@ actions stand in for the devices, as in test_reminders.
 
 from __future__ import annotations
 
+from pathlib import Path
+import re
 from typing import Any
 
 from homeassistant.core import HomeAssistant, ServiceCall
@@ -16,6 +18,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
     async_mock_service,
 )
+import yaml
 
 from custom_components.backwalk.const import EVENT_NUDGE
 
@@ -89,9 +92,26 @@ async def async_set_home(hass: HomeAssistant, name: str, *, home: bool) -> None:
     await hass.async_block_till_done()
 
 
+def readme_room_sensor() -> dict[str, Any]:
+    """The README's room-presence example: Alex's template sensor, as documented."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    [block] = [
+        block
+        for block in re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
+        if "unique_id: alex_room" in block
+    ]
+    [sensor] = yaml.safe_load(block)["template"][0]["sensor"]
+    return dict(sensor)
+
+
 def room_sensor_config(name: str) -> dict[str, Any]:
-    """A template sensor naming the area a person's BLE tag is in (README example)."""
-    raw = f"sensor.{name.lower()}_tag_area"
+    """A template sensor naming the area a person's BLE tag is in.
+
+    Alex's is the README's example itself, so the documented one is what is tested.
+    """
+    if name == "Alex":
+        return readme_room_sensor()
+    raw = f"sensor.{name.lower()}_phone_area"
     return {
         "name": f"{name} room",
         "unique_id": f"{name.lower()}_room",
@@ -167,7 +187,7 @@ async def async_setup_templates(
 
 async def async_set_tag_room(hass: HomeAssistant, name: str, room: str) -> None:
     """Report the room a person's BLE tag is seen in, as the tracker would."""
-    hass.states.async_set(f"sensor.{name.lower()}_tag_area", room)
+    hass.states.async_set(f"sensor.{name.lower()}_phone_area", room)
     await hass.async_block_till_done()
 
 
