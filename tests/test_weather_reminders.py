@@ -237,3 +237,34 @@ async def test_a_removed_weather_entity_sends_the_usual_reminder(
     [event] = heard.events
     assert "Stretch gently first" in event.data["message"]
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    "profile_options", [{"weather_entity": "weather.station"}], indirect=True
+)
+async def test_a_failing_forecast_is_warned_about_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A weather entity left over from an integration that failed to load.
+
+    Its forecast call fails before each walk: both reminders go out as usual, and the
+    log says so once, not before every walk.
+    """
+    hass.states.async_set("media_player.kitchen", "idle")
+    hass.states.async_set("weather.station", "sunny", {"supported_features": 3})
+    heard = Heard(hass, ("mobile_app_alex",))
+    await at(hass, freezer, STRETCH_DUE)
+    await at(hass, freezer, "2026-11-25T06:20:00+00:00")  # Wednesday's walk
+    assert [event.data["type"] for event in heard.events] == ["stretch", "stretch"]
+    assert all(event.data["weather_condition"] is None for event in heard.events)
+    warnings = [
+        record
+        for record in caplog.records
+        if record.levelno >= logging.WARNING and "backwalk" in record.name
+    ]
+    assert len(warnings) == 1
+    assert "weather.station" in warnings[0].getMessage()
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
