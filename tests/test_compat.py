@@ -14,7 +14,7 @@ import sys
 from types import ModuleType, SimpleNamespace
 from unittest.mock import patch
 
-from homeassistant.components import binary_sensor
+from homeassistant.components import binary_sensor, weather
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -54,6 +54,18 @@ def test_binary_sensor_device_class_either_way(const_module: bool) -> None:
     # binary_sensor re-exports it on every supported release.
     assert module.BinarySensorDeviceClass is binary_sensor.BinarySensorDeviceClass
     assert module.BinarySensorDeviceClass.RUNNING == "running"
+
+
+@pytest.mark.parametrize("const_module", [True, False])
+def test_get_forecasts_service_either_way(const_module: bool) -> None:
+    """From weather.const where it exists (2026.10+), else from weather."""
+    blocked = {} if const_module else {"homeassistant.components.weather.const": None}
+    with patch.dict(sys.modules, blocked):
+        module = fresh_compat()
+    # weather re-exports it on every supported release.
+    assert (
+        module.SERVICE_GET_FORECASTS == weather.SERVICE_GET_FORECASTS == "get_forecasts"
+    )
 
 
 @pytest.mark.parametrize("new_method", [True, False])

@@ -237,6 +237,8 @@ async def test_occupancy_sensors_name_the_room(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     hass.states.async_set("input_boolean.study_motion", "on")
+    await hass.async_block_till_done()
+    assert hass.states.get("binary_sensor.study_occupied").state == "on"
     await at(hass, freezer, STRETCH_DUE)
     assert heard.speakers() == [[STUDY]]
     assert heard.events[0].data["reason"] == "in_area"

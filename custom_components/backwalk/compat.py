@@ -23,7 +23,13 @@ try:  # 2026.10 and newer
 except ImportError:  # 2026.6 to 2026.9: defined in the component itself
     from homeassistant.components.binary_sensor import BinarySensorDeviceClass  # type: ignore[attr-defined]
 
+try:  # 2026.10 and newer
+    from homeassistant.components.weather.const import SERVICE_GET_FORECASTS
+except ImportError:  # 2026.6 to 2026.9: defined in the component itself
+    from homeassistant.components.weather import SERVICE_GET_FORECASTS  # type: ignore[attr-defined]
+
 __all__ = [
+    "SERVICE_GET_FORECASTS",
     "BinarySensorDeviceClass",
     "async_get_profile_device",
     "async_get_service_entry",

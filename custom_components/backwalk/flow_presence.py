@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, selector
 import voluptuous as vol
 
+from .compat import BinarySensorDeviceClass
 from .const import (
     CONF_HEAT_THRESHOLD,
     CONF_OCCUPANCY_SENSORS,

@@ -15,7 +15,6 @@ from homeassistant.components.weather.const import (
     ATTR_WEATHER_TEMPERATURE_UNIT,
     ATTR_WEATHER_WIND_SPEED_UNIT,
     DOMAIN as WEATHER_DOMAIN,
-    SERVICE_GET_FORECASTS,
     WeatherEntityFeature,
 )
 from homeassistant.const import (
@@ -26,6 +25,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
+from .compat import SERVICE_GET_FORECASTS
 from .const import CONF_HEAT_THRESHOLD, CONF_WEATHER_ENTITY
 from .model.weather import (
     WeatherReport,
