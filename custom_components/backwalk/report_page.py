@@ -195,9 +195,10 @@ def _pain_chart(summary: ReportSummary) -> str:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(f'<polyline class="pain" points="{path}"/>')
     for p, (x, y) in zip(summary.pain, points, strict=True):
-        css = "dot flag" if p.max_level >= summary.settings.red_flag_level else "dot"
+        flag = p.max_level >= summary.settings.red_flag_level
         parts.append(
-            f'<circle class="{css}" cx="{x:.1f}" cy="{y:.1f}" r="2.6">'
+            f'<circle class="{"dot flag" if flag else "dot"}" cx="{x:.1f}" '
+            f'cy="{y:.1f}" r="{4.2 if flag else 2.4}">'
             f"<title>{escape(_short_day(p.day))}: {p.level}</title></circle>"
         )
     step = max(1, math.ceil(days / 8))
