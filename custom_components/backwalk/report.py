@@ -26,7 +26,13 @@ from .const import ATTR_END, ATTR_START, DOMAIN
 from .errors import validation_error
 from .intents import linked_user_id
 from .model import ModelError
-from .model.report import ReportSummary, build_report, check_range, default_range
+from .model.report import (
+    FIRST_REPORT_DAY,
+    ReportSummary,
+    build_report,
+    check_range,
+    default_range,
+)
 from .report_page import PageContext, records_csv, report_html
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 
@@ -73,13 +79,14 @@ def report_range(runtime: ProfileRuntime, data: dict[str, Any]) -> tuple[date, d
     today = dt_util.now(runtime.log.timezone).date()
     default_start, default_end = default_range(today, runtime.settings)
     end: date = data.get(ATTR_END, default_end)
-    if ATTR_START in data:
-        start: date = data[ATTR_START]
-    elif ATTR_END in data:
-        start = end - (default_end - default_start)
-    else:
-        start = default_start
     try:
+        if ATTR_START in data:
+            start: date = data[ATTR_START]
+        elif ATTR_END in data:
+            check_range(end, end)  # a far-off end has no day 12 weeks before it
+            start = max(end - (default_end - default_start), FIRST_REPORT_DAY)
+        else:
+            start = default_start
         check_range(start, end)
     except ModelError as err:
         raise validation_error(err) from err
@@ -235,7 +242,10 @@ def async_register_report_view(hass: HomeAssistant) -> None:
 def parse_day(value: Any) -> date:
     """Read a date (a datetime is cut to its day in Home Assistant's time zone)."""
     if isinstance(value, datetime):
-        return dt_util.as_local(value).date() if value.tzinfo else value.date()
+        try:
+            return dt_util.as_local(value).date() if value.tzinfo else value.date()
+        except OverflowError:  # at the calendar's ends no local time exists
+            raise vol.Invalid("expected a date, such as 2026-11-30") from None
     if isinstance(value, date):
         return value
     if isinstance(value, str):

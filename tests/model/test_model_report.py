@@ -72,6 +72,15 @@ def test_bad_ranges_are_refused() -> None:
         check_range(day_n(0), day_n(MAX_REPORT_DAYS))
     assert err.value.key == "report_range_too_long"
     assert err.value.placeholders == {"max": "5"}
+    for start, end in ((date(1999, 12, 31), day_n(0)), (day_n(0), date(2100, 1, 1))):
+        with pytest.raises(ModelError) as err:
+            check_range(start, end)
+        assert err.value.key == "date_out_of_range"
+    check_range(date(2099, 12, 31), date(2099, 12, 31))
+    report = build_report(
+        WalkLog(BERLIN), DEFAULT, date(2099, 12, 25), date(2099, 12, 31), at(day_n(0))
+    )
+    assert report.weeks[-1].start == date(2099, 12, 28)
 
 
 def test_weeks_equal_the_weekly_sensors() -> None:

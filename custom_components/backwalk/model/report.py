@@ -18,7 +18,15 @@ from .days import day_start, local_day, week_start
 from .errors import ModelError
 from .profile import Settings
 from .progress import PainStatus, WalkLog, pain_status
-from .records import Activity, Alternative, Record, Stretch, Walk
+from .records import (
+    EARLIEST_TIME,
+    LATEST_TIME,
+    Activity,
+    Alternative,
+    Record,
+    Stretch,
+    Walk,
+)
 
 # A report longer than this is refused: 5 years of days is already a long page, and the
 # range bounds the work one request may ask for.
@@ -121,8 +129,19 @@ def default_range(today: date, settings: Settings) -> tuple[date, date]:
     return first, today
 
 
+# Records lie in these years; a day beyond them is a typing mistake (and near the
+# calendar's ends, day and week arithmetic would overflow).
+FIRST_REPORT_DAY = EARLIEST_TIME.date()
+LAST_REPORT_DAY = LATEST_TIME.date() - _ONE_DAY
+
+
 def check_range(start: date, end: date) -> None:
-    """Refuse a range that ends before it starts or is longer than MAX_REPORT_DAYS."""
+    """Refuse a range outside 2000-2099, ending before it starts, or too long."""
+    if not (
+        FIRST_REPORT_DAY <= start <= LAST_REPORT_DAY
+        and FIRST_REPORT_DAY <= end <= LAST_REPORT_DAY
+    ):
+        raise ModelError("date_out_of_range")
     if end < start:
         raise ModelError("report_end_before_start")
     if (end - start).days + 1 > MAX_REPORT_DAYS:
