@@ -198,7 +198,7 @@ def _pain_chart(summary: ReportSummary) -> str:
         flag = p.max_level >= summary.settings.red_flag_level
         parts.append(
             f'<circle class="{"dot flag" if flag else "dot"}" cx="{x:.1f}" '
-            f'cy="{y:.1f}" r="{4.2 if flag else 2.4}">'
+            f'cy="{y:.1f}" r="{4.5 if flag else 2.4}">'
             f"<title>{escape(_short_day(p.day))}: {p.level}</title></circle>"
         )
     step = max(1, math.ceil(days / 8))
@@ -242,7 +242,7 @@ svg { width: 100%; height: auto; display: block; }
 .goal { stroke: #1d2430; stroke-width: 1.5; }
 .pain { fill: none; stroke: #b5522b; stroke-width: 1.6; }
 .dot { fill: #b5522b; }
-.dot.flag { fill: #c0121b; stroke: #fff; stroke-width: 0.8; }
+.dot.flag { fill: #fff; stroke: #d0021b; stroke-width: 2.2; }
 .threshold { stroke: #7a2f12; stroke-width: 1; stroke-dasharray: 5 4; }
 .legend { color: #4a5563; font-size: 8.5pt; margin: 2pt 0 0; }
 .swatch { display: inline-block; width: 9pt; height: 7pt; vertical-align: baseline; }
@@ -355,8 +355,8 @@ generated {escape(generated.strftime("%d %b %Y %H:%M"))}</div></header>
 met <span class="swatch" style="background:#9fb8cc"></span> not met; the black tick is
 the week's goal (walks needed &times; minutes per walk).</p></section>
 <section><h2>Pain per day</h2>{_pain_chart(summary)}
-<p class="legend">The day's pain is its latest report (0-10). Red dots: a report at the
-red-flag level that day ({escape(red_flags)}).</p></section>
+<p class="legend">The day's pain is its latest report (0-10). Red rings: a report at
+the red-flag level that day ({escape(red_flags)}).</p></section>
 <section><h2>Weeks</h2><table><tr><th>Week of</th><th>Walks / needed</th>
 <th>Minutes</th><th>Min per walk</th><th>Pain days</th><th>Goal met</th></tr>
 {rows}</table></section>
