@@ -30,11 +30,12 @@ from homeassistant.const import Platform
 from homeassistant.helpers import config_validation as cv, selector
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.schema_config_entry_flow import SchemaFlowFormStep
+from homeassistant.util.unit_system import METRIC_SYSTEM
 import pytest
 import voluptuous as vol
 import yaml
 
-from custom_components.backwalk import config_flow, repairs
+from custom_components.backwalk import config_flow, flow_schemas, repairs
 from custom_components.backwalk.const import DOMAIN
 from custom_components.backwalk.model import NudgeType
 
@@ -387,6 +388,7 @@ def _fake_hass() -> Any:
         services=SimpleNamespace(async_services_for_domain=lambda domain: {}),
         states=SimpleNamespace(get=lambda entity_id: None),
         config_entries=SimpleNamespace(async_entries=lambda *args, **kwargs: []),
+        config=SimpleNamespace(units=METRIC_SYSTEM),
     )
 
 
@@ -1079,12 +1081,12 @@ def _services_yaml() -> dict[str, Any]:
 def _selector_uses() -> dict[str, set[str]]:
     """Translated select selectors: their options, by translation key."""
     used: dict[str, set[str]] = defaultdict(set)
-    # Every schema function of the config flow, shown or not.
-    for name, function in vars(config_flow).items():
+    # Every schema function of the config flow's forms, shown or not.
+    for name, function in vars(flow_schemas).items():
         if (
             name.endswith("_schema")
             and inspect.isfunction(function)
-            and function.__module__ == config_flow.__name__
+            and function.__module__ == flow_schemas.__name__
         ):
             for select in _select_selectors(_call_schema_function(function)):
                 if key := select.config.get("translation_key"):

@@ -18,6 +18,7 @@ from custom_components.backwalk.model.guidance import (
     HEALING_ONLY_TIPS,
     STRETCH_AREAS,
     TIP_KEYS,
+    WEATHER_REASONS,
     join_words,
 )
 
@@ -30,6 +31,7 @@ VALUES: dict[str, object] = {
     "time": "07:30",
     "walks_done": 2,
     "walks_needed": 3,
+    "why": "It is icy this morning",
 }
 EXERCISE_WORDS = re.compile(
     r"walk|stretch|swim|bike|bicycl|yoga|exercis|jog|move|activit", re.IGNORECASE
@@ -100,6 +102,9 @@ def test_every_template_cites_guidance(key: str) -> None:
         ("red_flag", {"G15"}),
         ("check_in", {"G10"}),
         ("not_medical_advice", {"G15"}),
+        ("weather_indoors", {"G8", "G12"}),
+        ("weather_alternative", {"G7"}),
+        ("weather_flat_ground", {"G8"}),
     ],
 )
 def test_templates_cite_their_facts(key: str, cited: set[str]) -> None:
@@ -204,3 +209,19 @@ def test_activity_names() -> None:
 )
 def test_join_words(words: list[str], conjunction: str, expected: str) -> None:
     assert join_words(words, conjunction) == expected
+
+
+def test_weather_reasons_read_as_spoken_words() -> None:
+    assert set(WEATHER_REASONS) == {
+        "ice",
+        "snow",
+        "storm",
+        "severe",
+        "heavy_rain",
+        "heat",
+    }
+    for reason in WEATHER_REASONS.values():
+        why = reason.format(when="this morning")
+        assert SPEAKABLE.fullmatch(why), why
+        _, spoken = TEMPLATES["weather_indoors"].render(**{**VALUES, "why": why})
+        assert len(spoken) <= 110, spoken

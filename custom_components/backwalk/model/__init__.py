@@ -16,17 +16,23 @@ from .corrections import (
     last_entry,
     undoable,
 )
+from .day_totals import DaySummary, PainStatus, pain_status
 from .days import day_start, local_day, split_minutes_by_day, week_days, week_start
 from .errors import ModelError
 from .guidance import ACTIVITY_NAMES, GUIDANCE, TEMPLATES, Template
 from .inputs import (
     CLOCK_SKEW,
     MIN_WALK_MINUTES,
+    WalkEntry,
+    alternative_from_input,
     check_no_overlap,
     check_walk_plausible,
     distance_from,
+    finished_live_walk,
     number_from,
     pain_level_from,
+    pain_report_from_input,
+    walk_from_input,
     walk_minutes_from,
 )
 from .nudges import (
@@ -41,14 +47,7 @@ from .nudges import (
     tip_for,
 )
 from .profile import Condition, PainDuration, Settings, condition_for
-from .progress import (
-    DaySummary,
-    PainStatus,
-    Snapshot,
-    WalkLog,
-    compute_snapshot,
-    pain_status,
-)
+from .progress import Snapshot, WalkLog, compute_snapshot
 from .records import (
     EARLIEST_TIME,
     LATEST_TIME,
@@ -136,8 +135,10 @@ __all__ = [
     "Stretch",
     "Template",
     "Walk",
+    "WalkEntry",
     "WalkLog",
     "WalkTracker",
+    "alternative_from_input",
     "android_activity",
     "check_no_overlap",
     "check_not_future",
@@ -152,6 +153,7 @@ __all__ = [
     "due_nudges",
     "entry_moment",
     "estimate_walk",
+    "finished_live_walk",
     "in_quiet_hours",
     "ios_activity",
     "is_walking",
@@ -163,6 +165,7 @@ __all__ = [
     "next_walk",
     "number_from",
     "pain_level_from",
+    "pain_report_from_input",
     "pain_status",
     "quiet_end_after",
     "red_flag_now",
@@ -171,6 +174,7 @@ __all__ = [
     "split_minutes_by_day",
     "tip_for",
     "undoable",
+    "walk_from_input",
     "walk_minutes_from",
     "walks_between",
     "week_days",

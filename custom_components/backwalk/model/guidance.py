@@ -144,6 +144,31 @@ TEMPLATES: Mapping[str, Template] = _templates(
         ),
         spoken="{name}, did you walk today, skip it, or are you in pain?",
     ),
+    # Weather at the walk's hour: {why} is one of WEATHER_REASONS, filled in.
+    Template(
+        key="weather_indoors",
+        guidance=("G12", "G8"),
+        text=(
+            "{why}, so walk indoors today: on a treadmill, leave the handrails alone "
+            "unless you need them for balance, or take a flat indoor route."
+        ),
+        spoken="{why}. Walk indoors, on a treadmill without the rails or a flat route.",
+    ),
+    Template(
+        key="weather_alternative",
+        guidance=("G7",),
+        text="Or swap the walk for another low-impact activity: {activities}.",
+        spoken="Or try {activities} instead.",
+    ),
+    Template(
+        key="weather_flat_ground",
+        guidance=("G8",),
+        text=(
+            "If you do go out while your back is healing, keep to flat, safe ground "
+            "that has been cleared."
+        ),
+        spoken="If you go out, keep to flat, safe ground.",
+    ),
     Template(
         key="not_medical_advice",
         guidance=("G15",),
@@ -181,6 +206,20 @@ ACTIVITY_NAMES: Mapping[str, str] = MappingProxyType(
         "swimming": "swimming",
         "stationary_bike": "a stationary bike",
         "yoga": "gentle yoga",
+    }
+)
+
+
+# Why the weather changes the walk, by model.weather.Hazard value; {when} is "this
+# morning", "tonight" and so on. Plain words: they are spoken too.
+WEATHER_REASONS: Mapping[str, str] = MappingProxyType(
+    {
+        "ice": "It is icy {when}",
+        "snow": "It is snowy {when}",
+        "storm": "A storm is forecast {when}",
+        "severe": "Severe weather is forecast {when}",
+        "heavy_rain": "Heavy rain is forecast {when}",
+        "heat": "It will be very hot {when}",
     }
 )
 

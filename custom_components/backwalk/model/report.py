@@ -14,10 +14,11 @@ from enum import StrEnum
 from itertools import pairwise
 import math
 
+from .day_totals import PainStatus, pain_status
 from .days import day_start, local_day, week_start
 from .errors import ModelError
 from .profile import Settings
-from .progress import PainStatus, WalkLog, pain_status
+from .progress import WalkLog
 from .records import (
     EARLIEST_TIME,
     LATEST_TIME,
