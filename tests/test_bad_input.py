@@ -24,7 +24,7 @@ the calendar) are fixed; the tests at the end pin each one down.
 from __future__ import annotations
 
 from copy import deepcopy
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 import json
 import logging
 import math
@@ -187,6 +187,11 @@ action_times = mostly(
     datetimes | datetime_texts | anything,
 )
 
+report_days = mostly(
+    st.dates(date(2020, 1, 1), date(2027, 12, 31)).map(date.isoformat),
+    st.dates() | st.dates().map(date.isoformat) | datetimes | anything,
+)
+
 # Stand-ins for values only known once the profile is loaded.
 ENTRY = "<the profile's entry id>"
 DEVICE = "<the profile's device id>"
@@ -235,6 +240,7 @@ ACTION_FIELDS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
         "note": note,
     },
     "undo_last": {"entry_id": mostly(st.just(RECORD), st.text(max_size=40) | anything)},
+    "create_report": {"start": report_days, "end": report_days},
 }
 # What each action is usually sent; the random fields change some of it.
 ACTION_BASES: dict[str, dict[str, Any]] = {
@@ -246,6 +252,7 @@ ACTION_BASES: dict[str, dict[str, Any]] = {
     "get_history": {},
     "correct_pain": {"level": 3},
     "undo_last": {},
+    "create_report": {},
 }
 RESPONSE = {
     "log_walk": True,
@@ -256,6 +263,7 @@ RESPONSE = {
     "get_history": True,
     "correct_pain": True,
     "undo_last": True,
+    "create_report": True,
 }
 
 
@@ -384,6 +392,12 @@ async def test_actions_accept_or_refuse_in_words(
         elif action == "undo_last":
             assert response is not None
             assert response["id"] not in loaded_entry.runtime_data.log
+        elif action == "create_report":
+            # A report's range is whole days, its end included: one day is fine.
+            assert response is not None
+            assert stored == before
+            assert response["start"] <= response["end"]
+            assert response["url"].startswith("/api/backwalk/report/")
         else:
             assert response is not None
             assert stored == before

@@ -15,6 +15,7 @@ from .card import async_register_card
 from .const import CONF_WEBHOOK_ID, DOMAIN
 from .intents import async_setup_intents
 from .reminders import ReminderEngine
+from .report import async_register_report_view
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 from .services import async_setup_services
 from .sources import SourceTracking
@@ -39,6 +40,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     async_setup_services(hass)
     async_setup_intents(hass)
     await async_register_card(hass)
+    async_register_report_view(hass)
     return True
 
 

@@ -86,6 +86,7 @@ SERVICE_DELETE_ENTRY: Final = "delete_entry"
 SERVICE_GET_HISTORY: Final = "get_history"
 SERVICE_UNDO_LAST: Final = "undo_last"
 SERVICE_CORRECT_PAIN: Final = "correct_pain"
+SERVICE_CREATE_REPORT: Final = "create_report"
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_DEVICE_ID: Final = "device_id"

@@ -32,6 +32,7 @@ from .const import (
     ATTR_STARTED,
     DOMAIN,
     SERVICE_CORRECT_PAIN,
+    SERVICE_CREATE_REPORT,
     SERVICE_DELETE_ENTRY,
     SERVICE_GET_HISTORY,
     SERVICE_LOG_ALTERNATIVE,
@@ -43,6 +44,7 @@ from .const import (
 from .errors import refusal
 from .events import record_type
 from .model import MAX_NOTE_LENGTH, Activity
+from .report import create_report, parse_day
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 
 # Numbers pass through untouched and are read by the model's one rule for every way in
@@ -82,6 +84,14 @@ GET_HISTORY_SCHEMA = vol.Schema(
         **_PROFILE,
         vol.Optional(ATTR_START): cv.datetime,
         vol.Optional(ATTR_END): cv.datetime,
+    }
+)
+
+CREATE_REPORT_SCHEMA = vol.Schema(
+    {
+        **_PROFILE,
+        vol.Optional(ATTR_START): parse_day,
+        vol.Optional(ATTR_END): parse_day,
     }
 )
 
@@ -200,6 +210,11 @@ async def _get_history(call: ServiceCall) -> ServiceResponse:
     }
 
 
+async def _create_report(call: ServiceCall) -> ServiceResponse:
+    runtime = resolve_profile(call.hass, dict(call.data))
+    return create_report(call, runtime)
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register backwalk's actions."""
@@ -254,5 +269,12 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_GET_HISTORY,
         _get_history,
         GET_HISTORY_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_CREATE_REPORT,
+        _create_report,
+        CREATE_REPORT_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )

@@ -546,6 +546,28 @@ class BackwalkCard extends HTMLElement {
     });
   }
 
+  /** Open the last 12 weeks' report (backwalk.create_report's signed link) in a new tab. */
+  _openReport() {
+    // Opened at the click: browsers block a tab opened after the answer arrives.
+    const tab = window.open("", "_blank");
+    this._run(async () => {
+      try {
+        const { url } = await this._action("create_report");
+        const href = new URL(url, window.location.href).href;
+        if (!tab) {
+          window.open(href, "_blank", "noopener");
+          return null;
+        }
+        tab.opener = null;
+        tab.location.href = href;
+        return null;
+      } catch (err) {
+        if (tab) tab.close();
+        throw err;
+      }
+    });
+  }
+
   /** The pain slider reports once per choice: on release, or when the keys rest. */
   _commitPain() {
     clearTimeout(this._painTimer);
@@ -798,6 +820,7 @@ class BackwalkCard extends HTMLElement {
       <div class="actions">
         ${entities.logStretch ? `<button class="secondary" data-do="stretch" data-testid="bw-log-stretch" ${busy}>Log stretch</button>` : ""}
         ${walkButton}
+        <button class="secondary" data-do="report" data-testid="bw-report" ${busy}>Report</button>
       </div>`;
   }
 
@@ -823,6 +846,7 @@ class BackwalkCard extends HTMLElement {
         this._update();
       },
       "correct-save": () => this._correctPain(this._correcting),
+      report: () => this._openReport(),
     };
     root.querySelectorAll("button[data-do]").forEach((button) => {
       button.addEventListener("click", () => {
