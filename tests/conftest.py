@@ -28,6 +28,7 @@ from custom_components.backwalk.codec import (
 )
 from custom_components.backwalk.const import CONF_NAME, DOMAIN
 from custom_components.backwalk.journal import replay, segment_numbers, segment_path
+from tests.translation_check import TranslationCheck, watch_translations
 
 type Persisted = Callable[[MockConfigEntry], dict[str, Any]]
 
@@ -50,6 +51,13 @@ PROFILE_OPTIONS: dict[str, Any] = {
     "first_weekday": 0,
     "pain_day_threshold": 5,
     "red_flag_level": 8,
+}
+
+# A profile that also counts steps, from a phone's step sensor: it has every entity.
+STEP_COUNTER_OPTIONS: dict[str, Any] = {
+    **PROFILE_OPTIONS,
+    "steps_entity": "sensor.pixel_steps",
+    "steps_mode": "daily_reset",
 }
 
 
@@ -76,6 +84,30 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     The test plugin defines the same fixture, but syrupy's own plugin shadows it here.
     """
     return snapshot.use_extension(_SnapshotExtension)
+
+
+@pytest.fixture
+def ignore_missing_translations() -> list[str]:
+    """Texts (en.json paths) a test shows untranslated on purpose: override to list them."""
+    return []
+
+
+@pytest.fixture(autouse=True)
+def check_translations(
+    request: pytest.FixtureRequest, ignore_missing_translations: list[str]
+) -> Generator[None]:
+    """Fail a test that shows a text of backwalk's that en.json does not have.
+
+    Only for tests that run Home Assistant: the model's tests show nothing.
+    """
+    if "hass" not in request.fixturenames:
+        yield
+        return
+    check = TranslationCheck(set(ignore_missing_translations))
+    with watch_translations(check):
+        yield
+    if failures := check.failures():
+        pytest.fail("\n".join(failures))
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.backwalk.const import DOMAIN
+from tests.conftest import STEP_COUNTER_OPTIONS
 
 
 async def call(hass: HomeAssistant, service: str, data: dict[str, Any]) -> None:
@@ -49,14 +50,24 @@ def sunday_evening(freezer: FrozenDateTimeFactory) -> None:
     freezer.move_to("2026-11-22T19:00:00+00:00")
 
 
+@pytest.mark.parametrize("profile_options", [STEP_COUNTER_OPTIONS])
 @pytest.mark.parametrize("init_integration", [Platform.SENSOR], indirect=True)
 async def test_entities(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    """After a walk, a pain report and a stretch: every sensor as a user sees it."""
+    """After a walk, a pain report and a stretch: every sensor as a user sees it.
+
+    The profile counts steps too, so it has every sensor: the phone's counter went from
+    1000 (the first reading, a baseline) to 2200.
+    """
+    for moment, count in (("19:00", "1000"), ("19:10", "2200")):
+        await tick_to(hass, freezer, f"2026-11-22T{moment}:00+00:00")
+        hass.states.async_set("sensor.pixel_steps", count)
+        await hass.async_block_till_done()
     await call(hass, "log_walk", {"minutes": 20, "distance_km": 1.5})
     await call(hass, "report_pain", {"level": 4})
     await call(hass, "log_stretch", {})
