@@ -38,6 +38,7 @@ from custom_components.backwalk.intents import (
 )
 from custom_components.backwalk.model import ACTIVITY_NAMES
 from tests.conftest import Persisted
+from tests.flows import open_page
 
 SENTENCES = Path(__file__).parent.parent / "custom_sentences" / "en" / "backwalk.yaml"
 WEEK = "sensor.alex_walking_minutes_this_week"
@@ -600,10 +601,7 @@ def as_shown(result: FlowResult) -> dict[str, Any]:
 
 async def link(hass: HomeAssistant, entry: MockConfigEntry, person: str | None) -> None:
     """Pick (or clear) the profile's person in its options, as a person would."""
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "profile"}
-    )
+    result = await open_page(hass, entry, "profile")
     answers = as_shown(result)
     answers.pop(CONF_PERSON, None)
     if person is not None:

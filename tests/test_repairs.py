@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -27,6 +26,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.backwalk.const import DOMAIN
+from tests.flows import confirm_fix_flow, start_fix_flow
 
 pytestmark = pytest.mark.usefixtures("real_storage")
 
@@ -166,14 +166,9 @@ async def test_fix_flow_new_log_is_kept(
 ) -> None:
     """After the repair, walks are saved and the profile loads normally again."""
     kept = await broken_profile(hass, config_entry)
-    manager = repairs_flow_manager(hass)
-    assert manager is not None
-    result = await manager.async_init(
-        DOMAIN, context={"issue_id": issue_id(config_entry)}
-    )
+    result = await start_fix_flow(hass, issue_id(config_entry))
     assert result["type"] is FlowResultType.FORM
-    result = await manager.async_configure(result["flow_id"], {})
-    await hass.async_block_till_done()
+    result = await confirm_fix_flow(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.state is ConfigEntryState.LOADED
 
@@ -203,13 +198,8 @@ async def test_fix_flow_keeps_the_old_journal_aside(
     write_file(segment, line)
     await broken_profile(hass, config_entry)
     assert exists(segment)  # a refused load leaves the journal alone
-    manager = repairs_flow_manager(hass)
-    assert manager is not None
-    result = await manager.async_init(
-        DOMAIN, context={"issue_id": issue_id(config_entry)}
-    )
-    await manager.async_configure(result["flow_id"], {})
-    await hass.async_block_till_done()
+    result = await start_fix_flow(hass, issue_id(config_entry))
+    await confirm_fix_flow(hass, result)
 
     assert config_entry.state is ConfigEntryState.LOADED
     assert hass.states.get(MINUTES_THIS_WEEK).state == "0.0"
@@ -225,15 +215,10 @@ async def test_fix_flow_after_invalid_json(
     content = '{"version": 1, "data": {'
     kept = await broken_profile(hass, config_entry, content)
     assert ".corrupt." in kept
-    manager = repairs_flow_manager(hass)
-    assert manager is not None
-    result = await manager.async_init(
-        DOMAIN, context={"issue_id": issue_id(config_entry)}
-    )
+    result = await start_fix_flow(hass, issue_id(config_entry))
     assert result["description_placeholders"]["aside"] == kept
     assert result["description_placeholders"]["reason"] == "invalid JSON"
-    result = await manager.async_configure(result["flow_id"], {})
-    await hass.async_block_till_done()
+    result = await confirm_fix_flow(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.state is ConfigEntryState.LOADED
     assert hass.states.get(MINUTES_THIS_WEEK).state == "0.0"
@@ -253,19 +238,14 @@ async def test_fix_flow_for_removed_profile(
 ) -> None:
     """Confirming after the profile was deleted writes no orphan log."""
     kept = await broken_profile(hass, config_entry)
-    manager = repairs_flow_manager(hass)
-    assert manager is not None
-    result = await manager.async_init(
-        DOMAIN, context={"issue_id": issue_id(config_entry)}
-    )
+    result = await start_fix_flow(hass, issue_id(config_entry))
     assert result["type"] is FlowResultType.FORM
 
     await hass.config_entries.async_remove(config_entry.entry_id)
     await hass.async_block_till_done()
     assert not has_issue(hass, config_entry)
 
-    result = await manager.async_configure(result["flow_id"], {})
-    await hass.async_block_till_done()
+    result = await confirm_fix_flow(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert not exists(store_path(hass, config_entry))
     assert hass.config_entries.async_get_entry(config_entry.entry_id) is None

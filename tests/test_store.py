@@ -25,7 +25,6 @@ from typing import Any
 from unittest.mock import ANY, patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -46,6 +45,7 @@ from custom_components.backwalk.const import DOMAIN
 from custom_components.backwalk.journal import segment_numbers, segment_path
 from custom_components.backwalk.store import ProfileStore
 from tests.conftest import Persisted
+from tests.flows import confirm_fix_flow, start_fix_flow
 
 NOW = "2026-11-25 12:00:00+00:00"  # a Wednesday, far from midnight and week ends
 MINUTES_THIS_WEEK = "sensor.alex_walking_minutes_this_week"
@@ -526,15 +526,11 @@ async def test_corrupt_line_loses_only_itself(
     assert read_bytes(placeholders["aside"]) == damaged
 
     # The repair can be acted on: its form explains, confirming closes it.
-    manager = repairs_flow_manager(hass)
-    assert manager is not None
-    result = await manager.async_init(
-        DOMAIN, context={"issue_id": f"journal_unreadable_{config_entry.entry_id}"}
-    )
+    result = await start_fix_flow(hass, f"journal_unreadable_{config_entry.entry_id}")
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "confirm"
     assert result["description_placeholders"]["count"] == "1"
-    result = await manager.async_configure(result["flow_id"], {})
+    result = await confirm_fix_flow(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert journal_issue(hass, config_entry) is None
     assert read_bytes(placeholders["aside"]) == damaged
