@@ -13,7 +13,7 @@ from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall
-from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.setup import async_setup_component
 import pytest
@@ -109,6 +109,17 @@ def assert_section_shows_its_fields(section: dict[str, Any]) -> None:
     assert section["default"] == {
         inner["name"]: shown(inner) for inner in section["schema"]
     }
+
+
+async def answer_again(
+    hass: HomeAssistant, page: str, given: dict[str, Any]
+) -> FlowResult:
+    """Answer the first flow's `page` with `given`: the page must be shown again."""
+    result = await flow_to(hass, page)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], given)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == page
+    return result
 
 
 def assert_whole_numbers(options: dict[str, Any]) -> None:
@@ -418,10 +429,7 @@ async def test_cross_field_errors_land_on_their_fields(
     hass: HomeAssistant, page: str, given: dict[str, Any], errors: dict[str, str]
 ) -> None:
     """Each refusal is on the field to change, the answers stay, fixing it goes on."""
-    result = await flow_to(hass, page)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], given)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == page
+    result = await answer_again(hass, page, given)
     assert result["errors"] == errors
     # What was answered stays in the form.
     fields = serialized_schema(result)
@@ -524,10 +532,7 @@ async def test_decimal_minutes_refused(
     hass: HomeAssistant, page: str, given: dict[str, Any], errors: dict[str, str]
 ) -> None:
     """Where only whole numbers make sense, 7.5 is refused, not stored as 7."""
-    result = await flow_to(hass, page)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], given)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == page
+    result = await answer_again(hass, page, given)
     assert result["errors"] == errors
     assert not hass.config_entries.async_entries(DOMAIN)
 

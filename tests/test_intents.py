@@ -448,10 +448,11 @@ async def test_two_profiles_by_name(
     )
 
 
-def sentence_samples() -> Iterator[tuple[str, str]]:
-    """Every sentence the file accepts: (intent, text), with 20 minutes, level 3, Sam.
+def sentence_texts() -> Iterator[tuple[str, list[str]]]:
+    """Each template of the file: its intent and the sentences it accepts.
 
-    Read with hassil, the parser Assist uses, so a new sentence is covered as written.
+    Slots are filled with 20 minutes, level 3 and Sam. Read with hassil, the parser Assist
+    uses, so a new sentence is covered as written.
     """
     intents = Intents.from_dict(yaml.safe_load(SENTENCES.read_text(encoding="utf-8")))
     lists = {
@@ -464,25 +465,21 @@ def sentence_samples() -> Iterator[tuple[str, str]]:
         for data in intent_block.data:
             rules = {**intents.expansion_rules, **data.expansion_rules}
             for template in data.sentences:
-                for text in sample_sentence(template, lists, rules, language="en"):
-                    yield intent_name, text
+                texts = sample_sentence(template, lists, rules, language="en")
+                yield intent_name, list(texts)
+
+
+def sentence_samples() -> Iterator[tuple[str, str]]:
+    """Every sentence the file accepts: (intent, text), with 20 minutes, level 3, Sam."""
+    for intent_name, texts in sentence_texts():
+        for text in texts:
+            yield intent_name, text
 
 
 def template_examples() -> Iterator[tuple[str, str]]:
     """One sentence per template: the shortest, as a person says it (no profile named)."""
-    intents = Intents.from_dict(yaml.safe_load(SENTENCES.read_text(encoding="utf-8")))
-    lists = {
-        **intents.slot_lists,
-        "minutes": TextSlotList.from_strings(["20"]),
-        "level": TextSlotList.from_strings(["3"]),
-        "backwalk_profile": TextSlotList.from_strings(["Sam"]),
-    }
-    for intent_name, intent_block in intents.intents.items():
-        for data in intent_block.data:
-            rules = {**intents.expansion_rules, **data.expansion_rules}
-            for template in data.sentences:
-                texts = sample_sentence(template, lists, rules, language="en")
-                yield intent_name, min(texts, key=len)
+    for intent_name, texts in sentence_texts():
+        yield intent_name, min(texts, key=len)
 
 
 @pytest.mark.usefixtures("assist", "loaded_entry")
