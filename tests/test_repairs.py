@@ -11,8 +11,6 @@ from __future__ import annotations
 import glob
 from http import HTTPStatus
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -27,33 +25,20 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.backwalk.const import DOMAIN
 from tests.flows import confirm_fix_flow, start_fix_flow
+from tests.storage import (
+    document,
+    exists,
+    log_data,
+    read_file,
+    store_path,
+    walk,
+    write_file,
+)
 
 pytestmark = pytest.mark.usefixtures("real_storage")
 
 MINUTES_THIS_WEEK = "sensor.alex_walking_minutes_this_week"
-BAD_LOG = json.dumps(
-    {
-        "version": 1,
-        "minor_version": 1,
-        "key": "backwalk.x",
-        "data": {
-            "walks": [
-                {
-                    "id": "w1",
-                    "start": "2026-11-25T10:00:00+00:00",
-                    "minutes": 9999,
-                    "distance_km": None,
-                    "source": "manual",
-                    "note": None,
-                }
-            ],
-            "pain_reports": [],
-            "stretches": [],
-            "alternatives": [],
-            "live_walk_started": None,
-        },
-    }
-)
+BAD_LOG = document(log_data(walk(9999)))
 
 
 @pytest.fixture(autouse=True)
@@ -61,27 +46,6 @@ async def frozen_time(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> No
     """A Wednesday noon, so a logged walk counts for this week."""
     await hass.config.async_set_time_zone("Europe/Berlin")
     freezer.move_to("2026-11-25 12:00:00+00:00")
-
-
-def store_path(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    """Where the profile's log lives."""
-    return hass.config.path(".storage", f"{DOMAIN}.{entry.entry_id}")
-
-
-def write_file(path: str, text: str) -> None:
-    """Put a file in place as an earlier run (or a user's editor) left it."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    Path(path).write_text(text, encoding="utf-8")
-
-
-def read_file(path: str) -> str:
-    """Read a file back."""
-    return Path(path).read_text(encoding="utf-8")
-
-
-def exists(path: str) -> bool:
-    """Whether a file is there."""
-    return os.path.exists(path)
 
 
 def asides(path: str) -> list[str]:
