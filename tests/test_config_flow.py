@@ -641,42 +641,43 @@ async def test_no_alternative_ticked_means_all_and_the_help_says_so(
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
-@pytest.mark.parametrize("name", ["", "   ", "\t\n"])
-async def test_user_flow_empty_name(hass: HomeAssistant, name: str) -> None:
-    """A blank name is refused on the field; a real name then proceeds."""
-    result = await give_name(hass, name)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
-    assert result["errors"] == {CONF_NAME: "name_empty"}
-    # What was typed stays in the form.
-    assert shown(field(serialized_schema(result), CONF_NAME)) == name
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "Alex"}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "profile"
-
-
-@pytest.mark.usefixtures("mock_setup_entry")
-@pytest.mark.parametrize("name", ["Alex", "alex", " ALEX ", "\talex\n"])
-async def test_user_flow_duplicate_name(
-    hass: HomeAssistant, config_entry: MockConfigEntry, name: str
+@pytest.mark.parametrize(
+    ("taken", "name", "error", "next_name"),
+    [
+        *((False, name, "name_empty", "Alex") for name in ["", "   ", "\t\n"]),
+        *(
+            (True, name, "name_taken", "Alex B.")
+            for name in ["Alex", "alex", " ALEX ", "\talex\n"]
+        ),
+    ],
+)
+async def test_refused_name_stays_in_the_form(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    taken: bool,
+    name: str,
+    error: str,
+    next_name: str,
 ) -> None:
-    """An existing profile's name, in any case or spacing, is refused on the field."""
-    config_entry.add_to_hass(hass)
+    """A blank name, or an existing profile's in any case or spacing, is refused.
+
+    The refusal is on the field, what was typed stays in the form, and another name
+    goes on.
+    """
+    if taken:
+        config_entry.add_to_hass(hass)
     result = await give_name(hass, name)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    assert result["errors"] == {CONF_NAME: "name_taken"}
-    # What was typed stays in the form, and another name goes on.
+    assert result["errors"] == {CONF_NAME: error}
     assert shown(field(serialized_schema(result), CONF_NAME)) == name
+
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "Alex B."}
+        result["flow_id"], {CONF_NAME: next_name}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "profile"
-    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+    assert len(hass.config_entries.async_entries(DOMAIN)) == int(taken)
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
