@@ -588,6 +588,19 @@ def entries_now(hass: HomeAssistant) -> list[tuple[Any, ...]]:
     ]
 
 
+async def send_answer(
+    hass: HomeAssistant, manager: Any, result: Any, answer: Any
+) -> tuple[Any, Exception | None]:
+    """Send `answer` to a flow: what it shows next, or the error it raised instead."""
+    error: Exception | None = None
+    try:
+        result = await manager.async_configure(result["flow_id"], answer)
+    except Exception as raised:  # noqa: BLE001 - what it is, is what is tested
+        error = raised
+    await hass.async_block_till_done()
+    return result, error
+
+
 def add_sam(hass: HomeAssistant, options: dict[str, Any]) -> None:
     """Someone else's profile (Sam), to meet the "already configured" refusal."""
     MockConfigEntry(
@@ -664,12 +677,7 @@ async def test_config_flow_accepts_or_refuses_in_words(
     answer = data.draw(step_input(step), label="answer")
     before = entries_now(hass)
     watch = LogWatch(caplog)
-    error: Exception | None = None
-    try:
-        result = await manager.async_configure(result["flow_id"], answer)
-    except Exception as raised:  # noqa: BLE001 - what it is, is what is tested
-        error = raised
-    await hass.async_block_till_done()
+    result, error = await send_answer(hass, manager, result, answer)
     refused = assert_flow_answer(error, result, step, answer, CONFIG_ERRORS)
     if refused:
         assert entries_now(hass) == before
@@ -703,12 +711,7 @@ async def test_options_flow_accepts_or_refuses_in_words(
     answer = data.draw(step_input(step, OPTIONS_STEP_FIELDS), label="answer")
     before = (entries_now(hass), storage_of(persisted, loaded_entry))
     watch = LogWatch(caplog)
-    error: Exception | None = None
-    try:
-        result = await manager.async_configure(result["flow_id"], answer)
-    except Exception as raised:  # noqa: BLE001 - what it is, is what is tested
-        error = raised
-    await hass.async_block_till_done()
+    result, error = await send_answer(hass, manager, result, answer)
     refused = assert_flow_answer(
         error, result, step, answer, OPTIONS_ERRORS, OPTIONS_STEP_FIELDS
     )
@@ -739,14 +742,7 @@ async def test_reconfigure_accepts_or_refuses_in_words(
     answer = {"name": name}
     before = (entries_now(hass), storage_of(persisted, loaded_entry))
     watch = LogWatch(caplog)
-    error: Exception | None = None
-    try:
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], answer
-        )
-    except Exception as raised:  # noqa: BLE001 - what it is, is what is tested
-        error = raised
-    await hass.async_block_till_done()
+    result, error = await send_answer(hass, hass.config_entries.flow, result, answer)
     refused = assert_flow_answer(error, result, "reconfigure", answer, CONFIG_ERRORS)
     if refused:
         assert (entries_now(hass), storage_of(persisted, loaded_entry)) == before
