@@ -197,8 +197,11 @@ class TranslationCheck:
             return
         texts = f"entity.{platform.domain}.{key}"
         self.require(f"{texts}.name", entity.translation_placeholders)
-        for option in getattr(entity, "options", None) or ():
+        options = getattr(entity, "options", None) or []
+        for option in options:
             self.require(f"{texts}.state.{option}")
+        if options and (unused := set(_text(f"{texts}.state") or {}) - set(options)):
+            self.problems.append(f"{texts}.state has texts for no state: {unused}")
         if _text(f"{texts}.unit_of_measurement") and getattr(
             entity, "native_unit_of_measurement", None
         ):
