@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
+from contextlib import nullcontext
 import json
 from operator import attrgetter
 import os
@@ -10,10 +11,14 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import STORAGE_DIR, Store
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
 
 from custom_components.backwalk.codec import (
     ProfileData,
@@ -23,6 +28,7 @@ from custom_components.backwalk.codec import (
 )
 from custom_components.backwalk.const import CONF_NAME, DOMAIN
 from custom_components.backwalk.journal import replay, segment_numbers, segment_path
+from tests.translation_check import TranslationCheck, watch_translations
 
 type Persisted = Callable[[MockConfigEntry], dict[str, Any]]
 
@@ -47,6 +53,13 @@ PROFILE_OPTIONS: dict[str, Any] = {
     "red_flag_level": 8,
 }
 
+# A profile that also counts steps, from a phone's step sensor: it has every entity.
+STEP_COUNTER_OPTIONS: dict[str, Any] = {
+    **PROFILE_OPTIONS,
+    "steps_entity": "sensor.pixel_steps",
+    "steps_mode": "daily_reset",
+}
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(
@@ -54,6 +67,47 @@ def auto_enable_custom_integrations(
 ) -> Generator[None]:
     """Let Home Assistant load custom_components/backwalk in every test."""
     return
+
+
+class _SnapshotExtension(HomeAssistantSnapshotExtension):
+    """Home Assistant's serializer, with the files where this repository keeps them."""
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        return str(Path(test_location.filepath).parent / "__snapshots__")
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots in Home Assistant's form: states and registry entries without random ids.
+
+    The test plugin defines the same fixture, but syrupy's own plugin shadows it here.
+    """
+    return snapshot.use_extension(_SnapshotExtension)
+
+
+@pytest.fixture
+def ignore_missing_translations() -> list[str]:
+    """Texts (en.json paths) a test shows untranslated on purpose: override to list them."""
+    return []
+
+
+@pytest.fixture(autouse=True)
+def check_translations(
+    request: pytest.FixtureRequest, ignore_missing_translations: list[str]
+) -> Generator[None]:
+    """Fail a test that shows a text of backwalk's that en.json does not have.
+
+    Only for tests that run Home Assistant: the model's tests show nothing.
+    """
+    if "hass" not in request.fixturenames:
+        yield
+        return
+    check = TranslationCheck(set(ignore_missing_translations))
+    with watch_translations(check):
+        yield
+    if failures := check.failures():
+        pytest.fail("\n".join(failures))
 
 
 @pytest.fixture
@@ -112,9 +166,13 @@ def mock_setup_entry() -> Generator[AsyncMock]:
 
 @pytest.fixture
 def config_entry(profile_options: dict[str, Any]) -> MockConfigEntry:
-    """A profile named Alex, not yet added."""
+    """A profile named Alex, not yet added.
+
+    Its id is fixed because entities' unique ids hold it and snapshots show those.
+    """
     return MockConfigEntry(
         domain=DOMAIN,
+        entry_id="01KAZ8Q6DXA1EX000000000001",
         title="Alex",
         unique_id="alex",
         data={CONF_NAME: "Alex"},
@@ -125,15 +183,32 @@ def config_entry(profile_options: dict[str, Any]) -> MockConfigEntry:
 
 
 @pytest.fixture
-async def loaded_entry(
-    hass: HomeAssistant, config_entry: MockConfigEntry
+async def init_integration(
+    hass: HomeAssistant, config_entry: MockConfigEntry, request: pytest.FixtureRequest
 ) -> MockConfigEntry:
-    """The profile, set up in Home Assistant."""
+    """The profile, set up in Home Assistant (Berlin time).
+
+    Parametrize it indirectly with a platform to set up only that platform, so that a
+    snapshot of the profile's entities holds one platform's.
+    """
     await hass.config.async_set_time_zone("Europe/Berlin")
     config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    platform: Platform | None = getattr(request, "param", None)
+    only = (
+        patch("custom_components.backwalk.PLATFORMS", [platform])
+        if platform
+        else nullcontext()
+    )
+    with only:
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
     return config_entry
+
+
+@pytest.fixture
+def loaded_entry(init_integration: MockConfigEntry) -> MockConfigEntry:
+    """The profile, set up in Home Assistant with every platform."""
+    return init_integration
 
 
 @pytest.fixture

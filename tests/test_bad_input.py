@@ -49,6 +49,7 @@ import voluptuous as vol
 from custom_components.backwalk.compat import async_get_profile_device
 from custom_components.backwalk.const import DOMAIN
 from tests.conftest import Persisted
+from tests.flows import open_page, start_user_flow
 
 TRANSLATIONS = json.loads(
     (
@@ -621,6 +622,30 @@ def entries_now(hass: HomeAssistant) -> list[tuple[Any, ...]]:
     ]
 
 
+async def send_answer(
+    hass: HomeAssistant, manager: Any, result: Any, answer: Any
+) -> tuple[Any, Exception | None]:
+    """Send `answer` to a flow: what it shows next, or the error it raised instead."""
+    error: Exception | None = None
+    try:
+        result = await manager.async_configure(result["flow_id"], answer)
+    except Exception as raised:  # noqa: BLE001 - what it is, is what is tested
+        error = raised
+    await hass.async_block_till_done()
+    return result, error
+
+
+def add_sam(hass: HomeAssistant, options: dict[str, Any]) -> None:
+    """Someone else's profile (Sam), to meet the "already configured" refusal."""
+    MockConfigEntry(
+        domain=DOMAIN,
+        title="Sam",
+        unique_id="sam",
+        data={"name": "Sam"},
+        options=options,
+    ).add_to_hass(hass)
+
+
 async def flow_at(manager: Any, result: Any, steps: list[str], step: str) -> Any:
     """Answer the steps before `step` sensibly."""
     for earlier in steps[: steps.index(step)]:
@@ -679,26 +704,14 @@ async def test_config_flow_accepts_or_refuses_in_words(
 ) -> None:
     """Any answer at any step moves on, or is refused by the schema or a translated error."""
     if not hass.config_entries.async_entries(DOMAIN):
-        # Someone else's profile, to meet the "already configured" refusal.
-        MockConfigEntry(
-            domain=DOMAIN,
-            title="Sam",
-            unique_id="sam",
-            data={"name": "Sam"},
-            options=profile_options,
-        ).add_to_hass(hass)
+        add_sam(hass, profile_options)
     manager = hass.config_entries.flow
-    result = await manager.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await start_user_flow(hass)
     result = await flow_at(manager, result, CONFIG_STEPS, step)
     answer = data.draw(step_input(step), label="answer")
     before = entries_now(hass)
     watch = LogWatch(caplog)
-    error: Exception | None = None
-    try:
-        result = await manager.async_configure(result["flow_id"], answer)
-    except Exception as raised:  # noqa: BLE001 - what it is, is what is tested
-        error = raised
-    await hass.async_block_till_done()
+    result, error = await send_answer(hass, manager, result, answer)
     refused = assert_flow_answer(error, result, step, answer, CONFIG_ERRORS)
     if refused:
         assert entries_now(hass) == before
@@ -728,18 +741,11 @@ async def test_options_flow_accepts_or_refuses_in_words(
         hass.services.async_register("notify", "mobile_app_pixel", _accept)
         hass.services.async_register("notify", "email", _accept)
     manager = hass.config_entries.options
-    result = await manager.async_init(loaded_entry.entry_id)
-    result = await manager.async_configure(result["flow_id"], {"next_step_id": step})
-    assert result["step_id"] == step, result
+    result = await open_page(hass, loaded_entry, step)
     answer = data.draw(step_input(step, OPTIONS_STEP_FIELDS), label="answer")
     before = (entries_now(hass), storage_of(persisted, loaded_entry))
     watch = LogWatch(caplog)
-    error: Exception | None = None
-    try:
-        result = await manager.async_configure(result["flow_id"], answer)
-    except Exception as raised:  # noqa: BLE001 - what it is, is what is tested
-        error = raised
-    await hass.async_block_till_done()
+    result, error = await send_answer(hass, manager, result, answer)
     refused = assert_flow_answer(
         error, result, step, answer, OPTIONS_ERRORS, OPTIONS_STEP_FIELDS
     )
@@ -765,25 +771,12 @@ async def test_reconfigure_accepts_or_refuses_in_words(
 ) -> None:
     """Any new name renames the profile, or is refused in words."""
     if len(hass.config_entries.async_entries(DOMAIN)) == 1:
-        MockConfigEntry(
-            domain=DOMAIN,
-            title="Sam",
-            unique_id="sam",
-            data={"name": "Sam"},
-            options=profile_options,
-        ).add_to_hass(hass)
+        add_sam(hass, profile_options)
     result = await loaded_entry.start_reconfigure_flow(hass)
     answer = {"name": name}
     before = (entries_now(hass), storage_of(persisted, loaded_entry))
     watch = LogWatch(caplog)
-    error: Exception | None = None
-    try:
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], answer
-        )
-    except Exception as raised:  # noqa: BLE001 - what it is, is what is tested
-        error = raised
-    await hass.async_block_till_done()
+    result, error = await send_answer(hass, hass.config_entries.flow, result, answer)
     refused = assert_flow_answer(error, result, "reconfigure", answer, CONFIG_ERRORS)
     if refused:
         assert (entries_now(hass), storage_of(persisted, loaded_entry)) == before

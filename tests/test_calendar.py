@@ -16,20 +16,23 @@ from homeassistant.auth.const import GROUP_ID_USER
 from homeassistant.auth.models import User
 from homeassistant.components.calendar import DATA_COMPONENT
 from homeassistant.components.calendar.const import CalendarEntityFeature
-from homeassistant.const import ATTR_SUPPORTED_FEATURES
+from homeassistant.const import ATTR_SUPPORTED_FEATURES, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     CLIENT_ID,
     MockConfigEntry,
     async_capture_events,
     async_fire_time_changed,
+    snapshot_platform,
 )
 from pytest_homeassistant_custom_component.typing import (
     ClientSessionGenerator,
     WebSocketGenerator,
 )
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.backwalk.calendar import SCHEDULED_AHEAD
 from custom_components.backwalk.const import DOMAIN, EVENT_DELETED, EVENT_NUDGE
@@ -79,6 +82,23 @@ def scheduled(events: list[dict[str, Any]]) -> list[datetime]:
         for event in events
         if event["uid"].startswith("scheduled-")
     ]
+
+
+@pytest.mark.parametrize("init_integration", [Platform.CALENDAR], indirect=True)
+async def test_entities(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The walks calendar on a walk day after the walk: it shows the next planned one."""
+    await hass.services.async_call(
+        DOMAIN,
+        "log_walk",
+        {"minutes": 20, "started": "2026-11-25 07:30:00"},
+        blocking=True,
+    )
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
 
 
 @pytest.mark.parametrize(

@@ -11,16 +11,9 @@ import textwrap
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import (
-    SOURCE_USER,
-    ConfigEntriesFlowManager,
-    ConfigEntry,
-    ConfigEntryState,
-    OptionsFlowManager,
-)
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData
-from homeassistant.helpers.data_entry_flow import _BaseFlowManagerView
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.setup import async_setup_component
 import pytest
@@ -30,28 +23,31 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.backwalk.const import CONF_NAME, CONF_WEBHOOK_ID, DOMAIN
 from custom_components.backwalk.model.markdown import escape_markdown
 from tests.conftest import PROFILE_OPTIONS
+from tests.flows import (
+    FIRST_FLOW,
+    GOAL_INPUT,
+    PROFILE_INPUT,
+    SCHEDULE_INPUT,
+    THRESHOLDS_INPUT,
+    answer,
+    complete_setup_flow,
+    create_profile,
+    field,
+    finish,
+    flow_to,
+    give_name,
+    open_page,
+    save_page,
+    serialized_schema,
+    shown,
+    shown_answers,
+    start_user_flow,
+)
 
 INTEGRATION = Path(__file__).resolve().parent.parent / "custom_components" / DOMAIN
 EN_JSON = INTEGRATION / "translations" / "en.json"
 
-# What the frontend sends: number selectors answer floats, selects answer strings, and
-# the fields of a section come nested in it.
-PROFILE_INPUT: dict[str, Any] = {"pain_duration": "over_3_months", "usual_pain": 4.0}
-GOAL_INPUT: dict[str, Any] = {
-    "walks_per_week": 4.0,
-    "target_minutes": 40.0,
-    "starting_minutes": 10.0,
-    "daily_minimum_minutes": 8.0,
-    "first_weekday": "sun",
-}
-THRESHOLDS_INPUT: dict[str, Any] = {"pain_day_threshold": 6.0, "red_flag_level": 9.0}
-SCHEDULE_INPUT: dict[str, Any] = {
-    "walk_days": ["sat", "tue", "thu"],
-    "walk_time": "18:15:00",
-    "reminder_timing": {"stretch_lead_minutes": 15.0, "check_in_after_minutes": 90.0},
-}
 ALL_ALTERNATIVES = ["swimming", "stationary_bike", "yoga"]
-FIRST_FLOW = ["user", "profile", "goal", "thresholds", "schedule"]
 PAGES = [
     "profile",
     "goal",
@@ -115,33 +111,6 @@ SAVED_OPTIONS: dict[str, Any] = {
 }
 
 
-def serialized_schema(result: FlowResult) -> list[dict[str, Any]]:
-    """Serialize a form's schema the way the frontend API does (raises if it cannot)."""
-    prepared = _BaseFlowManagerView._prepare_result_json(None, result)  # type: ignore[arg-type]
-    fields = prepared["data_schema"]
-    assert isinstance(fields, list)
-    return fields
-
-
-def field(fields: list[dict[str, Any]], name: str) -> dict[str, Any]:
-    """The serialized field called `name`, at the top or in a section."""
-    matches = [item for item in fields if item["name"] == name] + [
-        inner
-        for item in fields
-        if item.get("type") == "expandable"
-        for inner in item["schema"]
-        if inner["name"] == name
-    ]
-    assert len(matches) == 1, fields
-    return matches[0]
-
-
-def shown(item: dict[str, Any]) -> Any:
-    """What a field shows: its suggested value, else its default (as the frontend does)."""
-    suggested = (item.get("description") or {}).get("suggested_value")
-    return suggested if suggested is not None else item.get("default")
-
-
 def assert_section_shows_its_fields(section: dict[str, Any]) -> None:
     """A section's default is what its fields show.
 
@@ -154,34 +123,15 @@ def assert_section_shows_its_fields(section: dict[str, Any]) -> None:
     }
 
 
-def shown_answers(result: FlowResult) -> dict[str, Any]:
-    """What the frontend submits when the form is sent as shown."""
-
-    def answers(fields: list[dict[str, Any]]) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for item in fields:
-            if item.get("type") == "expandable":
-                found[item["name"]] = answers(item["schema"])
-            elif (value := shown(item)) is not None:
-                found[item["name"]] = value
-        return found
-
-    return answers(serialized_schema(result))
-
-
-def nested(result: FlowResult, given: dict[str, Any]) -> dict[str, Any]:
-    """The answers in `given` (by field name), each in the section the form keeps it in."""
-    answer: dict[str, Any] = {}
-    for item in serialized_schema(result):
-        if item.get("type") == "expandable":
-            answer[item["name"]] = {
-                inner["name"]: given[inner["name"]]
-                for inner in item["schema"]
-                if inner["name"] in given
-            }
-        elif item["name"] in given:
-            answer[item["name"]] = given[item["name"]]
-    return answer
+async def answer_again(
+    hass: HomeAssistant, page: str, given: dict[str, Any]
+) -> FlowResult:
+    """Answer the first flow's `page` with `given`: the page must be shown again."""
+    result = await flow_to(hass, page)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], given)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == page
+    return result
 
 
 def assert_whole_numbers(options: dict[str, Any]) -> None:
@@ -210,85 +160,6 @@ def profile_entry(options: dict[str, Any], title: str = "Alex") -> MockConfigEnt
         version=1,
         minor_version=3,
     )
-
-
-async def start_user_flow(hass: HomeAssistant) -> FlowResult:
-    """Start a config flow as a user would."""
-    return await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
-    )
-
-
-async def answer(
-    manager: ConfigEntriesFlowManager | OptionsFlowManager,
-    result: FlowResult,
-    step_id: str,
-    given: dict[str, Any],
-) -> FlowResult:
-    """Answer the form `step_id`, which must be shown without errors."""
-    assert result["type"] is FlowResultType.FORM, result
-    assert result["step_id"] == step_id
-    assert result["errors"] in ({}, None), result["errors"]
-    return await manager.async_configure(result["flow_id"], given)
-
-
-async def flow_to(hass: HomeAssistant, step_id: str, name: str = "Alex") -> FlowResult:
-    """A config flow for a profile (Alex), answered up to the page `step_id`."""
-    given = {
-        "user": {CONF_NAME: name},
-        "profile": PROFILE_INPUT,
-        "goal": GOAL_INPUT,
-        "thresholds": THRESHOLDS_INPUT,
-    }
-    result = await start_user_flow(hass)
-    for step in FIRST_FLOW[: FIRST_FLOW.index(step_id)]:
-        result = await answer(hass.config_entries.flow, result, step, given[step])
-    assert result["type"] is FlowResultType.FORM, result
-    assert result["step_id"] == step_id
-    return result
-
-
-async def finish(
-    hass: HomeAssistant, result: FlowResult, schedule: dict[str, Any] = SCHEDULE_INPUT
-) -> FlowResult:
-    """Answer the schedule, the first flow's last page."""
-    result = await answer(hass.config_entries.flow, result, "schedule", schedule)
-    await hass.async_block_till_done()
-    return result
-
-
-async def create_profile(hass: HomeAssistant, name: str) -> ConfigEntry:
-    """Create a profile through the whole first flow."""
-    result = await finish(hass, await flow_to(hass, "schedule", name))
-    assert result["type"] is FlowResultType.CREATE_ENTRY, result
-    entry: ConfigEntry = result["result"]
-    return entry
-
-
-async def open_page(hass: HomeAssistant, entry: ConfigEntry, page: str) -> FlowResult:
-    """Open the options and choose `page` from the menu."""
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["type"] is FlowResultType.MENU
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": page}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == page
-    return result
-
-
-async def save_page(
-    hass: HomeAssistant, result: FlowResult, given: dict[str, Any]
-) -> FlowResult:
-    """Send an options page: `given` (by field name) over what the page shows."""
-    answers = {**shown_answers(result)}
-    for key, value in nested(result, given).items():
-        answers[key] = {**answers[key], **value} if isinstance(value, dict) else value
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], answers
-    )
-    await hass.async_block_till_done()
-    return result
 
 
 # The first flow
@@ -414,8 +285,9 @@ async def test_walk_days_stored_as_sorted_numbers(
     hass: HomeAssistant, days: list[str], numbers: list[int]
 ) -> None:
     """Walk days are stored as the model's weekday numbers, in order."""
-    result = await flow_to(hass, "schedule")
-    result = await finish(hass, result, {**SCHEDULE_INPUT, "walk_days": days})
+    result = await complete_setup_flow(
+        hass, schedule={**SCHEDULE_INPUT, "walk_days": days}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["options"]["walk_days"] == numbers
 
@@ -423,11 +295,9 @@ async def test_walk_days_stored_as_sorted_numbers(
 @pytest.mark.usefixtures("mock_setup_entry")
 async def test_quiet_hours_stored(hass: HomeAssistant) -> None:
     """Quiet hours that leave the reminders alone are stored as answered."""
-    result = await flow_to(hass, "schedule")
-    result = await finish(
+    result = await complete_setup_flow(
         hass,
-        result,
-        {**SCHEDULE_INPUT, "quiet_start": "21:30:00", "quiet_end": "07:00:00"},
+        schedule={**SCHEDULE_INPUT, "quiet_start": "21:30:00", "quiet_end": "07:00:00"},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["options"] == {
@@ -443,11 +313,9 @@ async def test_times_stored_as_the_profile_reads_them(hass: HomeAssistant) -> No
     The profile reads them with time.fromisoformat, which refuses "7:30": stored as
     typed, such a profile would not load (Hypothesis found it).
     """
-    result = await flow_to(hass, "schedule")
-    result = await finish(
+    result = await complete_setup_flow(
         hass,
-        result,
-        {
+        schedule={
             **SCHEDULE_INPUT,
             "walk_time": "7:30",
             "quiet_start": "21:00",
@@ -578,10 +446,7 @@ async def test_cross_field_errors_land_on_their_fields(
     hass: HomeAssistant, page: str, given: dict[str, Any], errors: dict[str, str]
 ) -> None:
     """Each refusal is on the field to change, the answers stay, fixing it goes on."""
-    result = await flow_to(hass, page)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], given)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == page
+    result = await answer_again(hass, page, given)
     assert result["errors"] == errors
     # What was answered stays in the form.
     fields = serialized_schema(result)
@@ -636,7 +501,7 @@ async def test_reminders_just_outside_quiet_hours_accepted(
     hass: HomeAssistant, schedule: dict[str, Any]
 ) -> None:
     """A walk and its reminder up to the edge of the quiet hours are fine."""
-    result = await finish(hass, await flow_to(hass, "schedule"), schedule)
+    result = await complete_setup_flow(hass, schedule=schedule)
     assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
 
 
@@ -684,10 +549,7 @@ async def test_decimal_minutes_refused(
     hass: HomeAssistant, page: str, given: dict[str, Any], errors: dict[str, str]
 ) -> None:
     """Where only whole numbers make sense, 7.5 is refused, not stored as 7."""
-    result = await flow_to(hass, page)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], given)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == page
+    result = await answer_again(hass, page, given)
     assert result["errors"] == errors
     assert not hass.config_entries.async_entries(DOMAIN)
 
@@ -796,48 +658,43 @@ async def test_no_alternative_ticked_means_all_and_the_help_says_so(
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
-@pytest.mark.parametrize("name", ["", "   ", "\t\n"])
-async def test_user_flow_empty_name(hass: HomeAssistant, name: str) -> None:
-    """A blank name is refused on the field; a real name then proceeds."""
-    result = await start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: name}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
-    assert result["errors"] == {CONF_NAME: "name_empty"}
-    # What was typed stays in the form.
-    assert shown(field(serialized_schema(result), CONF_NAME)) == name
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "Alex"}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "profile"
-
-
-@pytest.mark.usefixtures("mock_setup_entry")
-@pytest.mark.parametrize("name", ["Alex", "alex", " ALEX ", "\talex\n"])
-async def test_user_flow_duplicate_name(
-    hass: HomeAssistant, config_entry: MockConfigEntry, name: str
+@pytest.mark.parametrize(
+    ("taken", "name", "error", "next_name"),
+    [
+        *((False, name, "name_empty", "Alex") for name in ["", "   ", "\t\n"]),
+        *(
+            (True, name, "name_taken", "Alex B.")
+            for name in ["Alex", "alex", " ALEX ", "\talex\n"]
+        ),
+    ],
+)
+async def test_refused_name_stays_in_the_form(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    taken: bool,
+    name: str,
+    error: str,
+    next_name: str,
 ) -> None:
-    """An existing profile's name, in any case or spacing, is refused on the field."""
-    config_entry.add_to_hass(hass)
-    result = await start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: name}
-    )
+    """A blank name, or an existing profile's in any case or spacing, is refused.
+
+    The refusal is on the field, what was typed stays in the form, and another name
+    goes on.
+    """
+    if taken:
+        config_entry.add_to_hass(hass)
+    result = await give_name(hass, name)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    assert result["errors"] == {CONF_NAME: "name_taken"}
-    # What was typed stays in the form, and another name goes on.
+    assert result["errors"] == {CONF_NAME: error}
     assert shown(field(serialized_schema(result), CONF_NAME)) == name
+
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "Alex B."}
+        result["flow_id"], {CONF_NAME: next_name}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "profile"
-    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+    assert len(hass.config_entries.async_entries(DOMAIN)) == int(taken)
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
@@ -857,10 +714,7 @@ async def test_user_flow_same_name_spelled_otherwise(
     MockConfigEntry(
         domain=DOMAIN, title=existing, data={CONF_NAME: existing}
     ).add_to_hass(hass)
-    result = await start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: name}
-    )
+    result = await give_name(hass, name)
     assert result["errors"] == {CONF_NAME: "name_taken"}
 
 

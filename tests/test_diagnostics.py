@@ -27,6 +27,7 @@ from custom_components.backwalk.compat import async_get_profile_device
 from custom_components.backwalk.const import CONF_NAME, CONF_WEBHOOK_ID, DOMAIN
 from custom_components.backwalk.journal import segment_path
 from tests.conftest import PROFILE_OPTIONS
+from tests.flows import start_fix_flow
 
 
 @pytest.fixture
@@ -202,13 +203,11 @@ async def test_no_name_anywhere_in_the_download(
         issue.issue_id for issue in issues if issue.is_persistent
     }
     # The person sees the profile's name in the repair; it is not stored with it.
-    manager = repairs_flow_manager(hass)
-    assert manager is not None
-    flow = await manager.async_init(
-        DOMAIN, context={"issue_id": f"journal_unreadable_{entry.entry_id}"}
-    )
+    flow = await start_fix_flow(hass, f"journal_unreadable_{entry.entry_id}")
     assert flow["description_placeholders"]["profile"] == NAME
     assert flow["description_placeholders"]["count"] == "1"
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
     manager.async_abort(flow["flow_id"])
     assert NAME in entry.runtime_data.reminders["last"]["message"]
     history = entry.runtime_data.history(

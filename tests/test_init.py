@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.backwalk.compat import async_get_profile_device
 from custom_components.backwalk.const import CONF_NAME, CONF_WEBHOOK_ID, DOMAIN
 from tests.conftest import PROFILE_OPTIONS
+from tests.flows import give_name
 
 
 async def test_setup_creates_device_and_entities(
@@ -77,15 +78,10 @@ async def test_migration_clears_the_name_unique_id(
 
     # The old unique id no longer stands for the profile: a different person whose
     # name has the same slug can be added, the same name still cannot.
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
-    )
-    refused = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: " demo "}
-    )
+    refused = await give_name(hass, " demo ")
     assert refused["errors"] == {CONF_NAME: "name_taken"}
     accepted = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "Dëmo"}
+        refused["flow_id"], {CONF_NAME: "Dëmo"}
     )
     assert accepted["type"] is FlowResultType.FORM
     assert accepted["step_id"] == "profile"

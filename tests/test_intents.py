@@ -38,6 +38,7 @@ from custom_components.backwalk.intents import (
 )
 from custom_components.backwalk.model import ACTIVITY_NAMES
 from tests.conftest import Persisted
+from tests.flows import open_page
 
 SENTENCES = Path(__file__).parent.parent / "custom_sentences" / "en" / "backwalk.yaml"
 WEEK = "sensor.alex_walking_minutes_this_week"
@@ -92,6 +93,19 @@ def speech(response: intent.IntentResponse) -> str:
 def matched_intent(response: intent.IntentResponse) -> str | None:
     """The intent the sentence was recognized as."""
     return response.intent.intent_type if response.intent is not None else None
+
+
+async def understood(
+    hass: HomeAssistant,
+    text: str,
+    expected_intent: str,
+    response_type: intent.IntentResponseType,
+) -> intent.IntentResponse:
+    """Speak `text`: it must be taken as `expected_intent` and answered as `response_type`."""
+    response = await say(hass, text)
+    assert matched_intent(response) == expected_intent, speech(response)
+    assert response.response_type is response_type
+    return response
 
 
 async def handle(
@@ -159,9 +173,9 @@ async def test_log_walk_phrasings(
     hass: HomeAssistant, sentence: str, minutes: str
 ) -> None:
     """Each way of saying a walk logs it."""
-    response = await say(hass, sentence)
-    assert matched_intent(response) == INTENT_LOG_WALK, speech(response)
-    assert response.response_type is intent.IntentResponseType.ACTION_DONE
+    await understood(
+        hass, sentence, INTENT_LOG_WALK, intent.IntentResponseType.ACTION_DONE
+    )
     assert hass.states.get(WEEK).state == minutes
 
 
@@ -174,9 +188,9 @@ async def test_out_of_range_minutes_spoken_and_nothing_stored(
     sentence: str,
 ) -> None:
     """A walk the model refuses is answered with the reason, and nothing is kept."""
-    response = await say(hass, sentence)
-    assert matched_intent(response) == INTENT_LOG_WALK
-    assert response.response_type is intent.IntentResponseType.ERROR
+    response = await understood(
+        hass, sentence, INTENT_LOG_WALK, intent.IntentResponseType.ERROR
+    )
     assert speech(response) == "Minutes must be from 0.1 to 600."
     assert hass.states.get(WEEK).state == "0.0"
     assert stored_walks(persisted, loaded_entry) == []
@@ -185,9 +199,12 @@ async def test_out_of_range_minutes_spoken_and_nothing_stored(
 @pytest.mark.usefixtures("assist", "loaded_entry")
 async def test_report_pain_by_voice(hass: HomeAssistant) -> None:
     """A mild pain level is recorded and answered with today's target."""
-    response = await say(hass, "my back pain is 3")
-    assert matched_intent(response) == INTENT_REPORT_PAIN
-    assert response.response_type is intent.IntentResponseType.ACTION_DONE
+    response = await understood(
+        hass,
+        "my back pain is 3",
+        INTENT_REPORT_PAIN,
+        intent.IntentResponseType.ACTION_DONE,
+    )
     assert (
         speech(response) == "Noted pain level 3. Today's walking target is 5 minutes."
     )
@@ -307,9 +324,12 @@ async def test_target_today(hass: HomeAssistant) -> None:
 @pytest.mark.usefixtures("assist", "loaded_entry")
 async def test_week_status(hass: HomeAssistant) -> None:
     """The answer holds the week's minutes and the streak the sensors show."""
-    response = await say(hass, "how much did I walk this week")
-    assert matched_intent(response) == INTENT_WEEK_STATUS
-    assert response.response_type is intent.IntentResponseType.QUERY_ANSWER
+    response = await understood(
+        hass,
+        "how much did I walk this week",
+        INTENT_WEEK_STATUS,
+        intent.IntentResponseType.QUERY_ANSWER,
+    )
     assert speech(response) == (
         "You have walked 0 minutes this week in 0 walks."
         " Your weekly goal is 3 walks, 15 minutes in all."
@@ -346,9 +366,9 @@ async def test_streak_answer_starts_with_the_streak(
     # Three days walked a week ago (the week's 3 walks), then a gap: no streak now.
     for day in ("2026-11-16", "2026-11-17", "2026-11-18"):
         await log_walk_on(hass, loaded_entry, day)
-    response = await say(hass, "what's my streak")
-    assert matched_intent(response) == INTENT_STREAK
-    assert response.response_type is intent.IntentResponseType.QUERY_ANSWER
+    response = await understood(
+        hass, "what's my streak", INTENT_STREAK, intent.IntentResponseType.QUERY_ANSWER
+    )
     assert speech(response) == (
         "You have no walking streak right now. Your longest was 3 days."
     )
@@ -386,9 +406,12 @@ async def test_two_profiles_by_name(
     """With two profiles a sentence names one; without a name the answer asks which."""
     await add_profile("Sam")
 
-    response = await say(hass, "I walked for 20 minutes")
-    assert matched_intent(response) == INTENT_LOG_WALK
-    assert response.response_type is intent.IntentResponseType.ERROR
+    response = await understood(
+        hass,
+        "I walked for 20 minutes",
+        INTENT_LOG_WALK,
+        intent.IntentResponseType.ERROR,
+    )
     assert speech(response) == WHICH_PROFILE
     assert hass.states.get(WEEK).state == "0.0"
     assert hass.states.get(SAM_WEEK).state == "0.0"
@@ -447,10 +470,11 @@ async def test_two_profiles_by_name(
     )
 
 
-def sentence_samples() -> Iterator[tuple[str, str]]:
-    """Every sentence the file accepts: (intent, text), with 20 minutes, level 3, Sam.
+def sentence_texts() -> Iterator[tuple[str, list[str]]]:
+    """Each template of the file: its intent and the sentences it accepts.
 
-    Read with hassil, the parser Assist uses, so a new sentence is covered as written.
+    Slots are filled with 20 minutes, level 3 and Sam. Read with hassil, the parser Assist
+    uses, so a new sentence is covered as written.
     """
     intents = Intents.from_dict(yaml.safe_load(SENTENCES.read_text(encoding="utf-8")))
     lists = {
@@ -463,25 +487,21 @@ def sentence_samples() -> Iterator[tuple[str, str]]:
         for data in intent_block.data:
             rules = {**intents.expansion_rules, **data.expansion_rules}
             for template in data.sentences:
-                for text in sample_sentence(template, lists, rules, language="en"):
-                    yield intent_name, text
+                texts = sample_sentence(template, lists, rules, language="en")
+                yield intent_name, list(texts)
+
+
+def sentence_samples() -> Iterator[tuple[str, str]]:
+    """Every sentence the file accepts: (intent, text), with 20 minutes, level 3, Sam."""
+    for intent_name, texts in sentence_texts():
+        for text in texts:
+            yield intent_name, text
 
 
 def template_examples() -> Iterator[tuple[str, str]]:
     """One sentence per template: the shortest, as a person says it (no profile named)."""
-    intents = Intents.from_dict(yaml.safe_load(SENTENCES.read_text(encoding="utf-8")))
-    lists = {
-        **intents.slot_lists,
-        "minutes": TextSlotList.from_strings(["20"]),
-        "level": TextSlotList.from_strings(["3"]),
-        "backwalk_profile": TextSlotList.from_strings(["Sam"]),
-    }
-    for intent_name, intent_block in intents.intents.items():
-        for data in intent_block.data:
-            rules = {**intents.expansion_rules, **data.expansion_rules}
-            for template in data.sentences:
-                texts = sample_sentence(template, lists, rules, language="en")
-                yield intent_name, min(texts, key=len)
+    for intent_name, texts in sentence_texts():
+        yield intent_name, min(texts, key=len)
 
 
 @pytest.mark.usefixtures("assist", "loaded_entry")
@@ -600,10 +620,7 @@ def as_shown(result: FlowResult) -> dict[str, Any]:
 
 async def link(hass: HomeAssistant, entry: MockConfigEntry, person: str | None) -> None:
     """Pick (or clear) the profile's person in its options, as a person would."""
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "profile"}
-    )
+    result = await open_page(hass, entry, "profile")
     answers = as_shown(result)
     answers.pop(CONF_PERSON, None)
     if person is not None:

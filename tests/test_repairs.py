@@ -11,12 +11,9 @@ from __future__ import annotations
 import glob
 from http import HTTPStatus
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -27,33 +24,21 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.backwalk.const import DOMAIN
+from tests.flows import confirm_fix_flow, start_fix_flow
+from tests.storage import (
+    document,
+    exists,
+    log_data,
+    read_file,
+    store_path,
+    walk,
+    write_file,
+)
 
 pytestmark = pytest.mark.usefixtures("real_storage")
 
 MINUTES_THIS_WEEK = "sensor.alex_walking_minutes_this_week"
-BAD_LOG = json.dumps(
-    {
-        "version": 1,
-        "minor_version": 1,
-        "key": "backwalk.x",
-        "data": {
-            "walks": [
-                {
-                    "id": "w1",
-                    "start": "2026-11-25T10:00:00+00:00",
-                    "minutes": 9999,
-                    "distance_km": None,
-                    "source": "manual",
-                    "note": None,
-                }
-            ],
-            "pain_reports": [],
-            "stretches": [],
-            "alternatives": [],
-            "live_walk_started": None,
-        },
-    }
-)
+BAD_LOG = document(log_data(walk(9999)))
 
 
 @pytest.fixture(autouse=True)
@@ -61,27 +46,6 @@ async def frozen_time(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> No
     """A Wednesday noon, so a logged walk counts for this week."""
     await hass.config.async_set_time_zone("Europe/Berlin")
     freezer.move_to("2026-11-25 12:00:00+00:00")
-
-
-def store_path(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    """Where the profile's log lives."""
-    return hass.config.path(".storage", f"{DOMAIN}.{entry.entry_id}")
-
-
-def write_file(path: str, text: str) -> None:
-    """Put a file in place as an earlier run (or a user's editor) left it."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    Path(path).write_text(text, encoding="utf-8")
-
-
-def read_file(path: str) -> str:
-    """Read a file back."""
-    return Path(path).read_text(encoding="utf-8")
-
-
-def exists(path: str) -> bool:
-    """Whether a file is there."""
-    return os.path.exists(path)
 
 
 def asides(path: str) -> list[str]:
@@ -166,14 +130,9 @@ async def test_fix_flow_new_log_is_kept(
 ) -> None:
     """After the repair, walks are saved and the profile loads normally again."""
     kept = await broken_profile(hass, config_entry)
-    manager = repairs_flow_manager(hass)
-    assert manager is not None
-    result = await manager.async_init(
-        DOMAIN, context={"issue_id": issue_id(config_entry)}
-    )
+    result = await start_fix_flow(hass, issue_id(config_entry))
     assert result["type"] is FlowResultType.FORM
-    result = await manager.async_configure(result["flow_id"], {})
-    await hass.async_block_till_done()
+    result = await confirm_fix_flow(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.state is ConfigEntryState.LOADED
 
@@ -203,13 +162,8 @@ async def test_fix_flow_keeps_the_old_journal_aside(
     write_file(segment, line)
     await broken_profile(hass, config_entry)
     assert exists(segment)  # a refused load leaves the journal alone
-    manager = repairs_flow_manager(hass)
-    assert manager is not None
-    result = await manager.async_init(
-        DOMAIN, context={"issue_id": issue_id(config_entry)}
-    )
-    await manager.async_configure(result["flow_id"], {})
-    await hass.async_block_till_done()
+    result = await start_fix_flow(hass, issue_id(config_entry))
+    await confirm_fix_flow(hass, result)
 
     assert config_entry.state is ConfigEntryState.LOADED
     assert hass.states.get(MINUTES_THIS_WEEK).state == "0.0"
@@ -225,15 +179,10 @@ async def test_fix_flow_after_invalid_json(
     content = '{"version": 1, "data": {'
     kept = await broken_profile(hass, config_entry, content)
     assert ".corrupt." in kept
-    manager = repairs_flow_manager(hass)
-    assert manager is not None
-    result = await manager.async_init(
-        DOMAIN, context={"issue_id": issue_id(config_entry)}
-    )
+    result = await start_fix_flow(hass, issue_id(config_entry))
     assert result["description_placeholders"]["aside"] == kept
     assert result["description_placeholders"]["reason"] == "invalid JSON"
-    result = await manager.async_configure(result["flow_id"], {})
-    await hass.async_block_till_done()
+    result = await confirm_fix_flow(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.state is ConfigEntryState.LOADED
     assert hass.states.get(MINUTES_THIS_WEEK).state == "0.0"
@@ -253,19 +202,14 @@ async def test_fix_flow_for_removed_profile(
 ) -> None:
     """Confirming after the profile was deleted writes no orphan log."""
     kept = await broken_profile(hass, config_entry)
-    manager = repairs_flow_manager(hass)
-    assert manager is not None
-    result = await manager.async_init(
-        DOMAIN, context={"issue_id": issue_id(config_entry)}
-    )
+    result = await start_fix_flow(hass, issue_id(config_entry))
     assert result["type"] is FlowResultType.FORM
 
     await hass.config_entries.async_remove(config_entry.entry_id)
     await hass.async_block_till_done()
     assert not has_issue(hass, config_entry)
 
-    result = await manager.async_configure(result["flow_id"], {})
-    await hass.async_block_till_done()
+    result = await confirm_fix_flow(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert not exists(store_path(hass, config_entry))
     assert hass.config_entries.async_get_entry(config_entry.entry_id) is None

@@ -8,15 +8,19 @@ import re
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
+    snapshot_platform,
 )
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.backwalk.const import DOMAIN
+from tests.conftest import STEP_COUNTER_OPTIONS
 
 
 async def call(hass: HomeAssistant, service: str, data: dict[str, Any]) -> None:
@@ -44,6 +48,30 @@ async def tick_to(
 def sunday_evening(freezer: FrozenDateTimeFactory) -> None:
     """Sunday 2026-11-22, 20:00 in Berlin: the day before a week starts."""
     freezer.move_to("2026-11-22T19:00:00+00:00")
+
+
+@pytest.mark.parametrize("profile_options", [STEP_COUNTER_OPTIONS])
+@pytest.mark.parametrize("init_integration", [Platform.SENSOR], indirect=True)
+async def test_entities(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """After a walk, a pain report and a stretch: every sensor as a user sees it.
+
+    The profile counts steps too, so it has every sensor: the phone's counter went from
+    1000 (the first reading, a baseline) to 2200.
+    """
+    for moment, count in (("19:00", "1000"), ("19:10", "2200")):
+        await tick_to(hass, freezer, f"2026-11-22T{moment}:00+00:00")
+        hass.states.async_set("sensor.pixel_steps", count)
+        await hass.async_block_till_done()
+    await call(hass, "log_walk", {"minutes": 20, "distance_km": 1.5})
+    await call(hass, "report_pain", {"level": 4})
+    await call(hass, "log_stretch", {})
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
 
 
 async def test_week_and_day_roll_over_at_local_midnight(
@@ -89,29 +117,30 @@ async def test_walk_below_daily_minimum_does_not_count(
     assert state(hass, "sensor.alex_current_streak") == "1"
 
 
-async def test_excused_pain_day_keeps_the_streak(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+@pytest.mark.parametrize(
+    ("stretched", "streak"),
+    [(True, "2"), (False, "1")],
+    ids=["excused_by_a_stretch", "unexcused"],
+)
+async def test_pain_day_keeps_the_streak_when_excused(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    stretched: bool,
+    streak: str,
 ) -> None:
-    """A pain day with a stretch neither breaks nor extends the streak."""
+    """A pain day with a stretch neither breaks nor extends the streak.
+
+    With neither a walk, a stretch nor an alternative it is a missed day.
+    """
     await call(hass, "log_walk", {"minutes": 10})
     await tick_to(hass, freezer, "2026-11-23T19:00:00+00:00")
     await call(hass, "report_pain", {"level": 6})
-    await call(hass, "log_stretch", {})
+    if stretched:
+        await call(hass, "log_stretch", {})
     await tick_to(hass, freezer, "2026-11-24T19:00:00+00:00")
     await call(hass, "log_walk", {"minutes": 10})
-    assert state(hass, "sensor.alex_current_streak") == "2"
-
-
-async def test_unexcused_pain_day_breaks_the_streak(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
-) -> None:
-    """A pain day with neither a walk, a stretch nor an alternative is a missed day."""
-    await call(hass, "log_walk", {"minutes": 10})
-    await tick_to(hass, freezer, "2026-11-23T19:00:00+00:00")
-    await call(hass, "report_pain", {"level": 6})
-    await tick_to(hass, freezer, "2026-11-24T19:00:00+00:00")
-    await call(hass, "log_walk", {"minutes": 10})
-    assert state(hass, "sensor.alex_current_streak") == "1"
+    assert state(hass, "sensor.alex_current_streak") == streak
 
 
 async def test_plan_steps_up_after_a_week_that_met_the_goal(
@@ -151,15 +180,12 @@ async def test_condition_follows_pain_duration(
     config_entry: MockConfigEntry,
     profile_options: dict[str, Any],
 ) -> None:
-    """More than three months of pain is chronic (G2); the sensor is diagnostic."""
+    """More than three months of pain is chronic (G2)."""
     profile_options["pain_duration"] = "over_3_months"
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     assert state(hass, "sensor.alex_condition") == "chronic"
-    entry = er.async_get(hass).async_get("sensor.alex_condition")
-    assert entry is not None
-    assert entry.entity_category == er.EntityCategory.DIAGNOSTIC
 
 
 async def test_time_zone_change_recomputes_days(
@@ -180,14 +206,12 @@ async def test_time_zone_change_recomputes_days(
 async def test_names_say_what_each_pain_entity_does(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """The slider reports pain, the sensor shows it: new installs get ids from that."""
+    """The slider reports pain, the sensor shows it: new installs get ids from that.
+
+    The names themselves are in the snapshots (test_entities).
+    """
     assert state(hass, "sensor.alex_pain_today") == "unknown"
-    sensor = hass.states.get("sensor.alex_pain_today")
-    slider = hass.states.get("number.alex_report_pain")
-    assert sensor is not None
-    assert slider is not None
-    assert sensor.attributes["friendly_name"] == "Alex Pain today"
-    assert slider.attributes["friendly_name"] == "Alex Report pain"
+    assert state(hass, "number.alex_report_pain") == "unknown"
     await hass.services.async_call(
         "number",
         "set_value",

@@ -234,6 +234,23 @@ async def test_delete_entry_refuses_non_admins(
     assert deleted == []
 
 
+async def frontend_call(
+    client: Any, service: str, data: dict[str, Any], **options: Any
+) -> dict[str, Any]:
+    """Call a backwalk action over the websocket API, as the frontend and apps do."""
+    await client.send_json_auto_id(
+        {
+            "type": "call_service",
+            "domain": DOMAIN,
+            "service": service,
+            "service_data": data,
+            **options,
+        }
+    )
+    answer: dict[str, Any] = await client.receive_json()
+    return answer
+
+
 async def test_delete_entry_from_the_frontend_needs_an_admin(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
@@ -244,15 +261,7 @@ async def test_delete_entry_from_the_frontend_needs_an_admin(
     """The websocket API, as the frontend and apps call it, answers Unauthorized."""
     walk = await call(hass, "log_walk", {"minutes": 15}, response=True)
     client = await hass_ws_client(hass, hass_read_only_access_token)
-    await client.send_json_auto_id(
-        {
-            "type": "call_service",
-            "domain": DOMAIN,
-            "service": "delete_entry",
-            "service_data": {"entry_id": walk["id"]},
-        }
-    )
-    result = await client.receive_json()
+    result = await frontend_call(client, "delete_entry", {"entry_id": walk["id"]})
     assert result["success"] is False
     # call_service reports every HomeAssistantError with this code, Unauthorized too.
     assert result["error"]["code"] == "home_assistant_error"
@@ -569,16 +578,12 @@ async def test_undo_last_from_the_frontend_as_a_non_admin(
     device = async_get_profile_device(hass, loaded_entry.entry_id)
     assert device is not None
     client = await hass_ws_client(hass, hass_read_only_access_token)
-    await client.send_json_auto_id(
-        {
-            "type": "call_service",
-            "domain": DOMAIN,
-            "service": "undo_last",
-            "service_data": {"device_id": device.id, "entry_id": walk["id"]},
-            "return_response": True,
-        }
+    result = await frontend_call(
+        client,
+        "undo_last",
+        {"device_id": device.id, "entry_id": walk["id"]},
+        return_response=True,
     )
-    result = await client.receive_json()
     assert result["success"] is True, result
     assert result["result"]["response"] == {"id": walk["id"], "type": "walk"}
     assert persisted(loaded_entry)["walks"] == []

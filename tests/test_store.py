@@ -25,7 +25,6 @@ from typing import Any
 from unittest.mock import ANY, patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -46,6 +45,18 @@ from custom_components.backwalk.const import DOMAIN
 from custom_components.backwalk.journal import segment_numbers, segment_path
 from custom_components.backwalk.store import ProfileStore
 from tests.conftest import Persisted
+from tests.flows import confirm_fix_flow, start_fix_flow
+from tests.storage import (
+    document,
+    exists,
+    log_data,
+    read_bytes,
+    read_file,
+    store_path,
+    walk,
+    write_bytes,
+    write_file,
+)
 
 NOW = "2026-11-25 12:00:00+00:00"  # a Wednesday, far from midnight and week ends
 MINUTES_THIS_WEEK = "sensor.alex_walking_minutes_this_week"
@@ -56,73 +67,6 @@ async def frozen_time(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> No
     """Log walks mid-week at noon so they always count for this week."""
     await hass.config.async_set_time_zone("Europe/Berlin")
     freezer.move_to(NOW)
-
-
-def store_path(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    """Where the profile's log lives."""
-    return hass.config.path(".storage", f"{DOMAIN}.{entry.entry_id}")
-
-
-def write_file(path: str, text: str) -> None:
-    """Put a file in place as an earlier run (or a user's editor) left it."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    Path(path).write_text(text, encoding="utf-8")
-
-
-def read_bytes(path: str) -> bytes:
-    """Read a journal segment back."""
-    return Path(path).read_bytes()
-
-
-def exists(path: str) -> bool:
-    """Whether a file is there (tests may touch the disk directly)."""
-    return os.path.exists(path)
-
-
-def read_file(path: str) -> str:
-    """Read a file back."""
-    return Path(path).read_text(encoding="utf-8")
-
-
-def document(data: Any, version: int = 1, minor_version: int = 1) -> str:
-    """A Store document as Home Assistant writes it."""
-    return json.dumps(
-        {
-            "version": version,
-            "minor_version": minor_version,
-            "key": "backwalk.x",
-            "data": data,
-        }
-    )
-
-
-def walk(minutes: float, walk_id: str = "w1") -> dict[str, Any]:
-    """A stored walk, as to_dict writes it."""
-    return {
-        "id": walk_id,
-        "start": "2026-11-25T10:00:00+00:00",
-        "minutes": minutes,
-        "distance_km": None,
-        "source": "manual",
-        "note": None,
-    }
-
-
-def log_data(*walks: dict[str, Any]) -> dict[str, Any]:
-    """A whole stored log."""
-    return {
-        "walks": list(walks),
-        "pain_reports": [],
-        "stretches": [],
-        "alternatives": [],
-        "live_walk_started": None,
-    }
-
-
-def write_bytes(path: str, content: bytes) -> None:
-    """Put a journal segment in place as an earlier run left it."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    Path(path).write_bytes(content)
 
 
 def line(change: dict[str, Any]) -> bytes:
@@ -526,15 +470,11 @@ async def test_corrupt_line_loses_only_itself(
     assert read_bytes(placeholders["aside"]) == damaged
 
     # The repair can be acted on: its form explains, confirming closes it.
-    manager = repairs_flow_manager(hass)
-    assert manager is not None
-    result = await manager.async_init(
-        DOMAIN, context={"issue_id": f"journal_unreadable_{config_entry.entry_id}"}
-    )
+    result = await start_fix_flow(hass, f"journal_unreadable_{config_entry.entry_id}")
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "confirm"
     assert result["description_placeholders"]["count"] == "1"
-    result = await manager.async_configure(result["flow_id"], {})
+    result = await confirm_fix_flow(hass, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert journal_issue(hass, config_entry) is None
     assert read_bytes(placeholders["aside"]) == damaged
