@@ -18,7 +18,14 @@ from .corrections import (
 )
 from .days import day_start, local_day, split_minutes_by_day, week_days, week_start
 from .errors import ModelError
-from .guidance import ACTIVITY_NAMES, GUIDANCE, TEMPLATES, Template
+from .guidance import (
+    ACTIVITY_KEYS,
+    GUIDANCE,
+    TEMPLATES,
+    Template,
+    activities,
+    stretches,
+)
 from .inputs import (
     CLOCK_SKEW,
     MIN_WALK_MINUTES,
@@ -28,6 +35,14 @@ from .inputs import (
     number_from,
     pain_level_from,
     walk_minutes_from,
+)
+from .messages import (
+    FALLBACK_LANGUAGE,
+    LANGUAGES,
+    Catalog,
+    Messages,
+    base_language,
+    load_catalog,
 )
 from .nudges import (
     Nudge,
@@ -93,7 +108,7 @@ from .walk_tracker import (
 )
 
 __all__ = [
-    "ACTIVITY_NAMES",
+    "ACTIVITY_KEYS",
     "CLOCK_SKEW",
     "CORRECTION_WINDOW",
     "DEFAULT_CADENCE_THRESHOLD",
@@ -102,7 +117,9 @@ __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
     "DEFAULT_MIN_WALK",
     "EARLIEST_TIME",
+    "FALLBACK_LANGUAGE",
     "GUIDANCE",
+    "LANGUAGES",
     "LATEST_TIME",
     "MAX_DISTANCE_KM",
     "MAX_NOTE_LENGTH",
@@ -114,9 +131,11 @@ __all__ = [
     "Activity",
     "ActivitySource",
     "Alternative",
+    "Catalog",
     "Condition",
     "DaySummary",
     "DetectedWalk",
+    "Messages",
     "ModelError",
     "Nudge",
     "NudgeContext",
@@ -138,7 +157,9 @@ __all__ = [
     "Walk",
     "WalkLog",
     "WalkTracker",
+    "activities",
     "android_activity",
+    "base_language",
     "check_no_overlap",
     "check_not_future",
     "check_walk_plausible",
@@ -156,6 +177,7 @@ __all__ = [
     "ios_activity",
     "is_walking",
     "last_entry",
+    "load_catalog",
     "local_day",
     "merge_with_logged",
     "new_id",
@@ -169,6 +191,7 @@ __all__ = [
     "red_flag_withdrawn",
     "snoozed",
     "split_minutes_by_day",
+    "stretches",
     "tip_for",
     "undoable",
     "walk_minutes_from",

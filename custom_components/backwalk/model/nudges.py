@@ -8,7 +8,7 @@ it sent and never send anything twice.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
@@ -16,15 +16,15 @@ from .common import utc as _utc
 from .days import local_day
 from .errors import ModelError
 from .guidance import (
-    ACTIVITY_NAMES,
     HEALING_ONLY_TIPS,
-    STRETCH_AREAS,
     TEMPLATES,
     TIP_KEYS,
     Template,
-    join_words,
+    activities,
+    stretches,
 )
 from .markdown import escape_markdown
+from .messages import Messages
 from .profile import Condition
 from .progress import PainStatus
 from .schedule import Schedule, in_quiet_hours, quiet_end_after, walks_between
@@ -50,15 +50,6 @@ class NudgeType(StrEnum):
     ALTERNATIVE = "alternative"
     RED_FLAG = "red_flag"
     CHECK_IN = "check_in"
-
-
-# Titles name what the nudge is about; its message carries the guidance.
-_TITLES: dict[NudgeType, str] = {
-    NudgeType.STRETCH: "Stretch before your walk",
-    NudgeType.ALTERNATIVE: "A gentler option today",
-    NudgeType.RED_FLAG: "Severe pain today",
-    NudgeType.CHECK_IN: "How did it go?",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +90,8 @@ class NudgeContext:
     # G10 counts walks: the week's walks that count so far, and how many it needs.
     walks_done: int = 0
     walks_needed: int = 0
+    # The profile's language: every word of its nudges, and how times are written.
+    messages: Messages = field(kw_only=True)
 
 
 def _iso(moment: datetime) -> str:
@@ -111,15 +104,11 @@ def _guidance_of(templates: Iterable[Template]) -> tuple[str, ...]:
     return tuple(sorted(ids, key=lambda item: int(item[1:])))
 
 
-def _wall(moment: datetime, tz: tzinfo) -> str:
-    return moment.astimezone(tz).strftime("%H:%M")
-
-
-def _activities(preferred: Iterable[str]) -> str:
-    names = list(
-        dict.fromkeys(ACTIVITY_NAMES[a] for a in preferred if a in ACTIVITY_NAMES)
-    )
-    return join_words(names or ACTIVITY_NAMES.values(), "or")
+def _clock(context: NudgeContext, walk: datetime, tz: tzinfo) -> dict[str, str]:
+    """The walk's time as the language writes it, and as a voice says it."""
+    wall = walk.astimezone(tz).time()
+    messages = context.messages
+    return {"time": messages.clock(wall), "spoken_time": messages.spoken_clock(wall)}
 
 
 def tip_for(day: date, condition: Condition) -> Template:
@@ -136,6 +125,7 @@ def _nudge(
     kind: NudgeType,
     key: str,
     *,
+    messages: Messages,
     walk: datetime | None,
     due: datetime,
     parts: list[Template],
@@ -144,17 +134,18 @@ def _nudge(
     """Build a nudge whose message is `parts` in order, spoken only the first."""
     # The message is shown as markdown (Home Assistant's notifications): the name the
     # person typed is escaped there, so it can never become a link or an image. The
-    # spoken line is plain text for a speaker.
+    # spoken line is plain text for a speaker, with the time in words it reads well.
     written = {**values, "name": escape_markdown(str(values["name"]))}
+    spoken = {**values, "time": values.get("spoken_time")}
     # A speaker says the essential sentence; tips and the footer are for reading.
     return Nudge(
         type=kind,
         key=key,
         walk_time=walk,
         due=due,
-        title=_TITLES[kind],
-        message=" ".join(part.text.format(**written) for part in parts),
-        spoken=parts[0].spoken.format(**values),
+        title=messages(f"nudge_title.{kind.value}"),
+        message=" ".join(part.text(messages).format(**written) for part in parts),
+        spoken=parts[0].spoken(messages).format(**spoken),
         guidance=_guidance_of(parts),
     )
 
@@ -168,6 +159,7 @@ def _red_flag(tz: tzinfo, context: NudgeContext, now: datetime, due: datetime) -
     return _nudge(
         NudgeType.RED_FLAG,
         _red_flag_key(tz, now),
+        messages=context.messages,
         walk=None,
         due=due,
         parts=[TEMPLATES["red_flag"]],
@@ -196,20 +188,22 @@ def _before_walk(
     if now > walk or in_quiet_hours(schedule, tz, due):
         return None
     key = f"before:{_iso(walk)}"
+    messages = context.messages
     values: dict[str, object] = {
         "name": context.name,
-        "time": _wall(walk, tz),
-        "minutes": context.target_minutes,
-        "stretches": join_words(STRETCH_AREAS),
-        "activities": _activities(context.preferred_alternatives),
-        "walks_done": context.walks_done,
-        "walks_needed": context.walks_needed,
+        **_clock(context, walk, tz),
+        "minutes": messages.number(context.target_minutes),
+        "stretches": stretches(messages),
+        "activities": activities(messages, context.preferred_alternatives),
+        "walks_done": messages.number(context.walks_done),
+        "walks_needed": messages.number(context.walks_needed),
     }
     footer = TEMPLATES["not_medical_advice"]
     if status is PainStatus.PAIN_DAY:
         return _nudge(
             NudgeType.ALTERNATIVE,
             key,
+            messages=messages,
             walk=walk,
             due=due,
             parts=[TEMPLATES["alternative"], footer],
@@ -221,6 +215,7 @@ def _before_walk(
     return _nudge(
         NudgeType.STRETCH,
         key,
+        messages=messages,
         walk=walk,
         due=due,
         parts=[TEMPLATES["stretch"], *week, tip, footer],
@@ -252,10 +247,11 @@ def _check_in(
     return _nudge(
         NudgeType.CHECK_IN,
         f"check_in:{_iso(walk)}",
+        messages=context.messages,
         walk=walk,
         due=due,
         parts=[TEMPLATES["check_in"]],
-        values={"name": context.name, "time": _wall(walk, tz)},
+        values={"name": context.name, **_clock(context, walk, tz)},
     )
 
 
