@@ -34,7 +34,7 @@ import pytest
 import voluptuous as vol
 import yaml
 
-from custom_components.backwalk import config_flow, repairs
+from custom_components.backwalk import config_flow, flow_schemas, repairs
 from custom_components.backwalk.const import DOMAIN
 from custom_components.backwalk.model import NudgeType
 
@@ -1079,12 +1079,12 @@ def _services_yaml() -> dict[str, Any]:
 def _selector_uses() -> dict[str, set[str]]:
     """Translated select selectors: their options, by translation key."""
     used: dict[str, set[str]] = defaultdict(set)
-    # Every schema function of the config flow, shown or not.
-    for name, function in vars(config_flow).items():
+    # Every schema function of the config flow's forms, shown or not.
+    for name, function in vars(flow_schemas).items():
         if (
             name.endswith("_schema")
             and inspect.isfunction(function)
-            and function.__module__ == config_flow.__name__
+            and function.__module__ == flow_schemas.__name__
         ):
             for select in _select_selectors(_call_schema_function(function)):
                 if key := select.config.get("translation_key"):

@@ -10,11 +10,11 @@ Every refusal is spoken, never raised.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, override
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv, intent
 import voluptuous as vol
@@ -370,52 +370,55 @@ class ReportPainIntentHandler(_BackwalkIntentHandler):
         return _pain_answer(listener, report.level, runtime.state.snapshot)
 
 
-class TargetTodayIntentHandler(_BackwalkIntentHandler):
-    """'What is my walking target today' answers the plan's minutes."""
+class SnapshotQuestionHandler(_BackwalkIntentHandler):
+    """A question answered from the profile's progress alone (target, week, streak)."""
 
-    intent_type = INTENT_TARGET_TODAY
-    description = "Tells today's walking target in minutes from backwalk"
     response_type = intent.IntentResponseType.QUERY_ANSWER
+
+    def __init__(
+        self,
+        intent_type: str,
+        description: str,
+        answer: Callable[[Listener, Snapshot], str],
+    ) -> None:
+        """Answer `intent_type` with `answer` of the current snapshot."""
+        self.intent_type = intent_type
+        self.description = description
+        self._answer = answer
 
     @override
     async def async_answer(self, listener: Listener, values: dict[str, Any]) -> str:
-        """Say today's target."""
-        return _target_answer(listener, listener.runtime.state.snapshot)
+        """Answer from the profile's current snapshot."""
+        return self._answer(listener, listener.runtime.state.snapshot)
 
 
-class WeekStatusIntentHandler(_BackwalkIntentHandler):
-    """'How much did I walk this week' answers minutes and streak."""
-
-    intent_type = INTENT_WEEK_STATUS
-    description = (
-        "Tells the minutes walked this week and the current streak from backwalk"
-    )
-    response_type = intent.IntentResponseType.QUERY_ANSWER
-
-    @override
-    async def async_answer(self, listener: Listener, values: dict[str, Any]) -> str:
-        """Say the week's minutes, walks, goal and streak."""
-        return _week_answer(listener, listener.runtime.state.snapshot)
-
-
-class StreakIntentHandler(_BackwalkIntentHandler):
-    """'What's my streak' answers the days walked in a row first."""
-
-    intent_type = INTENT_STREAK
-    description = "Tells how many days in a row were walked (the streak) from backwalk"
-    response_type = intent.IntentResponseType.QUERY_ANSWER
-
-    @override
-    async def async_answer(self, listener: Listener, values: dict[str, Any]) -> str:
-        """Say the current streak, the longest, and goal-met weeks in a row."""
-        return _streak_answer(listener, listener.runtime.state.snapshot)
+_QUESTIONS: tuple[tuple[str, str, Callable[[Listener, Snapshot], str]], ...] = (
+    # 'What is my walking target today' answers the plan's minutes.
+    (
+        INTENT_TARGET_TODAY,
+        "Tells today's walking target in minutes from backwalk",
+        _target_answer,
+    ),
+    # 'How much did I walk this week' answers minutes and streak.
+    (
+        INTENT_WEEK_STATUS,
+        "Tells the minutes walked this week and the current streak from backwalk",
+        _week_answer,
+    ),
+    # 'What's my streak' answers the days walked in a row first.
+    (
+        INTENT_STREAK,
+        "Tells how many days in a row were walked (the streak) from backwalk",
+        _streak_answer,
+    ),
+)
 
 
-@callback
 def async_setup_intents(hass: HomeAssistant) -> None:
     """Register backwalk's intents once; they answer with an error while no profile is loaded."""
     intent.async_register(hass, LogWalkIntentHandler())
     intent.async_register(hass, ReportPainIntentHandler())
-    intent.async_register(hass, TargetTodayIntentHandler())
-    intent.async_register(hass, WeekStatusIntentHandler())
-    intent.async_register(hass, StreakIntentHandler())
+    for intent_type, description, answer in _QUESTIONS:
+        intent.async_register(
+            hass, SnapshotQuestionHandler(intent_type, description, answer)
+        )

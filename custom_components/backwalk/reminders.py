@@ -1,8 +1,8 @@
-"""The reminder engine: one timer, restart-safe, delivered where the person will hear it.
+"""The reminder engine: one timer, restart-safe; delivery.py decides where a nudge goes.
 
 What to say and when comes from model.nudges; this module owns time, persistence and
-delivery. State saved with the profile: the keys of sent nudges, how far it has checked,
-snoozed nudges and the last nudge (the one a phone's buttons answer).
+the phone's answers. State saved with the profile: the keys of sent nudges, how far it
+has checked, snoozed nudges and the last nudge (the one a phone's buttons answer).
 """
 
 from __future__ import annotations
@@ -17,21 +17,18 @@ from typing import Any
 from homeassistant.components import persistent_notification
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_point_in_time
 from homeassistant.util import dt as dt_util
 
-from .compat import async_get_profile_device
-from .const import (
-    ALTERNATIVES,
-    CONF_ALTERNATIVES,
-    CONF_MEDIA_PLAYERS,
-    CONF_MOBILE_APPS,
-    CONF_NOTIFY_ENTITIES,
-    CONF_PERSISTENT,
-    CONF_TTS_ENTITY,
-    DOMAIN,
-    EVENT_NUDGE,
+from .const import ALTERNATIVES, CONF_ALTERNATIVES, DOMAIN
+from .delivery import (
+    ACTION_PAIN,
+    ACTION_PREFIX,
+    ACTION_SNOOZE,
+    ACTION_STRETCHED,
+    ACTION_WALKED,
+    SNOOZE_MINUTES,
+    NudgeDelivery,
 )
 from .errors import async_error_message
 from .model import (
@@ -51,19 +48,8 @@ from .runtime import ProfileRuntime
 _LOGGER = logging.getLogger(__name__)
 
 EVENT_NOTIFICATION_ACTION = "mobile_app_notification_action"
-ACTION_PREFIX = "BACKWALK"
-ACTION_STRETCHED = "STRETCHED"
-ACTION_WALKED = "WALKED"
-ACTION_SNOOZE = "SNOOZE"
-ACTION_PAIN = "PAIN"
-SNOOZE_MINUTES = 15
 # Sent keys older than this can no longer come due again.
 SENT_MEMORY = timedelta(days=3)
-
-
-def action_id(verb: str, entry_id: str) -> str:
-    """Build a notification action id that names the profile it belongs to."""
-    return f"{ACTION_PREFIX}_{verb}_{entry_id}"
 
 
 def nudge_to_dict(nudge: Nudge) -> dict[str, Any]:
@@ -101,6 +87,7 @@ class ReminderEngine:
         """Read the saved state of a profile's reminders."""
         self.hass = hass
         self.runtime = runtime
+        self._delivery = NudgeDelivery(hass, runtime)
         self._lock = asyncio.Lock()
         self._unsub_timer: Callable[[], None] | None = None
         saved = runtime.reminders
@@ -125,11 +112,10 @@ class ReminderEngine:
         """The profile's config entry id."""
         return self.runtime.entry.entry_id
 
-    @property
-    def _tag(self) -> str:
-        # One per profile: a new nudge replaces the last on the phone, as it does in
-        # Home Assistant's notifications.
-        return f"backwalk_{self.entry_id}"
+    async def _deliver(self, nudge: Nudge) -> None:
+        # The last nudge is the one a phone's buttons answer.
+        self._last = nudge
+        await self._delivery.async_deliver(nudge)
 
     @callback
     def async_start(self) -> Callable[[], None]:
@@ -202,7 +188,7 @@ class ReminderEngine:
             )
             nudges += [nudge for nudge in self._snoozed if nudge.due <= now]
             for nudge in nudges:
-                await self._async_deliver(nudge)
+                await self._deliver(nudge)
                 self._sent[nudge.key] = now.isoformat()
             remaining = [nudge for nudge in self._snoozed if nudge.due > now]
             changed = bool(nudges) or self._new or len(remaining) != len(self._snoozed)
@@ -302,17 +288,7 @@ class ReminderEngine:
                 )
             ):
                 return
-            persistent_notification.async_dismiss(
-                self.hass, f"{DOMAIN}_{self.entry_id}"
-            )
-            for service in self.runtime.entry.options.get(CONF_MOBILE_APPS, []):
-                if self.hass.services.has_service("notify", service):
-                    # The companion app's way to remove a notification: by its tag.
-                    await self._async_call(
-                        "notify",
-                        service,
-                        {"message": "clear_notification", "data": {"tag": self._tag}},
-                    )
+            await self._delivery.async_withdraw()
             self._sent.pop(shown.key, None)
             self._last = None
             await self._async_save(now)
@@ -321,161 +297,10 @@ class ReminderEngine:
         async with self._lock:
             if not self._running or nudge.key in self._sent:
                 return
-            await self._async_deliver(nudge)
+            await self._deliver(nudge)
             now = dt_util.utcnow()
             self._sent[nudge.key] = now.isoformat()
             await self._async_save(now)
-
-    # Delivery
-
-    async def _async_deliver(self, nudge: Nudge) -> None:
-        """Speak, push, notify and announce one nudge; a failing target skips only itself."""
-        self._last = nudge
-        options = self.runtime.entry.options
-        missing: list[str] = []
-        delivered = False
-
-        players = [
-            p for p in options.get(CONF_MEDIA_PLAYERS, []) if self._exists(p, missing)
-        ]
-        tts_entity = options.get(CONF_TTS_ENTITY)
-        if players and tts_entity and self._exists(tts_entity, missing):
-            delivered |= await self._async_call(
-                "tts",
-                "speak",
-                {"media_player_entity_id": players, "message": nudge.spoken},
-                {"entity_id": tts_entity},
-            )
-        for service in options.get(CONF_MOBILE_APPS, []):
-            if not self.hass.services.has_service("notify", service):
-                missing.append(f"notify.{service}")
-                continue
-            delivered |= await self._async_call(
-                "notify",
-                service,
-                {
-                    "title": nudge.title,
-                    "message": nudge.message,
-                    "data": {
-                        "tag": self._tag,
-                        "actions": self._actions(nudge),
-                    },
-                },
-            )
-        notify_entities = [
-            e for e in options.get(CONF_NOTIFY_ENTITIES, []) if self._exists(e, missing)
-        ]
-        if notify_entities:
-            delivered |= await self._async_call(
-                "notify",
-                "send_message",
-                {"title": nudge.title, "message": nudge.message},
-                {"entity_id": notify_entities},
-            )
-        if options.get(CONF_PERSISTENT, True) or not delivered:
-            persistent_notification.async_create(
-                self.hass,
-                nudge.message,
-                title=nudge.title,
-                notification_id=f"{DOMAIN}_{self.entry_id}",
-            )
-        self._report_missing(missing)
-        device = async_get_profile_device(self.hass, self.entry_id)
-        self.hass.bus.async_fire(
-            EVENT_NUDGE,
-            {
-                "entry_id": self.entry_id,
-                "device_id": device.id if device else None,
-                "profile": self.runtime.name,
-                "type": nudge.type.value,
-                "key": nudge.key,
-                "title": nudge.title,
-                "message": nudge.message,
-                "spoken": nudge.spoken,
-                "walk_time": nudge.walk_time.isoformat() if nudge.walk_time else None,
-                "guidance": list(nudge.guidance),
-            },
-        )
-
-    def _exists(self, entity_id: str, missing: list[str]) -> bool:
-        if self.hass.states.get(entity_id) is None:
-            missing.append(entity_id)
-            return False
-        return True
-
-    async def _async_call(
-        self,
-        domain: str,
-        service: str,
-        data: dict[str, Any],
-        target: dict[str, Any] | None = None,
-    ) -> bool:
-        try:
-            await self.hass.services.async_call(
-                domain, service, data, blocking=True, target=target
-            )
-        except HomeAssistantError as err:
-            _LOGGER.warning(
-                "Could not deliver a backwalk reminder via %s.%s: %s",
-                domain,
-                service,
-                err,
-            )
-            return False
-        return True
-
-    def _actions(self, nudge: Nudge) -> list[dict[str, Any]]:
-        """Phone buttons that answer the nudge; each names this profile."""
-        if nudge.type is NudgeType.RED_FLAG:
-            return []  # nothing to log or snooze about seeking care (G15)
-        buttons: list[dict[str, Any]] = []
-        if nudge.type is NudgeType.STRETCH:
-            buttons.append(
-                {
-                    "action": action_id(ACTION_STRETCHED, self.entry_id),
-                    "title": "Stretched",
-                }
-            )
-        if nudge.type in (NudgeType.STRETCH, NudgeType.CHECK_IN):
-            buttons.append(
-                {"action": action_id(ACTION_WALKED, self.entry_id), "title": "Walked"}
-            )
-        buttons.append(
-            {
-                "action": action_id(ACTION_SNOOZE, self.entry_id),
-                "title": f"Snooze {SNOOZE_MINUTES} min",
-            }
-        )
-        buttons.append(
-            {
-                "action": action_id(ACTION_PAIN, self.entry_id),
-                "title": "In pain",
-                "behavior": "textInput",
-                "textInputButtonTitle": "Report",
-                "textInputPlaceholder": "Pain level 0-10",
-            }
-        )
-        return buttons
-
-    def _report_missing(self, missing: list[str]) -> None:
-        issue_id = f"missing_target_{self.entry_id}"
-        if not missing:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-            return
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=True,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="missing_target",
-            # Rendered as markdown in the repair; a phone's name is typed by hand.
-            translation_placeholders={
-                "profile": escape_markdown(self.runtime.name),
-                "targets": escape_markdown(", ".join(sorted(set(missing)))),
-            },
-            data={"entry_id": self.entry_id},
-        )
 
     # Answers from a phone
 

@@ -13,7 +13,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import voluptuous as vol
 
-from .config_flow import delivery_schema, stored_delivery, validate_delivery
 from .const import (
     CONF_MEDIA_PLAYERS,
     CONF_MOBILE_APPS,
@@ -22,6 +21,8 @@ from .const import (
     CONF_TTS_ENTITY,
     DOMAIN,
 )
+from .flow_answers import stored_delivery, validate_delivery
+from .flow_schemas import delivery_schema
 from .model.markdown import escape_markdown
 from .store import ProfileStore
 

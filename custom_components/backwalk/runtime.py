@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 import logging
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
@@ -16,9 +16,10 @@ from homeassistant.util import dt as dt_util
 
 from .codec import ProfileData, group_records
 from .compaction import Compaction
-from .const import CONF_NAME, DOMAIN, EVENT_DELETED, EVENT_LOGGED
+from .const import CONF_NAME, DOMAIN
 from .coordinator import BackwalkCoordinator, ProfileState
 from .errors import AlreadySavedError, refusal, validation_error
+from .events import fire_deleted, fire_logged
 from .journal import Change
 from .model import (
     MAX_WALK_MINUTES,
@@ -28,19 +29,19 @@ from .model import (
     ModelError,
     PainReport,
     Record,
-    Source,
     StepTotals,
     Stretch,
     Walk,
+    WalkEntry,
     WalkLog,
+    alternative_from_input,
     check_no_overlap,
-    check_walk_plausible,
     correctable_pain,
-    distance_from,
+    finished_live_walk,
     new_id,
-    pain_level_from,
+    pain_report_from_input,
     undoable,
-    walk_minutes_from,
+    walk_from_input,
     yield_sensor_walks,
 )
 from .settings import (
@@ -55,18 +56,6 @@ from .store import ProfileStore
 _LOGGER = logging.getLogger(__name__)
 
 type BackwalkConfigEntry = ConfigEntry[ProfileRuntime]
-
-_RECORD_TYPES: dict[type, str] = {
-    Walk: "walk",
-    PainReport: "pain",
-    Stretch: "stretch",
-    Alternative: "alternative",
-}
-
-
-def record_type(record: Record) -> str:
-    """Name of a record's kind, as used in events and responses."""
-    return _RECORD_TYPES[type(record)]
 
 
 class ProfileRuntime:
@@ -253,15 +242,7 @@ class ProfileRuntime:
             )
             await self._async_save_or_revert(change, revert)
         self.async_refresh()
-        self.hass.bus.async_fire(
-            EVENT_LOGGED,
-            {
-                "entry_id": self.entry.entry_id,
-                "profile": self.name,
-                "type": record_type(record),
-                **record.to_dict(),
-            },
-        )
+        fire_logged(self.hass, self.entry.entry_id, self.name, record)
         return record
 
     def _walks_near(self, walk: Walk) -> list[Record]:
@@ -291,50 +272,21 @@ class ProfileRuntime:
                 self.log.add(new)
         return changes
 
-    async def async_log_walk(
-        self,
-        minutes: object,
-        *,
-        started: datetime | None = None,
-        distance_km: object = None,
-        note: str | None = None,
-        source: Source = Source.MANUAL,
-        record_id: str | None = None,
-    ) -> Walk:
+    async def async_log_walk(self, minutes: object, **entry: Unpack[WalkEntry]) -> Walk:
         """Log a finished walk; it started `minutes` ago unless told otherwise.
 
         Minutes and distance are read by the model's one rule for every way in.
         """
-
-        def make() -> Walk:
-            now = dt_util.now()
-            length = walk_minutes_from(minutes)
-            walk = Walk(
-                id=record_id or new_id(),
-                start=started
-                if started is not None
-                else now - timedelta(minutes=length),
-                minutes=length,
-                distance_km=distance_from(distance_km),
-                source=source,
-                note=note,
-            )
-            check_walk_plausible(walk, now)
-            return walk
-
-        return await self.async_add(make)
+        return await self.async_add(
+            lambda: walk_from_input(dt_util.now(), minutes, **entry)
+        )
 
     async def async_report_pain(
         self, level: object, note: str | None = None, *, record_id: str | None = None
     ) -> PainReport:
         """Record how much the back hurts now: a whole number from 0 to 10."""
         return await self.async_add(
-            lambda: PainReport(
-                id=record_id or new_id(),
-                time=dt_util.now(),
-                level=pain_level_from(level),
-                note=note,
-            )
+            lambda: pain_report_from_input(dt_util.now(), level, note, record_id)
         )
 
     async def async_log_stretch(self, note: str | None = None) -> Stretch:
@@ -347,18 +299,9 @@ class ProfileRuntime:
         self, activity: Activity, minutes: object, note: str | None = None
     ) -> Alternative:
         """Record a low-impact alternative to walking (G7); it ended now."""
-
-        def make() -> Alternative:
-            length = walk_minutes_from(minutes)
-            return Alternative(
-                id=new_id(),
-                time=dt_util.now() - timedelta(minutes=length),
-                activity=activity,
-                minutes=length,
-                note=note,
-            )
-
-        return await self.async_add(make)
+        return await self.async_add(
+            lambda: alternative_from_input(dt_util.now(), activity, minutes, note)
+        )
 
     async def async_delete(
         self, record_id: str, context: Context | None = None
@@ -397,18 +340,12 @@ class ProfileRuntime:
     def _fire_deleted(
         self, record: Record, reason: str, context: Context | None
     ) -> None:
-        # Deleted history is gone from the log: the event (kept by the recorder) is the
-        # trace of what it was and which user removed it (none for automations).
-        self.hass.bus.async_fire(
-            EVENT_DELETED,
-            {
-                "entry_id": self.entry.entry_id,
-                "profile": self.name,
-                "type": record_type(record),
-                "reason": reason,
-                "user_id": context.user_id if context else None,
-                **record.to_dict(),
-            },
+        fire_deleted(
+            self.hass,
+            self.entry.entry_id,
+            self.name,
+            record,
+            reason=reason,
             context=context,
         )
 
@@ -426,9 +363,7 @@ class ProfileRuntime:
         async with self._lock:
             now = dt_util.now()
             try:
-                report = PainReport(
-                    id=new_id(), time=now, level=pain_level_from(level), note=note
-                )
+                report = pain_report_from_input(now, level, note)
             except ModelError as err:
                 raise validation_error(err) from err
             replaced = correctable_pain(self.log, now, self.log.timezone)
@@ -446,16 +381,7 @@ class ProfileRuntime:
         self.async_refresh()
         if replaced is not None:
             self._fire_deleted(replaced, "correction", context)
-        self.hass.bus.async_fire(
-            EVENT_LOGGED,
-            {
-                "entry_id": self.entry.entry_id,
-                "profile": self.name,
-                "type": record_type(report),
-                **report.to_dict(),
-            },
-            context=context,
-        )
+        fire_logged(self.hass, self.entry.entry_id, self.name, report, context)
         return report, replaced
 
     async def async_start_walk(self) -> None:
@@ -493,17 +419,7 @@ class ProfileRuntime:
             # Read again under the lock: a second press finishes nothing twice.
             if self.live_walk_started is None:
                 raise refusal("no_walk_started")
-            now = dt_util.now()
-            start = self.live_walk_started
-            minutes = round((now - start).total_seconds() / 60, 1)
-            return Walk(
-                id=new_id(),
-                start=start,
-                minutes=walk_minutes_from(minutes),
-                distance_km=None,
-                source=Source.BUTTON,
-                note=None,
-            )
+            return finished_live_walk(self.live_walk_started, dt_util.now())
 
         try:
             return await self.async_add(make, ends_live_walk=True)

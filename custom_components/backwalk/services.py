@@ -41,8 +41,9 @@ from .const import (
     SERVICE_UNDO_LAST,
 )
 from .errors import refusal
+from .events import record_type
 from .model import MAX_NOTE_LENGTH, Activity
-from .runtime import BackwalkConfigEntry, ProfileRuntime, record_type
+from .runtime import BackwalkConfigEntry, ProfileRuntime
 
 # Numbers pass through untouched and are read by the model's one rule for every way in
 # (vol.Coerce would turn `true` into 1, "1_0" into 10 and 7.9 into 7), so every refusal

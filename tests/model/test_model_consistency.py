@@ -28,7 +28,7 @@ from custom_components.backwalk.model import (
     split_minutes_by_day,
     week_start,
 )
-from custom_components.backwalk.model.progress import _DayData
+from custom_components.backwalk.model.day_totals import DayTotals
 
 ZONES = [
     ZoneInfo("Europe/Berlin"),
@@ -380,10 +380,10 @@ def test_logging_today_does_not_walk_the_history(monkeypatch: Any) -> None:
     log = WalkLog(tz, records)
     compute_snapshot(log, settings, end)
     calls = {"kind": 0, "week": 0}
-    kind = _DayData.kind
+    kind = DayTotals.kind
     week_totals = log._week_totals
 
-    def counting_kind(self: _DayData, settings: Settings) -> Any:
+    def counting_kind(self: DayTotals, settings: Settings) -> Any:
         calls["kind"] += 1
         return kind(self, settings)
 
@@ -391,7 +391,7 @@ def test_logging_today_does_not_walk_the_history(monkeypatch: Any) -> None:
         calls["week"] += 1
         return week_totals(week, settings)
 
-    monkeypatch.setattr(_DayData, "kind", counting_kind)
+    monkeypatch.setattr(DayTotals, "kind", counting_kind)
     monkeypatch.setattr(log, "_week_totals", counting_week_totals)
     for minute in range(5):
         log.add(Walk(f"today{minute}", end - timedelta(minutes=60 - minute), 10))

@@ -16,6 +16,7 @@ from .corrections import (
     last_entry,
     undoable,
 )
+from .day_totals import DaySummary, PainStatus, pain_status
 from .days import day_start, local_day, split_minutes_by_day, week_days, week_start
 from .errors import ModelError
 from .guidance import (
@@ -29,11 +30,16 @@ from .guidance import (
 from .inputs import (
     CLOCK_SKEW,
     MIN_WALK_MINUTES,
+    WalkEntry,
+    alternative_from_input,
     check_no_overlap,
     check_walk_plausible,
     distance_from,
+    finished_live_walk,
     number_from,
     pain_level_from,
+    pain_report_from_input,
+    walk_from_input,
     walk_minutes_from,
 )
 from .messages import (
@@ -56,14 +62,7 @@ from .nudges import (
     tip_for,
 )
 from .profile import Condition, PainDuration, Settings, condition_for
-from .progress import (
-    DaySummary,
-    PainStatus,
-    Snapshot,
-    WalkLog,
-    compute_snapshot,
-    pain_status,
-)
+from .progress import Snapshot, WalkLog, compute_snapshot
 from .records import (
     EARLIEST_TIME,
     LATEST_TIME,
@@ -155,9 +154,11 @@ __all__ = [
     "Stretch",
     "Template",
     "Walk",
+    "WalkEntry",
     "WalkLog",
     "WalkTracker",
     "activities",
+    "alternative_from_input",
     "android_activity",
     "base_language",
     "check_no_overlap",
@@ -173,6 +174,7 @@ __all__ = [
     "due_nudges",
     "entry_moment",
     "estimate_walk",
+    "finished_live_walk",
     "in_quiet_hours",
     "ios_activity",
     "is_walking",
@@ -185,6 +187,7 @@ __all__ = [
     "next_walk",
     "number_from",
     "pain_level_from",
+    "pain_report_from_input",
     "pain_status",
     "quiet_end_after",
     "red_flag_now",
@@ -194,6 +197,7 @@ __all__ = [
     "stretches",
     "tip_for",
     "undoable",
+    "walk_from_input",
     "walk_minutes_from",
     "walks_between",
     "week_days",

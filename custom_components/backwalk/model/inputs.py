@@ -11,16 +11,21 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 import math
 import re
+from typing import TypedDict, Unpack
 
 from .errors import ModelError
 from .records import (
     MAX_DISTANCE_KM,
     MAX_PAIN_LEVEL,
     MAX_WALK_MINUTES,
+    Activity,
+    Alternative,
+    PainReport,
     Record,
     Source,
     Walk,
     check_not_future,
+    new_id,
 )
 
 # Six seconds: anything shorter is a start and finish pressed by mistake, not a walk.
@@ -97,6 +102,68 @@ def check_walk_plausible(walk: Walk, now: datetime) -> None:
     check_not_future(walk, now)
     if walk.end > now + CLOCK_SKEW:
         raise ModelError("walk_ends_in_future")
+
+
+class WalkEntry(TypedDict, total=False):
+    """What a person may say about a finished walk besides its minutes."""
+
+    started: datetime | None
+    distance_km: object
+    note: str | None
+    source: Source
+    record_id: str | None
+
+
+def walk_from_input(now: datetime, minutes: object, **entry: Unpack[WalkEntry]) -> Walk:
+    """Build a finished walk a person entered; it started `minutes` before now unless told."""
+    length = walk_minutes_from(minutes)
+    started = entry.get("started")
+    walk = Walk(
+        id=entry.get("record_id") or new_id(),
+        start=started if started is not None else now - timedelta(minutes=length),
+        minutes=length,
+        distance_km=distance_from(entry.get("distance_km")),
+        source=entry.get("source", Source.MANUAL),
+        note=entry.get("note"),
+    )
+    check_walk_plausible(walk, now)
+    return walk
+
+
+def pain_report_from_input(
+    now: datetime, level: object, note: str | None = None, record_id: str | None = None
+) -> PainReport:
+    """Build a report of how much the back hurts now: a whole number from 0 to 10."""
+    return PainReport(
+        id=record_id or new_id(), time=now, level=pain_level_from(level), note=note
+    )
+
+
+def finished_live_walk(start: datetime, now: datetime) -> Walk:
+    """Build the walk a live walk started at `start` became when finished now."""
+    minutes = round((now - start).total_seconds() / 60, 1)
+    return Walk(
+        id=new_id(),
+        start=start,
+        minutes=walk_minutes_from(minutes),
+        distance_km=None,
+        source=Source.BUTTON,
+        note=None,
+    )
+
+
+def alternative_from_input(
+    now: datetime, activity: Activity, minutes: object, note: str | None = None
+) -> Alternative:
+    """Build a low-impact alternative to walking (G7) that ended now."""
+    length = walk_minutes_from(minutes)
+    return Alternative(
+        id=new_id(),
+        time=now - timedelta(minutes=length),
+        activity=activity,
+        minutes=length,
+        note=note,
+    )
 
 
 def check_no_overlap(walk: Walk, others: Iterable[Record], tz: tzinfo) -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from .common import utc as _utc
+from .day_totals import PainStatus
 from .days import local_day
 from .errors import ModelError
 from .guidance import (
@@ -26,7 +27,6 @@ from .guidance import (
 from .markdown import escape_markdown
 from .messages import Messages
 from .profile import Condition
-from .progress import PainStatus
 from .schedule import Schedule, in_quiet_hours, quiet_end_after, walks_between
 
 # A walk begun this long before the scheduled time still answers the check-in.

@@ -1,4 +1,7 @@
-"""Progress: per-day aggregates, streaks, the weekly goal and the walking plan."""
+"""Progress: the walk log with its per-day totals, streaks and the snapshot shown.
+
+A day's totals live in day_totals.py; the weekly goal and plan in weekly_goal.py.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +9,22 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time as dt_time, timedelta, tzinfo
-from enum import Enum, StrEnum
 import math
 from operator import attrgetter
 
 from .common import utc as _utc
+from .day_totals import DayKind, DaySummary, DayTotals, PainStatus, pain_status
 from .days import local_day, split_minutes_by_day, week_days, week_start
 from .errors import ModelError
 from .profile import Settings
 from .records import MAX_WALK_MINUTES, Alternative, PainReport, Record, Stretch, Walk
+from .weekly_goal import (
+    WeekTotals,
+    goal_progress,
+    next_target,
+    week_goal_met,
+    weekly_walks_needed,
+)
 
 _ONE_DAY = timedelta(days=1)
 _ONE_WEEK = timedelta(days=7)
@@ -25,45 +35,6 @@ _TIME = attrgetter("time")
 _RECORD_TYPES = (Walk, PainReport, Stretch, Alternative)
 _MIDNIGHT = dt_time()
 _MAX_WALK = timedelta(minutes=MAX_WALK_MINUTES)
-
-
-class PainStatus(StrEnum):
-    """How today's pain relates to the person's thresholds."""
-
-    NONE = "none"
-    MILD = "mild"
-    PAIN_DAY = "pain_day"
-    RED_FLAG = "red_flag"
-
-
-def pain_status(level: int | None, settings: Settings) -> PainStatus | None:
-    """Classify a pain level against the settings' thresholds; None when unreported.
-
-    Not reported is not "no pain": only a report of 0 says that.
-    """
-    if level is None:
-        return None
-    if level == 0:
-        return PainStatus.NONE
-    if level >= settings.red_flag_level:
-        # G15: serious symptoms need care at once, not exercise.
-        return PainStatus.RED_FLAG
-    if level >= settings.pain_day_threshold:
-        return PainStatus.PAIN_DAY
-    return PainStatus.MILD
-
-
-@dataclass(frozen=True, slots=True)
-class DaySummary:
-    """Everything logged on one local day."""
-
-    day: date
-    walk_minutes: float
-    walk_count: int
-    pain_level: int | None
-    max_pain: int | None
-    stretched: bool
-    alternative_minutes: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,113 +63,6 @@ class Snapshot:
     pain_day: bool
     red_flag_today: bool
     target_minutes_today: int
-
-
-class _Kind(Enum):
-    """What a day does to a streak."""
-
-    BREAKS = 0
-    ACTIVE = 1
-    EXCUSED = 2
-
-
-class _DayData:
-    """The totals of one local day: a few numbers, rebuilt from the records on change.
-
-    Compact on purpose (ten years are thousands of days): the parts of the totals are
-    not kept; a change on a day recomputes that day from its records, which the log
-    finds by time without scanning (see WalkLog._recompute_day).
-    """
-
-    __slots__ = (
-        "alternative_minutes",
-        "latest_pain",
-        "max_pain",
-        "pain_level",
-        "stretched",
-        "walk_count",
-        "walk_lengths",
-        "walk_minutes",
-    )
-
-    def __init__(
-        self,
-        walk_minutes: float = 0.0,
-        walk_count: int = 0,
-        latest_pain: PainReport | None = None,
-        stretched: bool = False,
-        alternative_minutes: float = 0.0,
-    ) -> None:
-        """Hold the totals; max_pain starts at the latest report's level."""
-        self.walk_minutes = walk_minutes
-        self.walk_count = walk_count
-        # The length of each walk that began on this day: whether a walk counts as one
-        # of the week's walks depends on the settings' daily minimum.
-        self.walk_lengths: list[float] = []
-        # The latest report wins; ties in time break on id so the answer is stable.
-        self.latest_pain = latest_pain
-        self.pain_level: int | None = None if latest_pain is None else latest_pain.level
-        self.max_pain = self.pain_level
-        self.stretched = stretched
-        # Alternatives always last longer than 0 minutes, so > 0 means "any".
-        self.alternative_minutes = alternative_minutes
-
-    def add_pain(self, report: PainReport) -> None:
-        """Count one more pain report of this day."""
-        latest = self.latest_pain
-        if latest is None or (report.time, report.id) > (latest.time, latest.id):
-            self.latest_pain = report
-            self.pain_level = report.level
-        if self.max_pain is None or report.level > self.max_pain:
-            self.max_pain = report.level
-
-    def counted_walks(self, settings: Settings) -> int:
-        """Count this day's walks that count toward the weekly goal.
-
-        A walk shorter than the daily minimum (a start and finish pressed by mistake)
-        adds its minutes but is not one of the week's walks.
-        """
-        minimum = settings.daily_minimum_minutes
-        counted = sum(1 for minutes in self.walk_lengths if minutes >= minimum)
-        return min(counted, 1) if settings.count_walk_days else counted
-
-    def kind(self, settings: Settings) -> _Kind:
-        """Whether this day extends, skips or breaks a streak."""
-        if self.walk_minutes >= settings.daily_minimum_minutes:
-            return _Kind.ACTIVE
-        if (
-            self.pain_level is not None
-            and self.pain_level >= settings.pain_day_threshold
-            and (self.stretched or self.alternative_minutes > 0)
-        ):
-            return _Kind.EXCUSED
-        return _Kind.BREAKS
-
-
-@dataclass(slots=True)
-class _WeekTotals:
-    minutes: float
-    walks: int  # walks that count toward the goal
-    pain_days: int
-    red_flag: bool
-
-    @property
-    def pain_day(self) -> bool:
-        return self.pain_days > 0
-
-
-def weekly_walks_needed(settings: Settings, pain_days: int) -> int:
-    """Return the walks a week needs (G10), prorated by its days without pain.
-
-    Rounded up, so a week with a pain day or two still asks for every walk it can.
-    """
-    return math.ceil(settings.walks_per_week * (7 - pain_days) / 7)
-
-
-def _goal_met(totals: _WeekTotals, settings: Settings, target: int) -> bool:
-    """Tell whether a week met the goal: enough walks and enough minutes (G10)."""
-    walks = weekly_walks_needed(settings, totals.pain_days)
-    return totals.walks >= walks and totals.minutes >= walks * target
 
 
 @dataclass(slots=True)
@@ -250,7 +114,7 @@ class WalkLog:
         self._walk_order: list[Walk] = [
             record for record in self._order if isinstance(record, Walk)
         ]
-        self._days: dict[date, _DayData] = self._build_days(self._order)
+        self._days: dict[date, DayTotals] = self._build_days(self._order)
 
     # --- records ---------------------------------------------------------------------
 
@@ -353,7 +217,7 @@ class WalkLog:
         run_before = history.day_run[yesterday] if yesterday >= 0 else 0
         best_before = history.day_best[yesterday] if yesterday >= 0 else 0
         data = self._days.get(today)
-        active_today = data is not None and data.kind(settings) is _Kind.ACTIVE
+        active_today = data is not None and data.kind(settings) is DayKind.ACTIVE
         # Today not (yet) active keeps yesterday's streak; an excused day only skips.
         current_streak = run_before + 1 if active_today else run_before
 
@@ -369,7 +233,7 @@ class WalkLog:
         totals = self._week_totals(week, settings)
         walks_needed = weekly_walks_needed(settings, totals.pain_days)
         goal = walks_needed * target
-        goal_met = _goal_met(totals, settings, target)
+        goal_met = week_goal_met(totals, settings, target)
 
         pain_today = data.pain_level if data is not None else None
         status = pain_status(pain_today, settings)
@@ -381,7 +245,7 @@ class WalkLog:
             walks_this_week=totals.walks,
             weekly_walks_needed=walks_needed,
             weekly_goal_minutes=goal,
-            goal_progress=_progress(totals, walks_needed, goal),
+            goal_progress=goal_progress(totals, walks_needed, goal),
             weekly_goal_met=goal_met,
             current_streak=current_streak,
             longest_streak=max(best_before, current_streak),
@@ -436,7 +300,7 @@ class WalkLog:
 
     def _build_days(
         self, records: Iterable[Record], only: set[date] | None = None
-    ) -> dict[date, _DayData]:
+    ) -> dict[date, DayTotals]:
         """Return the totals of the days `records` touch (of those in `only`, if given).
 
         The records must be all of each wanted day's records: any subset of the log
@@ -444,7 +308,7 @@ class WalkLog:
         depend on order). This runs over the whole log at load, hence its plainness.
         """
         tz = self._tz
-        days: dict[date, _DayData] = {}
+        days: dict[date, DayTotals] = {}
         walk_parts: dict[date, list[float]] = {}
         alternatives: dict[date, list[float]] = {}
         durations: dict[float, timedelta] = {}
@@ -459,7 +323,7 @@ class WalkLog:
                 continue
             data = days.get(first)
             if data is None:
-                data = days[first] = _DayData()
+                data = days[first] = DayTotals()
             if isinstance(record, Walk):
                 data.walk_count += 1
                 data.walk_lengths.append(record.minutes)
@@ -476,7 +340,7 @@ class WalkLog:
         for day, parts in walk_parts.items():
             data = days.get(day)
             if data is None:
-                data = days[day] = _DayData()
+                data = days[day] = DayTotals()
             data.walk_minutes = math.fsum(parts)
         for day, parts in alternatives.items():
             days[day].alternative_minutes = math.fsum(parts)
@@ -548,10 +412,10 @@ class WalkLog:
         best = history.day_best[-1] if history.day_best else 0
         while len(history.day_run) <= last:
             data = self._days.get(day)
-            kind = data.kind(settings) if data is not None else _Kind.BREAKS
-            if kind is _Kind.ACTIVE:
+            kind = data.kind(settings) if data is not None else DayKind.BREAKS
+            if kind is DayKind.ACTIVE:
                 run += 1
-            elif kind is _Kind.BREAKS:
+            elif kind is DayKind.BREAKS:
                 run = 0
             # An excused pain day leaves the run as it is.
             best = max(best, run)
@@ -569,15 +433,15 @@ class WalkLog:
                 history.week_next[index - 1] if index else settings.starting_minutes
             )
             totals = self._week_totals(week, settings)
-            met = _goal_met(totals, settings, target)
+            met = week_goal_met(totals, settings, target)
             previous_run = history.week_run[index - 1] if index else 0
             history.week_run.append(previous_run + 1 if met else 0)
             history.week_next.append(
-                _next_target(target, totals, met=met, settings=settings)
+                next_target(target, totals, met=met, settings=settings)
             )
             week += _ONE_WEEK
 
-    def _week_totals(self, week: date, settings: Settings) -> _WeekTotals:
+    def _week_totals(self, week: date, settings: Settings) -> WeekTotals:
         minutes: list[float] = []
         walks = pain_days = 0
         red_flag = False
@@ -594,29 +458,7 @@ class WalkLog:
                 pain_days += 1
             if data.max_pain is not None and data.max_pain >= settings.red_flag_level:
                 red_flag = True
-        return _WeekTotals(math.fsum(minutes), walks, pain_days, red_flag)
-
-
-def _next_target(
-    target: int, totals: _WeekTotals, *, met: bool, settings: Settings
-) -> int:
-    """Per-walk target for the week after a completed one (G10: build up slowly)."""
-    if totals.red_flag:
-        # G15: a red flag week steps back, never below where the plan began.
-        return max(settings.starting_minutes, target - settings.step_minutes)
-    if totals.pain_day:
-        return target
-    if met:
-        return min(settings.target_minutes, target + settings.step_minutes)
-    return target
-
-
-def _progress(totals: _WeekTotals, walks_needed: int, minutes_needed: int) -> float:
-    """Percent of the weekly goal: the lesser of walks and minutes, so 100 means met."""
-    if walks_needed == 0:
-        return 100.0  # every day of the week was a pain day: nothing is asked
-    share = min(totals.walks / walks_needed, totals.minutes / minutes_needed)
-    return round(min(100.0, share * 100), 1)
+        return WeekTotals(math.fsum(minutes), walks, pain_days, red_flag)
 
 
 def compute_snapshot(log: WalkLog, settings: Settings, now: datetime) -> Snapshot:
