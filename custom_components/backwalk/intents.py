@@ -30,14 +30,7 @@ from .const import (
 )
 from .errors import async_error_message
 from .language import messages_for
-from .model import (
-    MAX_WALK_MINUTES,
-    Messages,
-    PainStatus,
-    Snapshot,
-    Source,
-    activities,
-)
+from .model import MAX_WALK_MINUTES, Messages, PainStatus, Snapshot, Source, activities
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 
 INTENT_LOG_WALK = "BackwalkLogWalk"
@@ -160,9 +153,7 @@ def resolve_voice_profile(
             if user_id is None or linked[entry.entry_id] is None
         ]
     if not mine:
-        raise VoiceError(
-            messages("assist.not_linked", names=_names(messages, loaded))
-        )
+        raise VoiceError(messages("assist.not_linked", names=_names(messages, loaded)))
     if len(mine) > 1:
         raise VoiceError(messages("assist.which_profile", names=_names(messages, mine)))
     return Listener(mine[0].runtime_data, True, messages)
@@ -173,7 +164,9 @@ def preferred_activities(runtime: ProfileRuntime, messages: Messages) -> str:
 
     None chosen, or none that G7 names, means all of them, as in the reminders.
     """
-    return activities(messages, runtime.entry.options.get(CONF_ALTERNATIVES, ALTERNATIVES))
+    return activities(
+        messages, runtime.entry.options.get(CONF_ALTERNATIVES, ALTERNATIVES)
+    )
 
 
 def _care(listener: Listener) -> str:
@@ -342,9 +335,7 @@ class LogWalkIntentHandler(_BackwalkIntentHandler):
         runtime = listener.runtime
         walk = await runtime.async_log_walk(values[ATTR_MINUTES], source=Source.VOICE)
         messages = listener.messages
-        logged = listener.says(
-            "assist.logged", minutes=messages.number(walk.minutes)
-        )
+        logged = listener.says("assist.logged", minutes=messages.number(walk.minutes))
         week = listener.minutes(runtime.state.snapshot.minutes_this_week)
         return f"{logged} {messages('assist.logged_week', minutes=week)}"
 

@@ -14,7 +14,14 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.util.hass_dict import HassKey
 
 from .const import CONF_LANGUAGE, DOMAIN
-from .model import FALLBACK_LANGUAGE, LANGUAGES, Catalog, Messages, base_language, load_catalog
+from .model import (
+    FALLBACK_LANGUAGE,
+    LANGUAGES,
+    Catalog,
+    Messages,
+    base_language,
+    load_catalog,
+)
 
 MESSAGES_DIR = Path(__file__).parent / "messages"
 _CATALOG: HassKey[Catalog] = HassKey(f"{DOMAIN}_catalog")
@@ -30,7 +37,7 @@ async def async_load_catalog(hass: HomeAssistant) -> Catalog:
 
 @callback
 def messages_for(hass: HomeAssistant, language: str | None) -> Messages:
-    """The messages of `language` (English where backwalk lacks it).
+    """Return the messages of `language` (English where backwalk lacks it).
 
     The catalog is read in async_setup, before any profile or intent can ask.
     """
@@ -39,14 +46,14 @@ def messages_for(hass: HomeAssistant, language: str | None) -> Messages:
 
 @callback
 def default_language(hass: HomeAssistant) -> str:
-    """Home Assistant's language if backwalk speaks it, else English."""
+    """Return Home Assistant's language if backwalk speaks it, else English."""
     language = base_language(hass.config.language)
     return language if language in LANGUAGES else FALLBACK_LANGUAGE
 
 
 @callback
 def profile_language(hass: HomeAssistant, entry: ConfigEntry) -> str:
-    """The language a profile's reminders and texts are in."""
+    """Return the language a profile's reminders and texts are in."""
     language = entry.options.get(CONF_LANGUAGE)
     if isinstance(language, str) and language in LANGUAGES:
         return language
@@ -55,5 +62,5 @@ def profile_language(hass: HomeAssistant, entry: ConfigEntry) -> str:
 
 @callback
 def profile_messages(hass: HomeAssistant, entry: ConfigEntry) -> Messages:
-    """The messages in the profile's language."""
+    """Return the messages in the profile's language."""
     return messages_for(hass, profile_language(hass, entry))

@@ -44,6 +44,7 @@ from .const import (
     DEFAULT_MIN_WALK,
     DEFAULT_WALKING_STATES,
 )
+from .language import profile_messages
 from .model import (
     MAX_WALK_MINUTES,
     ActivitySource,
@@ -59,7 +60,6 @@ from .model import (
     is_walking,
     merge_with_logged,
 )
-from .language import profile_messages
 from .model.inputs import walking_states
 from .runtime import ProfileRuntime
 

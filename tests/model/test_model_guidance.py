@@ -24,8 +24,13 @@ from custom_components.backwalk.model.guidance import (
     STRETCH_AREAS,
     TIP_KEYS,
 )
-
-from tests.model.languages import CARE_WORDS, CATALOG, ENGLISH, EVERY_LANGUAGE, EXERCISE_WORDS
+from tests.model.languages import (
+    CARE_WORDS,
+    CATALOG,
+    ENGLISH,
+    EVERY_LANGUAGE,
+    EXERCISE_WORDS,
+)
 
 
 def values(messages: Messages) -> dict[str, object]:

@@ -16,7 +16,6 @@ from custom_components.backwalk.model import (
     load_catalog,
 )
 from custom_components.backwalk.model.messages import flatten, read_language_file
-
 from tests.model.languages import CATALOG, ENGLISH, MESSAGES_DIR
 
 OTHER_LANGUAGES = [language for language in LANGUAGES if language != "en"]
@@ -148,5 +147,5 @@ def test_a_missing_key_falls_back_to_english_only_for_that_key(tmp_path: Path) -
 
 def test_a_file_holds_only_text() -> None:
     assert flatten({"a": {"b": "x"}}) == {"a.b": "x"}
-    with pytest.raises(TypeError, match="a.b"):
+    with pytest.raises(TypeError, match=r"a\.b"):
         flatten({"a": {"b": 1}})

@@ -50,11 +50,11 @@ class Template:
     guidance: tuple[str, ...]
 
     def text(self, messages: Messages) -> str:
-        """The written template in the language of `messages`."""
+        """Return the written template in the language of `messages`."""
         return messages.raw(f"guidance.{self.key}.text")
 
     def spoken(self, messages: Messages) -> str:
-        """The spoken template in the language of `messages`."""
+        """Return the spoken template in the language of `messages`."""
         return messages.raw(f"guidance.{self.key}.spoken")
 
     def render(self, messages: Messages, **values: object) -> tuple[str, str]:
@@ -110,12 +110,12 @@ ACTIVITY_KEYS: tuple[str, ...] = ("swimming", "stationary_bike", "yoga")
 
 
 def stretches(messages: Messages) -> str:
-    """G13's stretches as a sentence lists them: "neck, arms, ... and ankles"."""
+    """List G13's stretches as a sentence does: "neck, arms, ... and ankles"."""
     return messages.join(messages(f"stretch_area.{area}") for area in STRETCH_AREAS)
 
 
 def activities(messages: Messages, preferred: Iterable[str] = ()) -> str:
-    """The chosen G7 alternatives as a choice: "swimming or gentle yoga".
+    """List the chosen G7 alternatives as a choice: "swimming or gentle yoga".
 
     None chosen, or none that G7 names, means all of them.
     """

@@ -70,7 +70,7 @@ class Messages:
         """Fill the form of `key` ("key.one" or "key.other") that `count` takes."""
         number = self.number(count)
         if self.strings["format.plural"] == PLURAL_BELOW_TWO:
-            one = abs(count) < 2  # noqa: PLR2004 (French: "1,5 kilomètre")
+            one = abs(count) < 2
         else:
             one = number == "1"
         form = "one" if one else "other"
@@ -92,7 +92,7 @@ class Messages:
             "hour2": f"{hour:02d}",
             "minute": moment.minute,
             "minute2": f"{moment.minute:02d}",
-            "period": self.strings["format.pm" if moment.hour >= 12 else "format.am"],  # noqa: PLR2004
+            "period": self.strings["format.pm" if moment.hour >= 12 else "format.am"],
         }
 
     def clock(self, moment: time) -> str:
@@ -115,9 +115,7 @@ class Catalog:
         fallback = files[FALLBACK_LANGUAGE]
         self._messages = MappingProxyType(
             {
-                language: Messages(
-                    language, MappingProxyType({**fallback, **strings})
-                )
+                language: Messages(language, MappingProxyType({**fallback, **strings}))
                 for language, strings in files.items()
             }
         )

@@ -105,7 +105,7 @@ def _guidance_of(templates: Iterable[Template]) -> tuple[str, ...]:
 
 
 def _clock(context: NudgeContext, walk: datetime, tz: tzinfo) -> dict[str, str]:
-    """The walk's time as the language writes it, and as a voice says it."""
+    """Return the walk's time as the language writes it, and as a voice says it."""
     wall = walk.astimezone(tz).time()
     messages = context.messages
     return {"time": messages.clock(wall), "spoken_time": messages.spoken_clock(wall)}
