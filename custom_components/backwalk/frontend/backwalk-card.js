@@ -326,7 +326,8 @@ const STYLE = `
   .ring-label .small { color: var(--secondary-text-color); font-size: 0.8em; }
   .goal-line { color: var(--secondary-text-color); font-size: 0.9em; margin: 4px 0 0; }
   .stats { flex: 1 1 150px; display: grid; grid-template-columns: 1fr 1fr; gap: 8px 12px; min-width: 150px; }
-  .stat .label { color: var(--secondary-text-color); font-size: 0.8em; }
+  .stat .label { color: var(--secondary-text-color); font-size: 0.8em; hyphens: auto; }
+  button { hyphens: auto; }
   .stat .value { font-size: 1.15em; font-weight: 500; }
   .row { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-top: 14px; flex-wrap: wrap; }
   .pain { flex: 1 1 200px; }
@@ -757,7 +758,7 @@ class BackwalkCard extends HTMLElement {
     const shown = message && (!redFlag || message.pain) ? message : null;
     const focused = root.activeElement && root.activeElement.dataset ? root.activeElement.dataset.testid : null;
     this._frame().innerHTML = `
-      <div class="card" data-testid="bw-card" data-view="${view}" aria-busy="${this._busy}">
+      <div class="card" data-testid="bw-card" data-view="${view}" aria-busy="${this._busy}" lang="${escapeHtml(this._wordsLanguage)}">
         <div class="head">
           <span class="title" data-testid="bw-title">${escapeHtml(name)}</span>
           ${redFlag ? "" : `<span class="sub">${this._html(view === "pain_day" ? "head_pain_day" : "head_this_week")}</span>`}
