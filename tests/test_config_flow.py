@@ -59,6 +59,8 @@ PAGES = ["profile", "goal", "thresholds", "schedule", "reminders", "sources"]
 EXPECTED_OPTIONS: dict[str, Any] = {
     "pain_duration": "over_3_months",
     "usual_pain": 4,
+    # Home Assistant's language, which backwalk speaks: offered first, so kept.
+    "language": "en",
     "walks_per_week": 4,
     "target_minutes": 40,
     "starting_minutes": 10,
@@ -76,6 +78,7 @@ EXPECTED_OPTIONS: dict[str, Any] = {
 # A profile with every option set, as the options flow saves it.
 SAVED_OPTIONS: dict[str, Any] = {
     **PROFILE_OPTIONS,
+    "language": "nl",
     "first_weekday": 3,
     "preferred_alternatives": ["stationary_bike"],
     "count_walk_days": False,
@@ -294,7 +297,11 @@ async def test_short_first_flow_creates_a_working_profile(hass: HomeAssistant) -
         hass.config_entries.flow, result, "user", {CONF_NAME: "  Alex  "}
     )
     fields = serialized_schema(result)
-    assert [item["name"] for item in fields] == ["pain_duration", "usual_pain"]
+    assert [item["name"] for item in fields] == [
+        "pain_duration",
+        "usual_pain",
+        "language",
+    ]
     assert field(fields, "pain_duration")["default"] == "under_6_weeks"
     assert field(fields, "usual_pain")["default"] == 3
 
@@ -1047,6 +1054,7 @@ async def test_existing_profile_keeps_working(
         assert loaded_entry.state is ConfigEntryState.LOADED
     assert loaded_entry.options == {
         **PROFILE_OPTIONS,
+        "language": "en",
         "count_walk_days": False,
         "preferred_alternatives": ALL_ALTERNATIVES,
         "walk_days": [0, 2, 4],

@@ -387,6 +387,7 @@ def _fake_hass() -> Any:
         services=SimpleNamespace(async_services_for_domain=lambda domain: {}),
         states=SimpleNamespace(get=lambda entity_id: None),
         config_entries=SimpleNamespace(async_entries=lambda *args, **kwargs: []),
+        config=SimpleNamespace(language="en"),
     )
 
 

@@ -63,6 +63,7 @@ from .flow_schemas import (
     sources_schema,
     thresholds_schema,
 )
+from .language import default_language
 from .model.markdown import escape_markdown
 
 if TYPE_CHECKING:
@@ -81,6 +82,18 @@ def _form(
         return build(handler.options)
 
     return schema
+
+
+async def _profile_form(handler: SchemaCommonFlowHandler) -> vol.Schema:
+    return profile_schema(
+        handler.options, default_language(handler.parent_handler.hass)
+    )
+
+
+async def _profile_options_form(handler: SchemaCommonFlowHandler) -> vol.Schema:
+    return profile_options_schema(
+        handler.options, default_language(handler.parent_handler.hass)
+    )
 
 
 async def _delivery_form(handler: SchemaCommonFlowHandler) -> vol.Schema:
@@ -137,7 +150,7 @@ async def _about_sources(handler: SchemaCommonFlowHandler) -> dict[str, str]:
 
 
 _PROFILE_PAGE = SchemaFlowFormStep(
-    _form(profile_options_schema),
+    _profile_options_form,
     validate_user_input=PageCheck(),
     description_placeholders=_about,
 )
@@ -172,7 +185,7 @@ CONFIG_FLOW: dict[str, SchemaFlowFormStep] = {
         validate_user_input=PageCheck(hass_rules=(validate_name,), store=stored_name),
         next_step=_after_name,
     ),
-    "profile": replace(_PROFILE_PAGE, schema=_form(profile_schema), next_step="goal"),
+    "profile": replace(_PROFILE_PAGE, schema=_profile_form, next_step="goal"),
     "goal": replace(_GOAL_PAGE, next_step="thresholds"),
     "thresholds": replace(_THRESHOLDS_PAGE, next_step="schedule"),
     "schedule": _SCHEDULE_PAGE,
