@@ -332,6 +332,7 @@ const STYLE = `
   .row { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-top: 14px; flex-wrap: wrap; }
   .pain { flex: 1 1 200px; }
   .pain-head { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; }
+  .pain-head strong { white-space: nowrap; }
   .trend { display: flex; flex-direction: column; align-items: flex-end; flex: none; }
   .trend .caption { color: var(--secondary-text-color); font-size: 0.7em; }
   .spark { width: 140px; height: 36px; overflow: visible; }
