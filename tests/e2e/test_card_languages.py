@@ -170,6 +170,13 @@ def test_card_speaks_each_language(tmp_path: Path) -> None:
                 save_screenshot(phone_card, f"card-phone-{language}.png", docs=False)
                 phone.context.close()
 
+            # A language without a file falls back to its base language, then English.
+            for language, label in (("de-CH", "de"), ("it", "en")):
+                choose_language(page, language)
+                expect(card.locator(".stat .label").first).to_have_text(
+                    LANGUAGES[label]["label"]
+                )
+
             # A pain day in German, the longest words, with its alternatives in a sentence.
             threshold = profile.state("sensor.pain_status")["attributes"][
                 "pain_day_threshold"
