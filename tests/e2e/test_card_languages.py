@@ -140,6 +140,7 @@ def test_card_speaks_each_language(tmp_path: Path) -> None:
                 # Changed while the card is shown: it follows at once.
                 choose_language(page, language)
                 expect(card.locator(".stat .label").first).to_have_text(words["label"])
+                expect(card).to_have_attribute("lang", language)
                 expect(page.get_by_test_id("bw-start-walk")).to_have_text(
                     words["button"]
                 )
@@ -176,6 +177,8 @@ def test_card_speaks_each_language(tmp_path: Path) -> None:
                 expect(card.locator(".stat .label").first).to_have_text(
                     LANGUAGES[label]["label"]
                 )
+                # Marked as the language it is in, for hyphenation and screen readers.
+                expect(card).to_have_attribute("lang", label)
 
             # A pain day in German, the longest words, with its alternatives in a sentence.
             threshold = profile.state("sensor.pain_status")["attributes"][

@@ -45,6 +45,7 @@ const FALLBACK_LANGUAGE = "en";
 const I18N_RETRY_MS = 10000;
 const catalogs = new Map(); // language -> Promise of its words, or of null without a file
 const loadedWords = new Map(); // language -> its words over English's
+const wordsFile = new Map(); // language -> the language of the file its words came from
 
 /** The languages to try for the user's, best first: "de-CH", then "de", then English. */
 export function languageCandidates(language) {
@@ -73,14 +74,17 @@ export async function loadWords(language) {
   const english = await fetchCatalog(FALLBACK_LANGUAGE);
   if (!english) throw new Error("backwalk-card: the English words are missing");
   let words = english;
+  let file = FALLBACK_LANGUAGE;
   for (const candidate of languageCandidates(language)) {
     if (candidate === FALLBACK_LANGUAGE) break;
     const found = await fetchCatalog(candidate);
     if (found) {
       words = { ...english, ...found };
+      file = candidate;
       break;
     }
   }
+  wordsFile.set(language, file);
   loadedWords.set(language, words);
   return words;
 }
@@ -759,7 +763,7 @@ class BackwalkCard extends HTMLElement {
     const shown = message && (!redFlag || message.pain) ? message : null;
     const focused = root.activeElement && root.activeElement.dataset ? root.activeElement.dataset.testid : null;
     this._frame().innerHTML = `
-      <div class="card" data-testid="bw-card" data-view="${view}" aria-busy="${this._busy}" lang="${escapeHtml(this._wordsLanguage)}">
+      <div class="card" data-testid="bw-card" data-view="${view}" aria-busy="${this._busy}" lang="${escapeHtml(wordsFile.get(this._wordsLanguage) || FALLBACK_LANGUAGE)}">
         <div class="head">
           <span class="title" data-testid="bw-title">${escapeHtml(name)}</span>
           ${redFlag ? "" : `<span class="sub">${this._html(view === "pain_day" ? "head_pain_day" : "head_this_week")}</span>`}
