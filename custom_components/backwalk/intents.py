@@ -49,8 +49,6 @@ _NAME_SCHEMA = {vol.Optional(SLOT_NAME): cv.string}
 # A number as a sentence or a language model gives it; the model reads it by the same
 # rule as every other way in (a pain level of 7.9 is refused, not rounded).
 _NUMBER = vol.Any(int, float, str)
-# A sentence such as "{name} walked 20 minutes" also matches "I walked 20 minutes".
-_PRONOUNS = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our"})
 
 
 class VoiceError(Exception):
@@ -132,7 +130,10 @@ def resolve_voice_profile(
     linked = {entry.entry_id: linked_user_id(hass, entry) for entry in loaded}
     spoken = (name or "").strip()
     wanted = _normalize(spoken)
-    if wanted and wanted not in _PRONOUNS:
+    # A sentence such as "{name} walked 20 minutes" also matches "I walked 20
+    # minutes": the language's words for oneself name no profile.
+    pronouns = {word.strip() for word in messages("assist.pronouns").split(",")}
+    if wanted and wanted not in pronouns:
         for entry in loaded:
             candidates = {entry.title, str(entry.data.get(CONF_NAME, ""))}
             if wanted in {_normalize(candidate) for candidate in candidates}:
