@@ -149,3 +149,38 @@ def test_a_file_holds_only_text() -> None:
     assert flatten({"a": {"b": "x"}}) == {"a.b": "x"}
     with pytest.raises(TypeError, match=r"a\.b"):
         flatten({"a": {"b": 1}})
+
+
+# Realistic values for every placeholder a message outside the guidance takes.
+REALISTIC: dict[str, object] = {
+    "name": "Ana",
+    "names": "Alex or Sam",
+    "minutes": "20",
+    "max": 600,
+    "level": 3,
+    "days": "3",
+    "weeks": "2",
+    "walks": "3",
+    "goal": "3, 90",
+    "activities": "swimming or gentle yoga",
+    "activity": "Swimming",
+    "distance": "2,5",
+    "stretches": "neck and arms",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_renders_with_realistic_values(language: str) -> None:
+    messages = CATALOG.messages(language)
+    for key in shipped(language):
+        if key.startswith(("format.", "guidance.")):
+            continue  # rules, and the guidance (rendered in test_model_guidance)
+        if key.endswith((".one", ".other")):
+            text = messages.plural(
+                key.rsplit(".", 1)[0], 1 if key.endswith("one") else 3
+            )
+        else:
+            text = messages(key, **REALISTIC)
+        assert text
+        assert "{" not in text
+        assert "}" not in text, key
