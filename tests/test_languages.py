@@ -25,13 +25,14 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_capture_events,
     async_fire_time_changed,
     async_mock_service,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import yaml
 
-from custom_components.backwalk.const import DOMAIN
+from custom_components.backwalk.const import DOMAIN, EVENT_NUDGE
 from custom_components.backwalk.intents import (
     INTENT_LOG_WALK,
     INTENT_REPORT_PAIN,
@@ -79,6 +80,7 @@ class Delivered:
         self.pushed: list[ServiceCall] = async_mock_service(
             hass, "notify", "mobile_app_pixel"
         )
+        self.events = async_capture_events(hass, EVENT_NUDGE)
 
 
 @pytest.fixture
@@ -134,6 +136,10 @@ async def test_german_profile_hears_the_german_stretch_reminder(
     ]
     assert buttons[-1]["textInputButtonTitle"] == "Melden"
     assert buttons[-1]["textInputPlaceholder"] == "Schmerz von 0 bis 10"
+    # Automations sending the nudge themselves get the same German buttons.
+    [event] = delivered.events
+    assert event.data["actions"] == buttons
+    assert event.data["spoken"] == speak.data["message"]
 
 
 async def test_german_red_flag_advice_names_no_exercise(

@@ -150,6 +150,9 @@ class NudgeDelivery:
                 "spoken": nudge.spoken,
                 "walk_time": nudge.walk_time.isoformat() if nudge.walk_time else None,
                 "guidance": list(nudge.guidance),
+                # The phone buttons in the profile's language, for automations that
+                # send the nudge themselves (the check-in blueprint).
+                "actions": self._actions(nudge),
             },
         )
 
