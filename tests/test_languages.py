@@ -130,7 +130,7 @@ async def test_german_profile_hears_the_german_stretch_reminder(
     buttons = push.data["data"]["actions"]
     assert [button["title"] for button in buttons] == [
         "Gedehnt",
-        "Spaziert",
+        "Spaziergang gemacht",
         "In 15 Min. erinnern",
         "Schmerzen",
     ]
