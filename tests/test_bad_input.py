@@ -434,6 +434,7 @@ VALID_STEPS: dict[str, dict[str, Any]] = {
         "notify_entities": [],
         "persistent_notification": True,
     },
+    "presence": {"occupancy_sensors": [], "heat_threshold": 30.0},
     "sources": {
         "activity_entities": [],
         "webhook_local_only": True,
@@ -449,7 +450,15 @@ VALID_STEPS: dict[str, dict[str, Any]] = {
     "reconfigure": {"name": "Alex"},
 }
 CONFIG_STEPS = ["user", "profile", "goal", "thresholds", "schedule"]
-OPTIONS_PAGES = ["profile", "goal", "thresholds", "schedule", "reminders", "sources"]
+OPTIONS_PAGES = [
+    "profile",
+    "goal",
+    "thresholds",
+    "schedule",
+    "reminders",
+    "presence",
+    "sources",
+]
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -526,6 +535,14 @@ FLOW_FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "mobile_app_services": mostly(st.lists(phones, max_size=2)),
     "notify_entities": mostly(st.lists(entity_ids, max_size=2)),
     "persistent_notification": mostly(st.booleans()),
+    "presence_entity": mostly(st.sampled_from(["sensor.alex_room"]) | entity_ids),
+    "occupancy_sensors": mostly(
+        st.lists(
+            st.sampled_from(["binary_sensor.study_motion"]) | entity_ids, max_size=2
+        )
+    ),
+    "weather_entity": mostly(st.sampled_from(["weather.home"]) | entity_ids),
+    "heat_threshold": amount(20, 45),
     "activity_entities": mostly(st.lists(entity_ids, max_size=2)),
     "steps_entity": mostly(entity_ids),
     "webhook_local_only": mostly(st.booleans()),
@@ -552,8 +569,11 @@ STEP_FIELDS: dict[str, list[str]] = {
     **{step: list(answers) for step, answers in VALID_STEPS.items()},
     "reminders": [*VALID_STEPS["reminders"], "tts_entity"],
     "sources": [*VALID_STEPS["sources"], "steps_entity"],
+    "presence": [*VALID_STEPS["presence"], "presence_entity", "weather_entity"],
+    # Both flows ask whose profile it is.
+    "profile": [*VALID_STEPS["profile"], "person"],
 }
-OPTIONS_STEP_FIELDS = {**STEP_FIELDS, "profile": [*STEP_FIELDS["profile"], "person"]}
+OPTIONS_STEP_FIELDS = STEP_FIELDS
 
 
 def step_input(

@@ -52,7 +52,15 @@ SCHEDULE_INPUT: dict[str, Any] = {
 }
 ALL_ALTERNATIVES = ["swimming", "stationary_bike", "yoga"]
 FIRST_FLOW = ["user", "profile", "goal", "thresholds", "schedule"]
-PAGES = ["profile", "goal", "thresholds", "schedule", "reminders", "sources"]
+PAGES = [
+    "profile",
+    "goal",
+    "thresholds",
+    "schedule",
+    "reminders",
+    "presence",
+    "sources",
+]
 
 # What the short first flow stores: no reminder targets, sensors or webhook settings
 # (their defaults apply until the options change them).
@@ -103,6 +111,10 @@ SAVED_OPTIONS: dict[str, Any] = {
     "cadence_threshold": 200,
     "webhook_local_only": False,
     "person": "person.alex",
+    "presence_entity": "sensor.alex_room",
+    "occupancy_sensors": [],
+    "weather_entity": "weather.home",
+    "heat_threshold": 28,
 }
 
 
@@ -297,10 +309,12 @@ async def test_short_first_flow_creates_a_working_profile(hass: HomeAssistant) -
         hass.config_entries.flow, result, "user", {CONF_NAME: "  Alex  "}
     )
     fields = serialized_schema(result)
+    # Whose profile it is (optional): Assist and the reminders follow that person.
     assert [item["name"] for item in fields] == [
         "pain_duration",
         "usual_pain",
         "language",
+        "person",
     ]
     assert field(fields, "pain_duration")["default"] == "under_6_weeks"
     assert field(fields, "usual_pain")["default"] == 3
@@ -1065,6 +1079,8 @@ async def test_existing_profile_keeps_working(
         "mobile_app_services": [],
         "notify_entities": [],
         "persistent_notification": True,
+        "occupancy_sensors": [],
+        "heat_threshold": 30,
         "activity_entities": [],
         "webhook_local_only": True,
         "walking_states": "walking, on_foot",

@@ -30,6 +30,7 @@ from homeassistant.const import Platform
 from homeassistant.helpers import config_validation as cv, selector
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.schema_config_entry_flow import SchemaFlowFormStep
+from homeassistant.util.unit_system import METRIC_SYSTEM
 import pytest
 import voluptuous as vol
 import yaml
@@ -387,7 +388,7 @@ def _fake_hass() -> Any:
         services=SimpleNamespace(async_services_for_domain=lambda domain: {}),
         states=SimpleNamespace(get=lambda entity_id: None),
         config_entries=SimpleNamespace(async_entries=lambda *args, **kwargs: []),
-        config=SimpleNamespace(language="en"),
+        config=SimpleNamespace(language="en", units=METRIC_SYSTEM),
     )
 
 

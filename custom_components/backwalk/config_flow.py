@@ -31,6 +31,7 @@ import voluptuous as vol
 
 from .const import (
     CONF_FIRST_WEEKDAY,
+    CONF_MEDIA_PLAYERS,
     CONF_NAME,
     CONF_USUAL_PAIN,
     CONF_WALK_DAYS,
@@ -52,13 +53,17 @@ from .flow_answers import (
     validate_sources,
     validate_thresholds,
 )
+from .flow_presence import (
+    presence_weather_schema,
+    speakers_by_area,
+    validate_presence_weather,
+)
 from .flow_schemas import (
     SECTIONS,
     delivery_schema,
     goal_schema,
     name_schema,
     profile_options_schema,
-    profile_schema,
     schedule_schema,
     sources_schema,
     thresholds_schema,
@@ -84,12 +89,6 @@ def _form(
     return schema
 
 
-async def _profile_form(handler: SchemaCommonFlowHandler) -> vol.Schema:
-    return profile_schema(
-        handler.options, default_language(handler.parent_handler.hass)
-    )
-
-
 async def _profile_options_form(handler: SchemaCommonFlowHandler) -> vol.Schema:
     return profile_options_schema(
         handler.options, default_language(handler.parent_handler.hass)
@@ -98,6 +97,10 @@ async def _profile_options_form(handler: SchemaCommonFlowHandler) -> vol.Schema:
 
 async def _delivery_form(handler: SchemaCommonFlowHandler) -> vol.Schema:
     return delivery_schema(handler.parent_handler.hass, handler.options)
+
+
+async def _presence_form(handler: SchemaCommonFlowHandler) -> vol.Schema:
+    return presence_weather_schema(handler.parent_handler.hass, handler.options)
 
 
 async def _shown(handler: SchemaCommonFlowHandler) -> dict[str, Any]:
@@ -149,6 +152,18 @@ async def _about_sources(handler: SchemaCommonFlowHandler) -> dict[str, str]:
     return {**await _about(handler), "webhook_url": url}
 
 
+async def _about_presence(handler: SchemaCommonFlowHandler) -> dict[str, str]:
+    """Name the profile and show its speakers by area (the registry's areas)."""
+    placed, unplaced = speakers_by_area(
+        handler.parent_handler.hass, handler.options.get(CONF_MEDIA_PLAYERS, [])
+    )
+    return {
+        **await _about(handler),
+        "speaker_areas": placed,
+        "speakers_without_area": unplaced,
+    }
+
+
 _PROFILE_PAGE = SchemaFlowFormStep(
     _profile_options_form,
     validate_user_input=PageCheck(),
@@ -185,7 +200,8 @@ CONFIG_FLOW: dict[str, SchemaFlowFormStep] = {
         validate_user_input=PageCheck(hass_rules=(validate_name,), store=stored_name),
         next_step=_after_name,
     ),
-    "profile": replace(_PROFILE_PAGE, schema=_profile_form, next_step="goal"),
+    # The person is asked here too (optional): reminders follow them from the start.
+    "profile": replace(_PROFILE_PAGE, next_step="goal"),
     "goal": replace(_GOAL_PAGE, next_step="thresholds"),
     "thresholds": replace(_THRESHOLDS_PAGE, next_step="schedule"),
     "schedule": _SCHEDULE_PAGE,
@@ -201,6 +217,11 @@ OPTIONS_FLOW: dict[str, SchemaFlowFormStep] = {
             hass_rules=(validate_delivery,), store=stored_delivery
         ),
         description_placeholders=_about,
+    ),
+    "presence": SchemaFlowFormStep(
+        _presence_form,
+        validate_user_input=PageCheck(hass_rules=(validate_presence_weather,)),
+        description_placeholders=_about_presence,
     ),
     "sources": SchemaFlowFormStep(
         _form(sources_schema),
@@ -375,6 +396,7 @@ class BackwalkOptionsFlow(_FieldErrorsShown, SchemaOptionsFlowHandlerWithReload)
                 "thresholds",
                 "schedule",
                 "reminders",
+                "presence",
                 "sources",
             ],
             description_placeholders={

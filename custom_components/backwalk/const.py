@@ -39,6 +39,11 @@ CONF_TTS_ENTITY: Final = "tts_entity"
 CONF_MOBILE_APPS: Final = "mobile_app_services"
 CONF_NOTIFY_ENTITIES: Final = "notify_entities"
 CONF_PERSISTENT: Final = "persistent_notification"
+# Where the person is (the person entity is CONF_PERSON) and what the weather does
+CONF_PRESENCE_ENTITY: Final = "presence_entity"
+CONF_OCCUPANCY_SENSORS: Final = "occupancy_sensors"
+CONF_WEATHER_ENTITY: Final = "weather_entity"
+CONF_HEAT_THRESHOLD: Final = "heat_threshold"
 # Automatic tracking
 CONF_ACTIVITY_ENTITIES: Final = "activity_entities"
 CONF_WALKING_STATES: Final = "walking_states"

@@ -27,6 +27,7 @@ from .model import (
     local_day,
     next_walk,
 )
+from .model.weather import WeatherReport
 
 if TYPE_CHECKING:
     from .runtime import BackwalkConfigEntry, ProfileRuntime
@@ -50,6 +51,8 @@ class ProfileState:
     preferred_alternatives: tuple[str, ...]
     steps_today: int | None = None
     steps_this_week: int | None = None
+    # The forecast the last stretch reminder used, by its walk's time.
+    walk_weather: tuple[datetime, WeatherReport] | None = None
 
 
 def called_off(state: ProfileState, walk: datetime) -> bool:
@@ -115,6 +118,7 @@ class BackwalkCoordinator(DataUpdateCoordinator[ProfileState]):
             condition=runtime.condition,
             timezone=runtime.log.timezone,
             preferred_alternatives=runtime.preferred_alternatives,
+            walk_weather=runtime.walk_weather,
         )
 
     @callback

@@ -1,7 +1,9 @@
 """Where a nudge goes: speakers, phones, notify entities, the notification, the event.
 
-The reminder engine decides when; this module only delivers. A failing or missing
-target skips only itself, and missing targets are reported as a repair.
+The reminder engine decides when; this module only delivers. Speech follows the
+person (whereabouts.py): none while they are out, only their room's speakers when
+room presence says where they are. A failing or missing target skips only itself,
+and missing targets are reported as a repair.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from .const import (
 from .language import profile_messages
 from .model import Nudge, NudgeType
 from .model.markdown import escape_markdown
+from .model.presence import Reason
 from .runtime import ProfileRuntime
+from .whereabouts import speaker_choice
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -71,24 +75,32 @@ class NudgeDelivery:
         """Speak, push, notify and announce one nudge; a failing target skips only itself."""
         options = self.runtime.entry.options
         missing: list[str] = []
-        delivered = False
+        delivered_to: list[str] = []
 
         players = [
             p for p in options.get(CONF_MEDIA_PLAYERS, []) if self._exists(p, missing)
         ]
+        choice = speaker_choice(self.hass, options, players)
+        speakers = list(choice.speakers)
         tts_entity = options.get(CONF_TTS_ENTITY)
-        if players and tts_entity and self._exists(tts_entity, missing):
-            delivered |= await self._async_call(
+        if (
+            speakers
+            and tts_entity
+            and self._exists(tts_entity, missing)
+            and await self._async_call(
                 "tts",
                 "speak",
-                {"media_player_entity_id": players, "message": nudge.spoken},
+                {"media_player_entity_id": speakers, "message": nudge.spoken},
                 {"entity_id": tts_entity},
             )
-        for service in options.get(CONF_MOBILE_APPS, []):
+        ):
+            delivered_to += speakers
+        phones = options.get(CONF_MOBILE_APPS, [])
+        for service in phones:
             if not self.hass.services.has_service("notify", service):
                 missing.append(f"notify.{service}")
                 continue
-            delivered |= await self._async_call(
+            if await self._async_call(
                 "notify",
                 service,
                 {
@@ -99,26 +111,30 @@ class NudgeDelivery:
                         "actions": self._actions(nudge),
                     },
                 },
-            )
+            ):
+                delivered_to.append(f"notify.{service}")
         notify_entities = [
             e for e in options.get(CONF_NOTIFY_ENTITIES, []) if self._exists(e, missing)
         ]
-        if notify_entities:
-            delivered |= await self._async_call(
-                "notify",
-                "send_message",
-                {"title": nudge.title, "message": nudge.message},
-                {"entity_id": notify_entities},
-            )
-        if options.get(CONF_PERSISTENT, True) or not delivered:
+        if notify_entities and await self._async_call(
+            "notify",
+            "send_message",
+            {"title": nudge.title, "message": nudge.message},
+            {"entity_id": notify_entities},
+        ):
+            delivered_to += notify_entities
+        # Out of the house with no phone chosen, the notification is what reaches them.
+        away_unreached = choice.reason is Reason.AWAY and not phones
+        if options.get(CONF_PERSISTENT, True) or not delivered_to or away_unreached:
             persistent_notification.async_create(
                 self.hass,
                 nudge.message,
                 title=nudge.title,
                 notification_id=self._notification_id,
             )
+            delivered_to.append("persistent_notification")
         self._report_missing(missing)
-        self._fire_event(nudge)
+        self._fire_event(nudge, delivered_to, choice.reason)
 
     async def async_withdraw(self) -> None:
         """Remove the last nudge where it can be removed.
@@ -135,7 +151,9 @@ class NudgeDelivery:
                     {"message": "clear_notification", "data": {"tag": self._tag}},
                 )
 
-    def _fire_event(self, nudge: Nudge) -> None:
+    def _fire_event(
+        self, nudge: Nudge, delivered_to: list[str], reason: Reason
+    ) -> None:
         device = async_get_profile_device(self.hass, self.entry_id)
         self.hass.bus.async_fire(
             EVENT_NUDGE,
@@ -153,6 +171,12 @@ class NudgeDelivery:
                 # The phone buttons in the profile's language, for automations that
                 # send the nudge themselves (the check-in blueprint).
                 "actions": self._actions(nudge),
+                # Where it went and why (away, in_area, no_presence), and the
+                # forecast condition a before-walk nudge was decided with.
+                "delivered_to": delivered_to,
+                "reason": reason.value,
+                "weather_condition": nudge.weather_condition,
+                "weather_hazard": nudge.weather_hazard,
             },
         )
 

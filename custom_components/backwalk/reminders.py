@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import asdict
-from datetime import datetime, timedelta
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta, tzinfo
 import logging
 from typing import Any
 
@@ -44,7 +44,9 @@ from .model import (
     snoozed,
 )
 from .model.markdown import escape_markdown
+from .model.weather import WeatherReport
 from .runtime import ProfileRuntime
+from .walk_weather import WalkWeather
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -76,9 +78,16 @@ def nudge_from_dict(data: Any) -> Nudge | None:
             message=str(data["message"]),
             spoken=str(data["spoken"]),
             guidance=tuple(str(item) for item in data["guidance"]),
+            # Absent in nudges saved before forecasts were read.
+            weather_condition=_text_or_none(data.get("weather_condition")),
+            weather_hazard=_text_or_none(data.get("weather_hazard")),
         )
     except KeyError, TypeError, ValueError:
         return None
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 class ReminderEngine:
@@ -89,6 +98,7 @@ class ReminderEngine:
         self.hass = hass
         self.runtime = runtime
         self._delivery = NudgeDelivery(hass, runtime)
+        self._weather = WalkWeather(hass)
         self._lock = asyncio.Lock()
         self._unsub_timer: Callable[[], None] | None = None
         saved = runtime.reminders
@@ -180,14 +190,20 @@ class ReminderEngine:
             now = dt_util.utcnow()
             tz = self.runtime.log.timezone
             since = self._checked or now
+            context = self._todays_context()
             nudges = due_nudges(
-                self.runtime.schedule,
-                tz,
-                self._todays_context(),
-                now,
-                since,
-                self._sent,
+                self.runtime.schedule, tz, context, now, since, self._sent
             )
+            if weather := await self._async_walk_weather(nudges, tz):
+                # Decided again with the forecasts of the walks being reminded of.
+                nudges = due_nudges(
+                    self.runtime.schedule,
+                    tz,
+                    replace(context, weather=weather),
+                    now,
+                    since,
+                    self._sent,
+                )
             nudges += [nudge for nudge in self._snoozed if nudge.due <= now]
             for nudge in nudges:
                 await self._deliver(nudge)
@@ -202,6 +218,27 @@ class ReminderEngine:
                 await self._async_save(now)
                 self._new = False
             self._schedule_next(now)
+
+    async def _async_walk_weather(
+        self, nudges: list[Nudge], tz: tzinfo
+    ) -> dict[datetime, WeatherReport]:
+        """Look up the forecast of each walk a stretch reminder is due for now.
+
+        Only then: one forecast call per walk, none on other days or for check-ins.
+        The one found is kept for the next-walk sensor.
+        """
+        found: dict[datetime, WeatherReport] = {}
+        for nudge in nudges:
+            if nudge.type is NudgeType.STRETCH and nudge.walk_time is not None:
+                report = await self._weather.async_report(
+                    self.runtime.entry.options, nudge.walk_time, tz
+                )
+                if report is not None:
+                    found[nudge.walk_time] = report
+                    self.runtime.walk_weather = (nudge.walk_time, report)
+        if found:
+            self.runtime.async_refresh()
+        return found
 
     async def _async_save(self, now: datetime) -> None:
         oldest = now - SENT_MEMORY

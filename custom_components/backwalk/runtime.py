@@ -44,6 +44,7 @@ from .model import (
     walk_from_input,
     yield_sensor_walks,
 )
+from .model.weather import WeatherReport
 from .settings import (
     condition_from_options,
     min_walk_from_options,
@@ -81,6 +82,9 @@ class ProfileRuntime:
         self.tracking: dict[str, Any] = data.tracking
         # Set by sources.py when a step counter is configured.
         self.steps: StepTotals | None = None
+        # The forecast the last stretch reminder was decided with, by its walk's time
+        # (set by the reminder engine; the next-walk sensor shows it).
+        self.walk_weather: tuple[datetime, WeatherReport] | None = None
         self._lock = asyncio.Lock()
         self._compaction = Compaction(
             hass, entry, store, self._lock, self._profile_data

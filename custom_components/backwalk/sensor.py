@@ -48,6 +48,19 @@ def _last_walk_end(state: ProfileState) -> datetime | None:
     return walk.end if walk else None
 
 
+def _next_walk_attributes(state: ProfileState) -> dict[str, Any]:
+    """Show the forecast its stretch reminder was decided with, once it was."""
+    if state.walk_weather is None:
+        return {}
+    walk, report = state.walk_weather
+    if walk != next_scheduled_walk(state):
+        return {}
+    return {
+        "weather_condition": report.condition,
+        "weather_hazard": report.hazard.value if report.hazard else None,
+    }
+
+
 def _last_walk_attributes(state: ProfileState) -> dict[str, Any]:
     walk = state.snapshot.last_walk
     if walk is None:
@@ -153,6 +166,7 @@ SENSORS: tuple[BackwalkSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         # As the calendar: today's walk is off on a red-flag day (G15).
         value_fn=next_scheduled_walk,
+        attributes_fn=_next_walk_attributes,
     ),
     BackwalkSensorEntityDescription(
         key="pain_status",

@@ -23,6 +23,8 @@ from custom_components.backwalk.model.guidance import (
     HEALING_ONLY_TIPS,
     STRETCH_AREAS,
     TIP_KEYS,
+    WEATHER_HAZARDS,
+    weather_reason,
 )
 from tests.model.languages import (
     CARE_WORDS,
@@ -44,6 +46,7 @@ def values(messages: Messages) -> dict[str, object]:
         "time": messages.clock(walk),
         "walks_done": messages.number(2),
         "walks_needed": messages.number(3),
+        "why": weather_reason(messages, "ice", "morning"),
     }
 
 
@@ -128,6 +131,9 @@ def test_every_message_cites_guidance(messages: Messages) -> None:
         ("red_flag", {"G15"}),
         ("check_in", {"G10"}),
         ("not_medical_advice", {"G15"}),
+        ("weather_indoors", {"G8", "G12"}),
+        ("weather_alternative", {"G7"}),
+        ("weather_flat_ground", {"G8"}),
     ],
 )
 def test_templates_cite_their_facts(key: str, cited: set[str]) -> None:
@@ -274,3 +280,17 @@ def test_every_language_is_shipped() -> None:
 
 def test_templates_are_plain_data() -> None:
     assert Template("demo", ("G9",)).key == "demo"
+
+
+@pytest.mark.parametrize("messages", EVERY_LANGUAGE, ids=LANGUAGE_IDS)
+def test_weather_reasons_read_as_spoken_words(messages: Messages) -> None:
+    assert WEATHER_HAZARDS == ("ice", "snow", "storm", "severe", "heavy_rain", "heat")
+    for hazard in WEATHER_HAZARDS:
+        for part in ("morning", "afternoon", "evening", "night"):
+            why = weather_reason(messages, hazard, part)
+            assert SPEAKABLE.fullmatch(why), why
+            _, spoken = TEMPLATES["weather_indoors"].render(
+                messages, **{**spoken_values(messages), "why": why}
+            )
+            assert SPEAKABLE.fullmatch(spoken), spoken
+            assert len(spoken) <= 130, spoken

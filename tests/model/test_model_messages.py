@@ -166,6 +166,7 @@ REALISTIC: dict[str, object] = {
     "activity": "Swimming",
     "distance": "2,5",
     "stretches": "neck and arms",
+    "when": "this morning",
 }
 
 

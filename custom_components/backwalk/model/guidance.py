@@ -81,6 +81,10 @@ TEMPLATES: Mapping[str, Template] = _templates(
     Template("red_flag", ("G15",)),
     Template("week_walks", ("G10",)),
     Template("check_in", ("G10",)),
+    # Weather at the walk's hour: {why} is one of weather_reason.<hazard>, filled in.
+    Template("weather_indoors", ("G12", "G8")),
+    Template("weather_alternative", ("G7",)),
+    Template("weather_flat_ground", ("G8",)),
     Template("not_medical_advice", ("G15",)),
 )
 
@@ -123,3 +127,22 @@ def activities(messages: Messages, preferred: Iterable[str] = ()) -> str:
     return messages.join(
         (messages(f"activity.{key}") for key in keys or ACTIVITY_KEYS), "or"
     )
+
+
+# Why the weather changes the walk, by model.weather.Hazard value: words under
+# weather_reason.<hazard>, whose {when} is part_of_day.<part> ("this morning").
+# Plain words: they are spoken too.
+WEATHER_HAZARDS: tuple[str, ...] = (
+    "ice",
+    "snow",
+    "storm",
+    "severe",
+    "heavy_rain",
+    "heat",
+)
+
+
+def weather_reason(messages: Messages, hazard: str, part_of_day: str) -> str:
+    """Say why the weather changes the walk: "It is icy this morning"."""
+    when = messages(f"part_of_day.{part_of_day}")
+    return messages(f"weather_reason.{hazard}", when=when)

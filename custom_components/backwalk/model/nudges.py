@@ -7,7 +7,7 @@ it sent and never send anything twice.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -17,17 +17,20 @@ from .day_totals import PainStatus
 from .days import local_day
 from .errors import ModelError
 from .guidance import (
+    ACTIVITY_KEYS,
     HEALING_ONLY_TIPS,
     TEMPLATES,
     TIP_KEYS,
     Template,
     activities,
     stretches,
+    weather_reason,
 )
 from .markdown import escape_markdown
 from .messages import Messages
 from .profile import Condition
 from .schedule import Schedule, in_quiet_hours, quiet_end_after, walks_between
+from .weather import SLIPPERY, WeatherReport, part_of_day
 
 # A walk begun this long before the scheduled time still answers the check-in.
 WALK_COUNTS_FROM = timedelta(hours=1)
@@ -68,6 +71,10 @@ class Nudge:
     message: str
     spoken: str
     guidance: tuple[str, ...]
+    # The forecast condition a before-walk nudge was decided with, and the hazard
+    # read from it (model.weather.Hazard value); None when no forecast was used.
+    weather_condition: str | None = None
+    weather_hazard: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +97,8 @@ class NudgeContext:
     # G10 counts walks: the week's walks that count so far, and how many it needs.
     walks_done: int = 0
     walks_needed: int = 0
+    # The forecast for a walk, by the walk's time: only walks looked up are here.
+    weather: Mapping[datetime, WeatherReport] = field(default_factory=dict)
     # The profile's language: every word of its nudges, and how times are written.
     messages: Messages = field(kw_only=True)
 
@@ -130,8 +139,10 @@ def _nudge(
     due: datetime,
     parts: list[Template],
     values: dict[str, object],
+    spoken_parts: int = 1,
+    weather: WeatherReport | None = None,
 ) -> Nudge:
-    """Build a nudge whose message is `parts` in order, spoken only the first."""
+    """Build a nudge whose message is `parts` in order, spoken the first `spoken_parts`."""
     # The message is shown as markdown (Home Assistant's notifications): the name the
     # person typed is escaped there, so it can never become a link or an image. The
     # spoken line is plain text for a speaker, with the time in words it reads well.
@@ -145,8 +156,12 @@ def _nudge(
         due=due,
         title=messages(f"nudge_title.{kind.value}"),
         message=" ".join(part.text(messages).format(**written) for part in parts),
-        spoken=parts[0].spoken(messages).format(**spoken),
+        spoken=" ".join(
+            part.spoken(messages).format(**spoken) for part in parts[:spoken_parts]
+        ),
         guidance=_guidance_of(parts),
+        weather_condition=weather.condition if weather else None,
+        weather_hazard=weather.hazard.value if weather and weather.hazard else None,
     )
 
 
@@ -209,18 +224,59 @@ def _before_walk(
             parts=[TEMPLATES["alternative"], footer],
             values=values,
         )
-    tip = tip_for(local_day(walk, tz), context.condition)
     # How the week stands, in walks (G10), when the week asks for any.
     week = [TEMPLATES["week_walks"]] if context.walks_needed else []
+    weather = context.weather.get(walk)
+    advice = _weather_advice(context, weather, values, walk, tz)
+    # Weather advice takes the place of the day's tip, and is spoken: it changes
+    # where to walk, which a listener needs to hear.
+    parts = (
+        [TEMPLATES["stretch"], *advice, *week, footer]
+        if advice
+        else [
+            TEMPLATES["stretch"],
+            *week,
+            tip_for(local_day(walk, tz), context.condition),
+            footer,
+        ]
+    )
     return _nudge(
         NudgeType.STRETCH,
         key,
         messages=messages,
         walk=walk,
         due=due,
-        parts=[TEMPLATES["stretch"], *week, tip, footer],
+        parts=parts,
         values=values,
+        spoken_parts=2 if advice else 1,
+        weather=weather,
     )
+
+
+def _weather_advice(
+    context: NudgeContext,
+    weather: WeatherReport | None,
+    values: dict[str, object],
+    walk: datetime,
+    tz: tzinfo,
+) -> list[Template]:
+    """Return what the weather at the walk asks to say, saying why; none in fair weather.
+
+    Indoors first (a treadmill, G12; a flat indoor route, G8), since walking is the
+    point; the low-impact alternatives the profile lists (G7) as the other choice.
+    On ice or snow, a healing back is told to keep to flat, safe ground (G8).
+    """
+    if weather is None or weather.hazard is None:
+        return []
+    values["why"] = weather_reason(
+        context.messages, weather.hazard.value, part_of_day(walk, tz)
+    )
+    advice = [TEMPLATES["weather_indoors"]]
+    if any(activity in ACTIVITY_KEYS for activity in context.preferred_alternatives):
+        advice.append(TEMPLATES["weather_alternative"])
+    if weather.hazard in SLIPPERY and context.condition is Condition.ACUTE:
+        advice.append(TEMPLATES["weather_flat_ground"])
+    return advice
 
 
 def _walked_for(context: NudgeContext, walk: datetime) -> bool:

@@ -1,0 +1,113 @@
+"""The forecast for a walk's hour, from a weather entity's weather.get_forecasts.
+
+What the forecast means is model.weather's. A weather entity that is missing,
+unavailable or failing never stops a reminder: it goes out as on a fair day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
+import logging
+from typing import Any
+
+from homeassistant.components.weather.const import (
+    ATTR_WEATHER_TEMPERATURE_UNIT,
+    ATTR_WEATHER_WIND_SPEED_UNIT,
+    DOMAIN as WEATHER_DOMAIN,
+    SERVICE_GET_FORECASTS,
+    WeatherEntityFeature,
+)
+from homeassistant.const import (
+    ATTR_SUPPORTED_FEATURES,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+
+from .const import CONF_HEAT_THRESHOLD, CONF_WEATHER_ENTITY
+from .model.weather import (
+    WeatherReport,
+    default_heat_threshold,
+    report_for_walk,
+    to_celsius,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def heat_threshold(hass: HomeAssistant, options: Mapping[str, Any]) -> float:
+    """Return the heat threshold in the unit system's unit (30 °C or 86 °F unset)."""
+    unit = hass.config.units.temperature_unit
+    value = options.get(CONF_HEAT_THRESHOLD)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return default_heat_threshold(unit)
+
+
+class WalkWeather:
+    """Looks up the forecast for one profile's walks."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Warn about a failing weather entity once, not before every walk."""
+        self.hass = hass
+        self._warned: set[str] = set()
+
+    async def async_report(
+        self, options: Mapping[str, Any], walk: datetime, tz: tzinfo
+    ) -> WeatherReport | None:
+        """Return the forecast for `walk`, or None when there is none to use."""
+        entity_id = options.get(CONF_WEATHER_ENTITY)
+        if not isinstance(entity_id, str) or not entity_id:
+            return None
+        state = self.hass.states.get(entity_id)
+        if state is None or state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            _LOGGER.debug("No forecast for the walk: %s is unavailable", entity_id)
+            return None
+        features = int(state.attributes.get(ATTR_SUPPORTED_FEATURES, 0))
+        # Hourly says most about the walk's own hour; a daily forecast still warns
+        # of a day of ice or heat.
+        hourly = bool(features & WeatherEntityFeature.FORECAST_HOURLY)
+        if not hourly and not features & WeatherEntityFeature.FORECAST_DAILY:
+            return None
+        try:
+            response = await self.hass.services.async_call(
+                WEATHER_DOMAIN,
+                SERVICE_GET_FORECASTS,
+                {"type": "hourly" if hourly else "daily"},
+                target={"entity_id": entity_id},
+                blocking=True,
+                return_response=True,
+            )
+        except HomeAssistantError as err:
+            self._note_failure(entity_id, err)
+            return None
+        self._warned.discard(entity_id)
+        result = (response or {}).get(entity_id)
+        entries = result.get("forecast") if isinstance(result, dict) else None
+        if not isinstance(entries, list):
+            return None
+        units = self.hass.config.units.temperature_unit
+        return report_for_walk(
+            [entry for entry in entries if isinstance(entry, Mapping)],
+            walk,
+            tz,
+            hourly=hourly,
+            temperature_unit=str(
+                state.attributes.get(ATTR_WEATHER_TEMPERATURE_UNIT, units)
+            ),
+            wind_unit=state.attributes.get(ATTR_WEATHER_WIND_SPEED_UNIT),
+            heat_above_c=to_celsius(heat_threshold(self.hass, options), units),
+        )
+
+    def _note_failure(self, entity_id: str, err: HomeAssistantError) -> None:
+        if entity_id in self._warned:
+            _LOGGER.debug("No forecast from %s: %s", entity_id, err)
+            return
+        self._warned.add(entity_id)
+        _LOGGER.warning(
+            "No forecast from %s for the walk reminders (sent without it): %s",
+            entity_id,
+            err,
+        )
