@@ -164,7 +164,14 @@ async def test_check_in_blueprint_sends_answerable_question(
     await at(hass, freezer, "2026-11-23T08:30:00+00:00")
     [call] = pushed
     assert "How did your" in call.data["message"]
-    actions = [action["action"] for action in call.data["data"]["actions"]]
+    buttons = call.data["data"]["actions"]
+    assert [button["title"] for button in buttons] == [
+        "Walked",
+        "Snooze 15 min",
+        "In pain",
+    ]
+    assert buttons[-1]["textInputPlaceholder"] == "Pain level 0-10"
+    actions = [action["action"] for action in buttons]
     assert actions[0] == f"BACKWALK_WALKED_{loaded_entry.entry_id}"
     hass.bus.async_fire("mobile_app_notification_action", {"action": actions[0]})
     await hass.async_block_till_done()

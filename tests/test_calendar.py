@@ -465,7 +465,7 @@ async def test_one_clock_time_in_home_assistants_zone(
     await hass.async_block_till_done()
     (nudge,) = [event.data for event in nudges]
     assert nudge["type"] == "stretch"
-    assert "Your walk is at 07:30," in nudge["message"]
+    assert "Your walk is at 7:30 AM," in nudge["message"]
     assert datetime.fromisoformat(nudge["walk_time"]) == datetime.fromisoformat(walk)
     # A walk logged now is shown at its own start, in the same zone.
     logged = await call(hass, "log_walk", {"minutes": 12})

@@ -63,6 +63,8 @@ PAGES = [
 EXPECTED_OPTIONS: dict[str, Any] = {
     "pain_duration": "over_3_months",
     "usual_pain": 4,
+    # Home Assistant's language, which backwalk speaks: offered first, so kept.
+    "language": "en",
     "walks_per_week": 4,
     "target_minutes": 40,
     "starting_minutes": 10,
@@ -80,6 +82,7 @@ EXPECTED_OPTIONS: dict[str, Any] = {
 # A profile with every option set, as the options flow saves it.
 SAVED_OPTIONS: dict[str, Any] = {
     **PROFILE_OPTIONS,
+    "language": "nl",
     "first_weekday": 3,
     "preferred_alternatives": ["stationary_bike"],
     "count_walk_days": False,
@@ -181,6 +184,7 @@ async def test_short_first_flow_creates_a_working_profile(hass: HomeAssistant) -
     assert [item["name"] for item in fields] == [
         "pain_duration",
         "usual_pain",
+        "language",
         "person",
     ]
     assert field(fields, "pain_duration")["default"] == "under_6_weeks"
@@ -918,6 +922,7 @@ async def test_existing_profile_keeps_working(
         assert loaded_entry.state is ConfigEntryState.LOADED
     assert loaded_entry.options == {
         **PROFILE_OPTIONS,
+        "language": "en",
         "count_walk_days": False,
         "preferred_alternatives": ALL_ALTERNATIVES,
         "walk_days": [0, 2, 4],

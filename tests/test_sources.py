@@ -23,7 +23,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.backwalk.const import DOMAIN
-from custom_components.backwalk.sources import ESTIMATE_NOTE
 from custom_components.backwalk.store import ProfileStore
 from tests.conftest import Persisted
 
@@ -569,7 +568,7 @@ async def test_walk_estimated_from_steps(hass: HomeAssistant, phone: Phone) -> N
     await phone.say(utc("09:20"), STEPS, "2700")  # 20 a minute: stopped
     [walk] = phone.stored()["walks"]
     assert walk["source"] == "sensor"
-    assert walk["note"] == ESTIMATE_NOTE
+    assert walk["note"] == "Estimated from steps"
     assert walk["minutes"] == 15.0
     assert walk["start"] == utc("09:00")
     assert minutes_today(hass) == 15

@@ -14,6 +14,7 @@ from homeassistant.helpers.typing import ConfigType
 from .card import async_register_card
 from .const import CONF_WEBHOOK_ID, DOMAIN
 from .intents import async_setup_intents
+from .language import async_load_catalog
 from .reminders import ReminderEngine
 from .report import async_register_report_view
 from .runtime import BackwalkConfigEntry, ProfileRuntime
@@ -36,7 +37,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions once, whatever profiles exist."""
+    """Read the language files and register the actions once, whatever profiles exist."""
+    await async_load_catalog(hass)
     async_setup_services(hass)
     async_setup_intents(hass)
     await async_register_card(hass)

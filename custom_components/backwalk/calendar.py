@@ -24,16 +24,18 @@ from homeassistant.util import dt as dt_util
 from .coordinator import called_off, next_scheduled_walk
 from .entity import BackwalkEntity
 from .errors import refusal
+from .language import profile_messages
 from .model import (
-    ACTIVITY_NAMES,
     CORRECTION_WINDOW,
     EARLIEST_TIME,
     LATEST_TIME,
     MAX_WALK_MINUTES,
     Alternative,
+    Messages,
     PainReport,
     Stretch,
     Walk,
+    stretches,
     walks_between,
 )
 from .runtime import BackwalkConfigEntry
@@ -86,14 +88,22 @@ class WalkCalendar(BackwalkEntity, CalendarEntity):
         walk = next_scheduled_walk(self.coordinator.data)
         return self._scheduled(walk) if walk else None
 
+    @property
+    def _messages(self) -> Messages:
+        """Summaries are in the profile's language, as its reminders are."""
+        return profile_messages(self.hass, self.runtime.entry)
+
     def _scheduled(self, start: datetime) -> CalendarEvent:
         minutes = self.coordinator.data.snapshot.target_minutes_today
         local = start.astimezone(self.coordinator.data.timezone)
+        messages = self._messages
         return CalendarEvent(
             start=local,
             end=local + timedelta(minutes=minutes),
-            summary=f"Walk ({minutes} min)",
-            description="Stretch gently first: neck, arms, hips, legs, hamstrings, ankles.",
+            summary=messages("calendar.scheduled", minutes=messages.number(minutes)),
+            description=messages(
+                "calendar.scheduled_description", stretches=stretches(messages)
+            ),
             uid=f"{SCHEDULED_UID_PREFIX}{start.isoformat()}",
         )
 
@@ -110,8 +120,9 @@ class WalkCalendar(BackwalkEntity, CalendarEntity):
         logged_from = min(
             max(start_date, EARLIEST_TIME + _LOOKBACK) - _LOOKBACK, logged_to
         )
+        messages = self._messages
         for record in self.runtime.log.records_between(logged_from, logged_to):
-            event = _logged_event(record, tz)
+            event = _logged_event(record, tz, messages)
             if event is not None and event.end > start_date:
                 events.append(event)
         # Scheduled walks only from now on (the past shows what was actually done), and
@@ -163,16 +174,25 @@ class WalkCalendar(BackwalkEntity, CalendarEntity):
 
 
 def _logged_event(
-    record: Walk | PainReport | Stretch | Alternative, tz: tzinfo
+    record: Walk | PainReport | Stretch | Alternative, tz: tzinfo, messages: Messages
 ) -> CalendarEvent | None:
     """Return a logged entry's event (its note as the description), else None."""
     if isinstance(record, Walk):
         start = record.start.astimezone(tz)
-        distance = f", {record.distance_km:g} km" if record.distance_km else ""
+        minutes = messages.number(record.minutes)
+        summary = (
+            messages(
+                "calendar.walked_distance",
+                minutes=minutes,
+                distance=messages.number(record.distance_km),
+            )
+            if record.distance_km
+            else messages("calendar.walked", minutes=minutes)
+        )
         return CalendarEvent(
             start=start,
             end=record.end.astimezone(tz),
-            summary=f"Walked {record.minutes:g} min{distance}",
+            summary=summary,
             description=record.note,
             uid=record.id,
         )
@@ -181,17 +201,21 @@ def _logged_event(
         return CalendarEvent(
             start=start,
             end=start + STRETCH_LENGTH,
-            summary="Stretched",
+            summary=messages("calendar.stretched"),
             description=record.note,
             uid=record.id,
         )
     if isinstance(record, Alternative):
         start = record.time.astimezone(tz)
-        name = ACTIVITY_NAMES.get(record.activity.value, record.activity.value)
+        label = messages(f"activity_label.{record.activity.value}")
         return CalendarEvent(
             start=start,
             end=start + timedelta(minutes=record.minutes),
-            summary=f"{name.capitalize()} instead of a walk ({record.minutes:g} min)",
+            summary=messages(
+                "calendar.alternative",
+                activity=label,
+                minutes=messages.number(record.minutes),
+            ),
             description=record.note,
             uid=record.id,
         )

@@ -2,7 +2,9 @@
 
 `frontend/backwalk-card.js` is a plain JavaScript web component. It is served at
 CARD_URL and loaded on every frontend page as an extra module, with the integration's version
-in the query so a new release is never hidden by a cached old one.
+in the query so a new release is never hidden by a cached old one. Its words are in
+`frontend/i18n/<language>.json`, served beside it at I18N_URL: the card fetches the file of
+the user's language, so a new language is a new file.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ _LOGGER = logging.getLogger(__name__)
 
 CARD_FILE = Path(__file__).parent / "frontend" / "backwalk-card.js"
 CARD_URL = f"/{DOMAIN}/backwalk-card.js"
+I18N_DIR = CARD_FILE.parent / "i18n"
+I18N_URL = f"/{DOMAIN}/i18n"
 
 
 async def async_register_card(hass: HomeAssistant) -> None:
@@ -32,7 +36,10 @@ async def async_register_card(hass: HomeAssistant) -> None:
         from homeassistant.components.http import StaticPathConfig  # type: ignore[attr-defined]
 
     await hass.http.async_register_static_paths(
-        [StaticPathConfig(CARD_URL, str(CARD_FILE), cache_headers=False)]
+        [
+            StaticPathConfig(CARD_URL, str(CARD_FILE), cache_headers=False),
+            StaticPathConfig(I18N_URL, str(I18N_DIR), cache_headers=False),
+        ]
     )
     if "frontend" not in hass.config.components:
         return

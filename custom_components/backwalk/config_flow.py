@@ -68,6 +68,7 @@ from .flow_schemas import (
     sources_schema,
     thresholds_schema,
 )
+from .language import default_language
 from .model.markdown import escape_markdown
 
 if TYPE_CHECKING:
@@ -86,6 +87,12 @@ def _form(
         return build(handler.options)
 
     return schema
+
+
+async def _profile_options_form(handler: SchemaCommonFlowHandler) -> vol.Schema:
+    return profile_options_schema(
+        handler.options, default_language(handler.parent_handler.hass)
+    )
 
 
 async def _delivery_form(handler: SchemaCommonFlowHandler) -> vol.Schema:
@@ -158,7 +165,7 @@ async def _about_presence(handler: SchemaCommonFlowHandler) -> dict[str, str]:
 
 
 _PROFILE_PAGE = SchemaFlowFormStep(
-    _form(profile_options_schema),
+    _profile_options_form,
     validate_user_input=PageCheck(),
     description_placeholders=_about,
 )

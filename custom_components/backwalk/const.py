@@ -24,6 +24,8 @@ CONF_ALTERNATIVES: Final = "preferred_alternatives"
 # The person (and so the Home Assistant user) the profile belongs to: Assist takes
 # "I" from that user to mean this profile.
 CONF_PERSON: Final = "person"
+# The language of the profile's reminders and texts (one of model.LANGUAGES).
+CONF_LANGUAGE: Final = "language"
 # Schedule
 CONF_WALK_DAYS: Final = "walk_days"
 CONF_WALK_TIME: Final = "walk_time"

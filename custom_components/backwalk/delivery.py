@@ -26,6 +26,7 @@ from .const import (
     DOMAIN,
     EVENT_NUDGE,
 )
+from .language import profile_messages
 from .model import Nudge, NudgeType
 from .model.markdown import escape_markdown
 from .model.presence import Reason
@@ -167,6 +168,9 @@ class NudgeDelivery:
                 "spoken": nudge.spoken,
                 "walk_time": nudge.walk_time.isoformat() if nudge.walk_time else None,
                 "guidance": list(nudge.guidance),
+                # The phone buttons in the profile's language, for automations that
+                # send the nudge themselves (the check-in blueprint).
+                "actions": self._actions(nudge),
                 # Where it went and why (away, in_area, no_presence), and the
                 # forecast condition a before-walk nudge was decided with.
                 "delivered_to": delivered_to,
@@ -204,34 +208,38 @@ class NudgeDelivery:
         return True
 
     def _actions(self, nudge: Nudge) -> list[dict[str, Any]]:
-        """Phone buttons that answer the nudge; each names this profile."""
+        """Phone buttons that answer the nudge, in the profile's language; each names this profile."""
         if nudge.type is NudgeType.RED_FLAG:
             return []  # nothing to log or snooze about seeking care (G15)
+        messages = profile_messages(self.hass, self.runtime.entry)
         buttons: list[dict[str, Any]] = []
         if nudge.type is NudgeType.STRETCH:
             buttons.append(
                 {
                     "action": action_id(ACTION_STRETCHED, self.entry_id),
-                    "title": "Stretched",
+                    "title": messages("button.stretched"),
                 }
             )
         if nudge.type in (NudgeType.STRETCH, NudgeType.CHECK_IN):
             buttons.append(
-                {"action": action_id(ACTION_WALKED, self.entry_id), "title": "Walked"}
+                {
+                    "action": action_id(ACTION_WALKED, self.entry_id),
+                    "title": messages("button.walked"),
+                }
             )
         buttons.append(
             {
                 "action": action_id(ACTION_SNOOZE, self.entry_id),
-                "title": f"Snooze {SNOOZE_MINUTES} min",
+                "title": messages("button.snooze", minutes=SNOOZE_MINUTES),
             }
         )
         buttons.append(
             {
                 "action": action_id(ACTION_PAIN, self.entry_id),
-                "title": "In pain",
+                "title": messages("button.in_pain"),
                 "behavior": "textInput",
-                "textInputButtonTitle": "Report",
-                "textInputPlaceholder": "Pain level 0-10",
+                "textInputButtonTitle": messages("button.report"),
+                "textInputPlaceholder": messages("button.pain_placeholder"),
             }
         )
         return buttons

@@ -9,12 +9,12 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import translation
 
 from .const import DOMAIN
+from .language import messages_for
 from .model import ModelError, Record
 
 # Placeholder values come from the caller (an id, a device id): one of a megabyte must
 # not come back in the answer, nor fill the log.
 MAX_PLACEHOLDER_LENGTH = 40
-GENERIC_ERROR = "Sorry, backwalk could not do that."
 
 
 class AlreadySavedError(Exception):
@@ -56,9 +56,10 @@ async def async_error_message(
     hass: HomeAssistant, language: str, err: HomeAssistantError
 ) -> str:
     """Say a refusal of backwalk's own as a sentence in `language`, else in English."""
+    generic = messages_for(hass, language)("error.generic")
     key = err.translation_key
     if err.translation_domain != DOMAIN or key is None:
-        return GENERIC_ERROR
+        return generic
     localize_key = f"component.{DOMAIN}.exceptions.{key}.message"
     message: str | None = None
     for lang in dict.fromkeys((language, "en")):
@@ -68,7 +69,7 @@ async def async_error_message(
         if message := strings.get(localize_key):
             break
     if not message:
-        return GENERIC_ERROR
+        return generic
     with suppress(KeyError, IndexError, ValueError):
         message = message.format(**(err.translation_placeholders or {}))
     return message

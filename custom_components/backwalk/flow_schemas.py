@@ -23,6 +23,7 @@ from .const import (
     CONF_COUNT_WALK_DAYS,
     CONF_DAILY_MINIMUM,
     CONF_FIRST_WEEKDAY,
+    CONF_LANGUAGE,
     CONF_MEDIA_PLAYERS,
     CONF_MERGE_WINDOW,
     CONF_MIN_CONFIDENCE,
@@ -60,7 +61,7 @@ from .const import (
     DEFAULT_WALK_TIME,
     DEFAULT_WALKING_STATES,
 )
-from .model import MAX_PAIN_LEVEL, PainDuration, Settings, StepMode
+from .model import LANGUAGES, MAX_PAIN_LEVEL, PainDuration, Settings, StepMode
 
 _DEFAULTS = Settings()
 
@@ -133,8 +134,11 @@ def name_schema(values: dict[str, Any]) -> vol.Schema:
     )
 
 
-def profile_schema(values: dict[str, Any]) -> vol.Schema:
-    """Ask how long the pain has lasted and how much it usually hurts."""
+def profile_schema(values: dict[str, Any], language: str) -> vol.Schema:
+    """Ask how long the pain has lasted, how much it usually hurts, and the language.
+
+    `language` is the one to offer first: Home Assistant's, when backwalk speaks it.
+    """
     return vol.Schema(
         {
             vol.Required(
@@ -150,13 +154,22 @@ def profile_schema(values: dict[str, Any]) -> vol.Schema:
             vol.Required(
                 CONF_USUAL_PAIN, default=values.get(CONF_USUAL_PAIN, DEFAULT_USUAL_PAIN)
             ): _slider(0, MAX_PAIN_LEVEL),
+            # Reminders and spoken texts are in the profile's language, so that a
+            # household may mix languages: one profile per person.
+            vol.Required(
+                CONF_LANGUAGE, default=values.get(CONF_LANGUAGE, language)
+            ): selector.LanguageSelector(
+                selector.LanguageSelectorConfig(
+                    languages=list(LANGUAGES), native_name=True
+                )
+            ),
         }
     )
 
 
-def profile_options_schema(values: dict[str, Any]) -> vol.Schema:
+def profile_options_schema(values: dict[str, Any], language: str) -> vol.Schema:
     """Ask about the pain and whose profile it is: Assist takes "I" from that person."""
-    return profile_schema(values).extend(
+    return profile_schema(values, language).extend(
         {
             vol.Optional(CONF_PERSON): selector.EntitySelector(
                 selector.EntitySelectorConfig(domain="person")

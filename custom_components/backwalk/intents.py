@@ -1,14 +1,17 @@
 """Assist (voice) intents: log a walk, report pain, ask today's target, week and streak.
 
-The sentences live in custom_sentences/en/backwalk.yaml, which users copy into their
-configuration. Answers are short English speech; every refusal is spoken, never raised.
+The sentences live in custom_sentences/<language>/backwalk.yaml, which users copy into
+their configuration. Answers are short speech in the conversation's language, from the
+message catalog (assist.* keys): an answer picks its sentences by the person's state
+and by whose profile it is, more than a response template in the sentence file could
+say, and it must be the same whichever agent (or language model) called the intent.
+Every refusal is spoken, never raised.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-import math
 from typing import Any, override
 
 from homeassistant.core import HomeAssistant
@@ -25,9 +28,9 @@ from .const import (
     CONF_PERSON,
     DOMAIN,
 )
-from .errors import GENERIC_ERROR, async_error_message
-from .model import ACTIVITY_NAMES, MAX_WALK_MINUTES, PainStatus, Snapshot, Source
-from .model.guidance import join_words
+from .errors import async_error_message
+from .language import messages_for
+from .model import MAX_WALK_MINUTES, Messages, PainStatus, Snapshot, Source, activities
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 
 INTENT_LOG_WALK = "BackwalkLogWalk"
@@ -46,8 +49,6 @@ _NAME_SCHEMA = {vol.Optional(SLOT_NAME): cv.string}
 # A number as a sentence or a language model gives it; the model reads it by the same
 # rule as every other way in (a pain level of 7.9 is refused, not rounded).
 _NUMBER = vol.Any(int, float, str)
-# A sentence such as "{name} walked 20 minutes" also matches "I walked 20 minutes".
-_PRONOUNS = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our"})
 
 
 class VoiceError(Exception):
@@ -61,63 +62,35 @@ class VoiceError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Listener:
-    """The profile an answer is about, and whether it is the speaker's own.
+    """The profile an answer is about, whether it is the speaker's own, and the words.
 
     Answers speak to the person whose profile it is ("You have walked 3 days in a
-    row") and name the profile only when it is someone else's ("Sam has walked...").
+    row") and name the profile only when it is someone else's ("Sam has walked..."),
+    in the language of the conversation.
     """
 
     runtime: ProfileRuntime
     own: bool
+    messages: Messages
 
     @property
     def name(self) -> str:
         """The profile's name."""
         return self.runtime.name
 
-    def says(self, own: str, other: str) -> str:
-        """Pick the words for the speaker's own profile, or for someone else's."""
-        return own if self.own else other
+    def says(self, key: str, /, **values: object) -> str:
+        """Say `key`_own to the profile's person, or `key`_other naming the profile."""
+        if self.own:
+            return self.messages(f"{key}_own", **values)
+        return self.messages(f"{key}_other", name=self.name, **values)
 
-    @property
-    def they_have(self) -> str:
-        """'You have' or 'Sam has', to begin a sentence."""
-        return self.says("You have", f"{self.name} has")
-
-    @property
-    def their(self) -> str:
-        """'your' or "Sam's"."""
-        return self.says("your", f"{self.name}'s")
-
-    @property
-    def their_first(self) -> str:
-        """'Your' or "Sam's", to begin a sentence (a name stays as it was typed)."""
-        return self.says("Your", f"{self.name}'s")
+    def minutes(self, value: float) -> str:
+        """'1 minute', '20 minutes', '12.5 minutes' in the listener's language."""
+        return self.messages.plural("unit.minutes", value)
 
 
-def spoken_number(value: float) -> str:
-    """Say a number: whole numbers without a decimal point, others to one place."""
-    if math.isclose(value, round(value), abs_tol=0.05):
-        return str(round(value))
-    return f"{value:.1f}"
-
-
-def minutes_phrase(value: float) -> str:
-    """'1 minute', '20 minutes', '12.5 minutes'."""
-    number = spoken_number(value)
-    return f"{number} minute" if number == "1" else f"{number} minutes"
-
-
-def days_phrase(days: int) -> str:
-    """'1 day', '3 days'."""
-    return "1 day" if days == 1 else f"{days} days"
-
-
-def _names(entries: Sequence[BackwalkConfigEntry]) -> str:
-    titles = sorted(entry.title for entry in entries)
-    if len(titles) == 1:
-        return titles[0]
-    return f"{', '.join(titles[:-1])} or {titles[-1]}"
+def _names(messages: Messages, entries: Sequence[BackwalkConfigEntry]) -> str:
+    return messages.join(sorted(entry.title for entry in entries), "or")
 
 
 def _normalize(name: str) -> str:
@@ -140,28 +113,36 @@ def linked_user_id(hass: HomeAssistant, entry: BackwalkConfigEntry) -> str | Non
 
 
 def resolve_voice_profile(
-    hass: HomeAssistant, name: str | None, user_id: str | None = None
+    hass: HomeAssistant,
+    name: str | None,
+    user_id: str | None = None,
+    language: str | None = None,
 ) -> Listener:
-    """Find the profile a sentence is for.
+    """Find the profile a sentence is for, to answer in `language`.
 
     A spoken name wins. Without one ("I", "my"), the profile linked to the speaking
     user; else the only profile not linked to somebody else. Otherwise ask which.
     """
+    messages = messages_for(hass, language)
     loaded = _loaded_entries(hass)
     if not loaded:
-        raise VoiceError("There is no backwalk profile set up yet.")
+        raise VoiceError(messages("assist.no_profile"))
     linked = {entry.entry_id: linked_user_id(hass, entry) for entry in loaded}
     spoken = (name or "").strip()
     wanted = _normalize(spoken)
-    if wanted and wanted not in _PRONOUNS:
+    # A sentence such as "{name} walked 20 minutes" also matches "I walked 20
+    # minutes": the language's words for oneself name no profile.
+    pronouns = {word.strip() for word in messages("assist.pronouns").split(",")}
+    if wanted and wanted not in pronouns:
         for entry in loaded:
             candidates = {entry.title, str(entry.data.get(CONF_NAME, ""))}
             if wanted in {_normalize(candidate) for candidate in candidates}:
                 own = user_id is not None and linked[entry.entry_id] == user_id
-                return Listener(entry.runtime_data, own=own)
+                return Listener(entry.runtime_data, own, messages)
         raise VoiceError(
-            f"I don't know a backwalk profile called {spoken}. "
-            f"Say it for {_names(loaded)}."
+            messages(
+                "assist.unknown_profile", name=spoken, names=_names(messages, loaded)
+            )
         )
     mine = [entry for entry in loaded if user_id and linked[entry.entry_id] == user_id]
     if not mine:
@@ -173,126 +154,110 @@ def resolve_voice_profile(
             if user_id is None or linked[entry.entry_id] is None
         ]
     if not mine:
-        raise VoiceError(
-            f"No backwalk profile is linked to you. Say it again for {_names(loaded)}."
-        )
+        raise VoiceError(messages("assist.not_linked", names=_names(messages, loaded)))
     if len(mine) > 1:
-        raise VoiceError(f"Which profile is this for? Say it again for {_names(mine)}.")
-    return Listener(mine[0].runtime_data, own=True)
+        raise VoiceError(messages("assist.which_profile", names=_names(messages, mine)))
+    return Listener(mine[0].runtime_data, True, messages)
 
 
-def preferred_activities(runtime: ProfileRuntime) -> str:
+def preferred_activities(runtime: ProfileRuntime, messages: Messages) -> str:
     """List the profile's chosen pain-day alternatives (G7) as a sentence says them.
 
     None chosen, or none that G7 names, means all of them, as in the reminders.
     """
-    chosen = runtime.entry.options.get(CONF_ALTERNATIVES, ALTERNATIVES)
-    names = [ACTIVITY_NAMES[key] for key in chosen if key in ACTIVITY_NAMES]
-    return join_words(dict.fromkeys(names or ACTIVITY_NAMES.values()), "or")
+    return activities(
+        messages, runtime.entry.options.get(CONF_ALTERNATIVES, ALTERNATIVES)
+    )
 
 
 def _care(listener: Listener) -> str:
     # G15: what a red-flag answer says instead of any suggestion to move.
-    who = listener.says("you have", f"{listener.name} has")
-    return f"If {who} serious symptoms, get medical help at once."
+    return listener.says("assist.care")
 
 
 def _alternatives(listener: Listener) -> str:
     # G7: on a pain day, a gentler low-impact activity instead of a walk.
-    activities = preferred_activities(listener.runtime)
-    return listener.says(
-        f"If walking hurts today, try {activities} instead.",
-        f"If walking hurts today, {listener.name} could try {activities} instead.",
-    )
+    activities_said = preferred_activities(listener.runtime, listener.messages)
+    return listener.says("assist.alternatives", activities=activities_said)
 
 
 def _streak(listener: Listener, days: int) -> str:
     if days > 1:
-        return f"{listener.they_have} walked {days} days in a row."
+        return listener.says("assist.streak.days", days=listener.messages.number(days))
     if days == 1:
-        return f"{listener.they_have} a 1 day walking streak."
-    return f"{listener.they_have} no walking streak right now."
+        return listener.says("assist.streak.one_day")
+    return listener.says("assist.streak.none")
 
 
 def _pain_answer(listener: Listener, level: int, snapshot: Snapshot) -> str:
-    noted = listener.says(
-        f"Noted pain level {level}.", f"Noted pain level {level} for {listener.name}."
-    )
+    messages = listener.messages
+    noted = listener.says("assist.pain.noted", level=level)
     if snapshot.pain_status is PainStatus.RED_FLAG:
         # G15: never suggest exercise, only medical help.
-        return f"{noted} That is severe pain. {_care(listener)}"
+        return f"{noted} {messages('assist.pain.severe')} {_care(listener)}"
     if snapshot.red_flag_today:
         # Should the model hold a red flag past a lower report, G15 holds with it.
-        reported = listener.says("You", listener.name)
-        return (
-            f"{noted} {reported} reported severe pain earlier today. {_care(listener)}"
-        )
+        return f"{noted} {listener.says('assist.pain.earlier')} {_care(listener)}"
     if snapshot.pain_status is PainStatus.PAIN_DAY:
-        return f"{noted} Today counts as a pain day. {_alternatives(listener)}"
+        return f"{noted} {messages('assist.pain.pain_day')} {_alternatives(listener)}"
     if snapshot.pain_status is PainStatus.NONE:
-        return f"{noted} Glad {listener.their} back feels good."
-    return f"{noted} Today's walking target is {minutes_phrase(snapshot.target_minutes_today)}."
+        return f"{noted} {listener.says('assist.pain.none')}"
+    target = listener.minutes(snapshot.target_minutes_today)
+    return f"{noted} {messages('assist.pain.target', minutes=target)}"
 
 
 def _target_answer(listener: Listener, snapshot: Snapshot) -> str:
+    messages = listener.messages
     if snapshot.red_flag_today:
         # G15: no target to chase after severe pain today.
-        reported = listener.says("You", listener.name)
-        return (
-            f"{reported} reported severe pain today, so there is no walking target. "
-            f"{_care(listener)}"
-        )
-    answer = (
-        f"{listener.their_first} target today is a {spoken_number(snapshot.target_minutes_today)}"
-        " minute walk."
+        return f"{listener.says('assist.target.red_flag')} {_care(listener)}"
+    answer = listener.says(
+        "assist.target.plan", minutes=messages.number(snapshot.target_minutes_today)
     )
     if snapshot.minutes_today > 0:
-        answer += (
-            f" {listener.they_have} walked"
-            f" {minutes_phrase(snapshot.minutes_today)} today."
-        )
+        walked = listener.minutes(snapshot.minutes_today)
+        answer += f" {listener.says('assist.target.walked', minutes=walked)}"
     if snapshot.pain_day:
-        answer += f" Today is a pain day. {_alternatives(listener)}"
+        answer += f" {messages('assist.target.pain_day')} {_alternatives(listener)}"
     return answer
 
 
 def _week_answer(listener: Listener, snapshot: Snapshot) -> str:
-    walks = snapshot.walks_this_week
+    messages = listener.messages
     # G10: the goal is walks ("three or four times a week") and their minutes.
-    needed = snapshot.weekly_walks_needed
-    goal = (
-        f"{needed} {'walk' if needed == 1 else 'walks'},"
-        f" {minutes_phrase(snapshot.weekly_goal_minutes)} in all"
+    goal = messages(
+        "assist.week.goal",
+        walks=messages.plural("unit.walks", snapshot.weekly_walks_needed),
+        minutes=listener.minutes(snapshot.weekly_goal_minutes),
     )
-    answer = (
-        f"{listener.they_have} walked {minutes_phrase(snapshot.minutes_this_week)}"
-        f" this week in {walks} {'walk' if walks == 1 else 'walks'}"
+    answer = listener.says(
+        "assist.week.met" if snapshot.weekly_goal_met else "assist.week.open",
+        minutes=listener.minutes(snapshot.minutes_this_week),
+        walks=messages.plural("unit.walks_done", snapshot.walks_this_week),
+        goal=goal,
     )
-    if snapshot.weekly_goal_met:
-        answer += f", which meets {listener.their} weekly goal of {goal}."
-    else:
-        answer += f". {listener.their_first} weekly goal is {goal}."
     return f"{answer} {_streak(listener, snapshot.current_streak)}"
 
 
 def _streak_answer(listener: Listener, snapshot: Snapshot) -> str:
+    messages = listener.messages
     # The streak first: it is what was asked.
     answer = _streak(listener, snapshot.current_streak)
     if snapshot.longest_streak > snapshot.current_streak:
-        longest = days_phrase(snapshot.longest_streak)
-        answer += f" {listener.their_first} longest was {longest}."
+        longest = messages.plural("unit.days", snapshot.longest_streak)
+        answer += f" {listener.says('assist.streak.longest', days=longest)}"
     if snapshot.weekly_streak > 1:
-        answer += (
-            f" {listener.they_have} met {listener.their} weekly goal"
-            f" {snapshot.weekly_streak} weeks in a row."
-        )
+        weeks = messages.number(snapshot.weekly_streak)
+        answer += f" {listener.says('assist.streak.weeks', weeks=weeks)}"
     return answer
 
 
 class _BackwalkIntentHandler(intent.IntentHandler):
     """Resolve the profile, answer, and turn every refusal into speech."""
 
-    invalid_slots_speech = GENERIC_ERROR
+    # What to say when a slot is not understood: a catalog key and its values.
+    invalid_slots_key = "error.generic"
+    invalid_slots_values: dict[str, object] = {}  # noqa: RUF012 (read only)
     response_type = intent.IntentResponseType.ACTION_DONE
 
     @property
@@ -305,12 +270,13 @@ class _BackwalkIntentHandler(intent.IntentHandler):
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Answer the intent, or speak why not."""
         response = intent_obj.create_response()
+        messages = messages_for(intent_obj.hass, intent_obj.language)
+        invalid_slots = messages(self.invalid_slots_key, **self.invalid_slots_values)
         try:
             slots = self.async_validate_slots(intent_obj.slots)
         except vol.Invalid:
             response.async_set_error(
-                intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
-                self.invalid_slots_speech,
+                intent.IntentResponseErrorCode.FAILED_TO_HANDLE, invalid_slots
             )
             return response
         values = {key: slot["value"] for key, slot in slots.items()}
@@ -320,6 +286,7 @@ class _BackwalkIntentHandler(intent.IntentHandler):
                 intent_obj.hass,
                 name if isinstance(name, str) else None,
                 intent_obj.context.user_id,
+                intent_obj.language,
             )
             speech = await self.async_answer(listener, values)
         except VoiceError as err:
@@ -330,7 +297,7 @@ class _BackwalkIntentHandler(intent.IntentHandler):
         except HomeAssistantError as err:
             # A slot that is no number at all gets the spoken hint, not the written rule.
             spoken = (
-                self.invalid_slots_speech
+                invalid_slots
                 if err.translation_key == "not_a_number"
                 else await async_error_message(
                     intent_obj.hass, intent_obj.language, err
@@ -354,9 +321,8 @@ class LogWalkIntentHandler(_BackwalkIntentHandler):
 
     intent_type = INTENT_LOG_WALK
     description = "Logs a finished walk of some minutes in backwalk"
-    invalid_slots_speech = (
-        f"Please say how many minutes you walked, from 1 to {MAX_WALK_MINUTES}."
-    )
+    invalid_slots_key = "assist.ask_minutes"
+    invalid_slots_values = {"max": MAX_WALK_MINUTES}  # noqa: RUF012 (read only)
 
     @property
     @override
@@ -369,13 +335,10 @@ class LogWalkIntentHandler(_BackwalkIntentHandler):
         """Log the walk; say it was logged and the week's minutes."""
         runtime = listener.runtime
         walk = await runtime.async_log_walk(values[ATTR_MINUTES], source=Source.VOICE)
-        minutes = spoken_number(walk.minutes)
-        logged = listener.says(
-            f"Logged your {minutes} minute walk.",
-            f"Logged a {minutes} minute walk for {listener.name}.",
-        )
-        week = minutes_phrase(runtime.state.snapshot.minutes_this_week)
-        return f"{logged} That makes {week} this week."
+        messages = listener.messages
+        logged = listener.says("assist.logged", minutes=messages.number(walk.minutes))
+        week = listener.minutes(runtime.state.snapshot.minutes_this_week)
+        return f"{logged} {messages('assist.logged_week', minutes=week)}"
 
 
 class ReportPainIntentHandler(_BackwalkIntentHandler):
@@ -383,7 +346,7 @@ class ReportPainIntentHandler(_BackwalkIntentHandler):
 
     intent_type = INTENT_REPORT_PAIN
     description = "Records how much the lower back hurts now, from 0 to 10, in backwalk"
-    invalid_slots_speech = "Please say a pain level from 0 to 10."
+    invalid_slots_key = "assist.ask_pain"
 
     @property
     @override

@@ -31,6 +31,7 @@ from .delivery import (
     NudgeDelivery,
 )
 from .errors import async_error_message
+from .language import messages_for, profile_language, profile_messages
 from .model import (
     ModelError,
     Nudge,
@@ -178,6 +179,7 @@ class ReminderEngine:
             last_walk_end=last_walk.end if last_walk else None,
             walks_done=snapshot.walks_this_week,
             walks_needed=snapshot.weekly_walks_needed,
+            messages=profile_messages(self.hass, self.runtime.entry),
         )
 
     async def async_check(self) -> None:
@@ -366,15 +368,18 @@ class ReminderEngine:
                 await self.runtime.async_report_pain(self._pain_level(reply))
         except ServiceValidationError as err:
             # What was typed is refused as at every other way in; the phone's user
-            # learns why where Home Assistant tells people things.
-            reason = await async_error_message(
-                self.hass, self.hass.config.language, err
-            )
+            # learns why where Home Assistant tells people things, in the language
+            # the profile's reminders are in.
+            language = profile_language(self.hass, self.runtime.entry)
+            reason = await async_error_message(self.hass, language, err)
             _LOGGER.warning("Refused the answer %s from a phone: %s", verb, reason)
+            title = messages_for(self.hass, language)(
+                "error.answer_refused_title", name=escape_markdown(self.runtime.name)
+            )
             persistent_notification.async_create(
                 self.hass,
                 reason,
-                title=f"backwalk: {escape_markdown(self.runtime.name)}",
+                title=title,
                 notification_id=f"{DOMAIN}_answer_refused_{self.entry_id}",
             )
         except (HomeAssistantError, ModelError) as err:

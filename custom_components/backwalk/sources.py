@@ -44,6 +44,7 @@ from .const import (
     DEFAULT_MIN_WALK,
     DEFAULT_WALKING_STATES,
 )
+from .language import profile_messages
 from .model import (
     MAX_WALK_MINUTES,
     ActivitySource,
@@ -64,7 +65,8 @@ from .runtime import ProfileRuntime
 
 _LOGGER = logging.getLogger(__name__)
 
-ESTIMATE_NOTE = "Estimated from steps"
+# The note on a walk estimated from a step counter, in the profile's language.
+ESTIMATE_NOTE_KEY = "source.estimated_from_steps"
 
 
 class SourceTracking:
@@ -320,7 +322,7 @@ class SourceTracking:
                 remainder.minutes,
                 started=remainder.start,
                 source=Source.SENSOR,
-                note=ESTIMATE_NOTE
+                note=profile_messages(self.hass, self.runtime.entry)(ESTIMATE_NOTE_KEY)
                 if detected.source_entity_ids == ("steps",)
                 else None,
             )

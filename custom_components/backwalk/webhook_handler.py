@@ -22,6 +22,7 @@ from .const import (
     WEBHOOK_MAX_BODY_BYTES,
 )
 from .errors import AlreadySavedError, async_error_message, refusal
+from .language import messages_for, profile_language
 from .model import MAX_NOTE_LENGTH, PainReport, Source, Walk
 from .runtime import ProfileRuntime
 
@@ -155,10 +156,12 @@ async def _async_read_body(request: web.Request) -> bytes | None:
     return None
 
 
-async def _refused(hass: HomeAssistant, err: ServiceValidationError) -> web.Response:
+async def _refused(
+    hass: HomeAssistant, language: str, err: ServiceValidationError
+) -> web.Response:
     """400 with the refusal's code (webhook_ prefix dropped) and its sentence."""
     code = str(err.translation_key).removeprefix(_PREFIX)
-    message = await async_error_message(hass, hass.config.language, err)
+    message = await async_error_message(hass, language, err)
     return _error(HTTPStatus.BAD_REQUEST, code, message)
 
 
@@ -170,28 +173,32 @@ def async_register_webhook(hass: HomeAssistant, runtime: ProfileRuntime) -> None
     async def handle(
         hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
+        # An app has no frontend language: it is told in the profile's language.
+        language = profile_language(hass, entry)
         raw = await _async_read_body(request)
         if raw is None:
             # 413, not 400, but said like every other refusal: a translated sentence.
             too_large = refusal(
                 "webhook_body_too_large", max=str(WEBHOOK_MAX_BODY_BYTES // 1024)
             )
-            message = await async_error_message(hass, hass.config.language, too_large)
+            message = await async_error_message(hass, language, too_large)
             return _error(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large", message
             )
         try:
             body = json_loads(raw)
         except ValueError:
-            return await _refused(hass, refusal("webhook_invalid_json"))
+            return await _refused(hass, language, refusal("webhook_invalid_json"))
         try:
             result = await _async_store(runtime, body)
         except ServiceValidationError as err:
-            return await _refused(hass, err)
+            return await _refused(hass, language, err)
         except HomeAssistantError as err:
             _LOGGER.warning("backwalk webhook could not save: %s", err)
             return _error(
-                HTTPStatus.SERVICE_UNAVAILABLE, "save_failed", "not saved, try again"
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                "save_failed",
+                messages_for(hass, language)("error.not_saved"),
             )
         return web.json_response(result)
 

@@ -1,43 +1,65 @@
-"""The guidance facts and the templates every message is written from."""
+"""The guidance facts and the templates every message is written from, in every language."""
 
 from __future__ import annotations
 
+from datetime import time
 import re
 from string import Formatter
 
 import pytest
 
 from custom_components.backwalk.model import (
-    ACTIVITY_NAMES,
+    ACTIVITY_KEYS,
     GUIDANCE,
+    LANGUAGES,
     TEMPLATES,
     Activity,
+    Messages,
     Template,
+    activities,
+    stretches,
 )
 from custom_components.backwalk.model.guidance import (
     HEALING_ONLY_TIPS,
     STRETCH_AREAS,
     TIP_KEYS,
-    WEATHER_REASONS,
-    join_words,
+    WEATHER_HAZARDS,
+    weather_reason,
+)
+from tests.model.languages import (
+    CARE_WORDS,
+    CATALOG,
+    ENGLISH,
+    EVERY_LANGUAGE,
+    EXERCISE_WORDS,
 )
 
-# Every placeholder a template may use, with a value of the kind the planner passes.
-VALUES: dict[str, object] = {
-    "name": "Ana",
-    "minutes": 25,
-    "activities": "swimming or gentle yoga",
-    "stretches": join_words(STRETCH_AREAS),
-    "time": "07:30",
-    "walks_done": 2,
-    "walks_needed": 3,
-    "why": "It is icy this morning",
-}
-EXERCISE_WORDS = re.compile(
-    r"walk|stretch|swim|bike|bicycl|yoga|exercis|jog|move|activit", re.IGNORECASE
+
+def values(messages: Messages) -> dict[str, object]:
+    """Every placeholder a template may use, as the planner fills it in `messages`."""
+    walk = time(7, 30)
+    return {
+        "name": "Ana",
+        "minutes": messages.number(25),
+        "activities": activities(messages, ("swimming", "yoga")),
+        "stretches": stretches(messages),
+        "time": messages.clock(walk),
+        "walks_done": messages.number(2),
+        "walks_needed": messages.number(3),
+        "why": weather_reason(messages, "ice", "morning"),
+    }
+
+
+def spoken_values(messages: Messages) -> dict[str, object]:
+    return {**values(messages), "time": messages.spoken_clock(time(7, 30))}
+
+
+# Plain words and punctuation a voice reads naturally, in any of the languages; a
+# colon only inside a clock time, a hyphen only inside a word ("avez-vous").
+SPEAKABLE = re.compile(
+    r"(?:[^\W_]|[ ,.'?¿¡!]|(?<=\d):(?=\d)|(?<=[^\W\d_])-(?=[^\W\d_]))+"
 )
-# Plain words and punctuation a voice reads naturally; a colon only inside a clock time.
-SPEAKABLE = re.compile(r"(?:[A-Za-z0-9 ,.'?]|(?<=\d):(?=\d))+")
+LANGUAGE_IDS = [messages.language for messages in EVERY_LANGUAGE]
 
 
 def sentences(text: str) -> int:
@@ -79,14 +101,21 @@ def test_required_templates_exist() -> None:
     } <= set(TEMPLATES)
 
 
-@pytest.mark.parametrize("key", sorted(TEMPLATES))
-def test_every_template_cites_guidance(key: str) -> None:
-    template = TEMPLATES[key]
-    assert template.key == key
-    assert template.guidance
-    assert len(set(template.guidance)) == len(template.guidance)
-    for guidance in template.guidance:
-        assert guidance in GUIDANCE
+@pytest.mark.parametrize("messages", EVERY_LANGUAGE, ids=LANGUAGE_IDS)
+def test_every_message_cites_guidance(messages: Messages) -> None:
+    """Each language's guidance messages are exactly the cited templates."""
+    written = {
+        key.split(".")[1] for key in messages.strings if key.startswith("guidance.")
+    }
+    assert written == set(TEMPLATES)
+    for key, template in TEMPLATES.items():
+        assert template.key == key
+        assert template.guidance
+        assert len(set(template.guidance)) == len(template.guidance)
+        for guidance in template.guidance:
+            assert guidance in GUIDANCE
+        assert template.text(messages)
+        assert template.spoken(messages)
 
 
 @pytest.mark.parametrize(
@@ -111,68 +140,98 @@ def test_templates_cite_their_facts(key: str, cited: set[str]) -> None:
     assert set(TEMPLATES[key].guidance) == cited
 
 
+@pytest.mark.parametrize("messages", EVERY_LANGUAGE, ids=LANGUAGE_IDS)
 @pytest.mark.parametrize("key", sorted(TEMPLATES))
-def test_templates_render_and_read_well(key: str) -> None:
+def test_templates_render_and_read_well(messages: Messages, key: str) -> None:
     template = TEMPLATES[key]
-    assert placeholders(template.text) <= set(VALUES)
-    assert placeholders(template.spoken) <= set(VALUES)
-    text, spoken = template.render(**VALUES)
+    assert placeholders(template.text(messages)) <= set(values(messages))
+    assert placeholders(template.spoken(messages)) <= set(values(messages))
+    text, _ = template.render(messages, **values(messages))
+    _, spoken = template.render(messages, **spoken_values(messages))
     assert "{" not in text
     assert "}" not in text
     assert 1 <= sentences(text) <= 3
     # A smart speaker gets one or two short sentences of plain words.
     assert SPEAKABLE.fullmatch(spoken), spoken
     assert 1 <= sentences(spoken) <= 2
-    assert len(spoken) <= 110
+    assert len(spoken) <= 130, spoken
 
 
 def test_speakable_refuses_symbols() -> None:
     assert SPEAKABLE.fullmatch("Walk at 07:30, Ana.")
-    for spoken in ("Walk (gently).", "Tip: walk.", "Walk \N{RUNNER}.", "5 & 6"):
+    assert SPEAKABLE.fullmatch("Étirez-vous, ¿vale? Schön.")
+    for spoken in (
+        "Walk (gently).",
+        "Tip: walk.",
+        "Walk \N{RUNNER}.",
+        "5 & 6",
+        "5 - 6",
+    ):
         assert not SPEAKABLE.fullmatch(spoken)
 
 
 def test_render_fills_both_forms() -> None:
-    template = Template("demo", ("G9",), "Hello {name}.", "Hi {name}.")
-    assert template.render(name="Ana") == ("Hello Ana.", "Hi Ana.")
+    template = TEMPLATES["stretch"]
+    text, spoken = template.render(ENGLISH, **values(ENGLISH))
+    assert text.startswith("Your walk is at 7:30 AM, Ana.")
+    assert spoken.startswith("Ana, your walk is at 7:30 AM.")
     with pytest.raises(KeyError):
-        template.render()
+        template.render(ENGLISH)
 
 
-def test_red_flag_suggests_no_exercise_at_all() -> None:
+@pytest.mark.parametrize("messages", EVERY_LANGUAGE, ids=LANGUAGE_IDS)
+def test_red_flag_suggests_no_exercise_at_all(messages: Messages) -> None:
     template = TEMPLATES["red_flag"]
-    text, spoken = template.render(**VALUES)
-    for message in (template.text, template.spoken, text, spoken):
-        assert not EXERCISE_WORDS.search(message), message
+    exercise = EXERCISE_WORDS[messages.language]
+    text, spoken = template.render(messages, **values(messages))
+    for message in (
+        template.text(messages),
+        template.spoken(messages),
+        text,
+        spoken,
+        messages("nudge_title.red_flag"),
+    ):
+        assert not exercise.search(message), message
     # It does send the person to care for serious symptoms (G15).
-    assert "emergency" in text
-    assert "emergency" in spoken
+    assert CARE_WORDS[messages.language] in text
+    assert CARE_WORDS[messages.language] in spoken
 
 
-def test_exercise_words_are_detected() -> None:
-    # The red-flag check above must be able to fail.
+@pytest.mark.parametrize("messages", EVERY_LANGUAGE, ids=LANGUAGE_IDS)
+def test_exercise_words_are_detected(messages: Messages) -> None:
+    # The red-flag check above must be able to fail, in every language.
+    exercise = EXERCISE_WORDS[messages.language]
     for key in ("stretch", "alternative", "tip_pace"):
-        assert EXERCISE_WORDS.search(TEMPLATES[key].text)
+        assert exercise.search(TEMPLATES[key].text(messages)), key
+        assert exercise.search(TEMPLATES[key].spoken(messages)), key
 
 
 def test_stretch_names_every_area_and_the_minutes() -> None:
     assert STRETCH_AREAS == ("neck", "arms", "hips", "legs", "hamstrings", "ankles")
-    text, spoken = TEMPLATES["stretch"].render(**VALUES)
+    text, spoken = TEMPLATES["stretch"].render(ENGLISH, **values(ENGLISH))
     for area in STRETCH_AREAS:
         assert area in text
     assert "25 minutes" in text
     assert "25 minutes" in spoken
-    assert "07:30" in text
+    assert "7:30 AM" in text
+
+
+@pytest.mark.parametrize("messages", EVERY_LANGUAGE, ids=LANGUAGE_IDS)
+def test_stretch_lists_the_areas_in_each_language(messages: Messages) -> None:
+    text, _ = TEMPLATES["stretch"].render(messages, **values(messages))
+    for area in STRETCH_AREAS:
+        assert messages(f"stretch_area.{area}") in text
+    assert "25" in text
 
 
 def test_alternative_lists_the_activities() -> None:
-    text, spoken = TEMPLATES["alternative"].render(**VALUES)
+    text, spoken = TEMPLATES["alternative"].render(ENGLISH, **values(ENGLISH))
     assert "swimming or gentle yoga" in text
     assert "swimming or gentle yoga" in spoken
 
 
 def test_footer_says_not_medical_advice() -> None:
-    text, spoken = TEMPLATES["not_medical_advice"].render()
+    text, spoken = TEMPLATES["not_medical_advice"].render(ENGLISH)
     assert "not medical advice" in text
     assert "not medical advice" in spoken
 
@@ -190,12 +249,15 @@ def test_tips_rotate_over_the_tip_templates() -> None:
 
 
 def test_activity_names() -> None:
-    assert dict(ACTIVITY_NAMES) == {
-        "swimming": "swimming",
-        "stationary_bike": "a stationary bike",
-        "yoga": "gentle yoga",
-    }
-    assert set(ACTIVITY_NAMES) <= {activity.value for activity in Activity}
+    assert ACTIVITY_KEYS == ("swimming", "stationary_bike", "yoga")
+    assert set(ACTIVITY_KEYS) <= {activity.value for activity in Activity}
+    assert activities(ENGLISH) == "swimming, a stationary bike or gentle yoga"
+    # Unknown or repeated choices fall back to what G7 names.
+    assert activities(ENGLISH, ("running", "yoga", "yoga")) == "gentle yoga"
+    assert activities(ENGLISH, ("running",)) == activities(ENGLISH)
+    assert activities(CATALOG.messages("de"), ("swimming", "yoga")) == (
+        "Schwimmen oder sanftes Yoga"
+    )
 
 
 @pytest.mark.parametrize(
@@ -208,20 +270,27 @@ def test_activity_names() -> None:
     ],
 )
 def test_join_words(words: list[str], conjunction: str, expected: str) -> None:
-    assert join_words(words, conjunction) == expected
+    assert ENGLISH.join(words, conjunction) == expected
 
 
-def test_weather_reasons_read_as_spoken_words() -> None:
-    assert set(WEATHER_REASONS) == {
-        "ice",
-        "snow",
-        "storm",
-        "severe",
-        "heavy_rain",
-        "heat",
-    }
-    for reason in WEATHER_REASONS.values():
-        why = reason.format(when="this morning")
-        assert SPEAKABLE.fullmatch(why), why
-        _, spoken = TEMPLATES["weather_indoors"].render(**{**VALUES, "why": why})
-        assert len(spoken) <= 110, spoken
+def test_every_language_is_shipped() -> None:
+    assert CATALOG.languages == tuple(sorted(LANGUAGES))
+    assert set(CATALOG.languages) == set(LANGUAGES)
+
+
+def test_templates_are_plain_data() -> None:
+    assert Template("demo", ("G9",)).key == "demo"
+
+
+@pytest.mark.parametrize("messages", EVERY_LANGUAGE, ids=LANGUAGE_IDS)
+def test_weather_reasons_read_as_spoken_words(messages: Messages) -> None:
+    assert WEATHER_HAZARDS == ("ice", "snow", "storm", "severe", "heavy_rain", "heat")
+    for hazard in WEATHER_HAZARDS:
+        for part in ("morning", "afternoon", "evening", "night"):
+            why = weather_reason(messages, hazard, part)
+            assert SPEAKABLE.fullmatch(why), why
+            _, spoken = TEMPLATES["weather_indoors"].render(
+                messages, **{**spoken_values(messages), "why": why}
+            )
+            assert SPEAKABLE.fullmatch(spoken), spoken
+            assert len(spoken) <= 130, spoken

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
-import re
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings, strategies as st
@@ -29,16 +28,17 @@ from custom_components.backwalk.model import (
     tip_for,
     walks_between,
 )
+from tests.model.languages import ENGLISH, EVERY_LANGUAGE, EXERCISE_WORDS as EXERCISE_IN
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
 LORD_HOWE = ZoneInfo("Australia/Lord_Howe")
 ZONES = [BERLIN, NEW_YORK, LORD_HOWE]
 EVERY_DAY = frozenset(range(7))
-EXERCISE_WORDS = re.compile(
-    r"walk|stretch|swim|bike|bicycl|yoga|exercis|jog|move|activit", re.IGNORECASE
-)
-TIP_TEXTS = {key: TEMPLATES[key].text for key in TEMPLATES if key.startswith("tip_")}
+EXERCISE_WORDS = EXERCISE_IN["en"]
+TIP_TEXTS = {
+    key: TEMPLATES[key].text(ENGLISH) for key in TEMPLATES if key.startswith("tip_")
+}
 
 # Daily at 08:00 Berlin: in June 06:00 UTC; stretch at 05:50 UTC, check-in at 08:00 UTC.
 DAILY = Schedule(EVERY_DAY, time(8))
@@ -58,7 +58,7 @@ def context(
         condition=condition,
         today_pain_status=status,
         target_minutes=20,
-        **kwargs,  # type: ignore[arg-type]
+        **{"messages": ENGLISH, **kwargs},  # type: ignore[arg-type]
     )
 
 
@@ -99,13 +99,13 @@ def test_stretch_nudge() -> None:
     for area in ("neck", "arms", "hips", "legs", "hamstrings", "ankles"):
         assert area in nudge.message
     assert "20 minutes" in nudge.message
-    assert "08:00" in nudge.message
+    assert "8:00 AM" in nudge.message
     assert "not medical advice" in nudge.message
     tip = tip_of(nudge)
     assert nudge.message.index("Stretch") < nudge.message.index(TIP_TEXTS[tip])
     # Spoken: only the essential sentence, no footer or tip.
-    assert nudge.spoken == TEMPLATES["stretch"].spoken.format(
-        name="Ana", time="08:00", minutes=20
+    assert nudge.spoken == TEMPLATES["stretch"].spoken(ENGLISH).format(
+        name="Ana", time="8 AM", minutes=20
     )
     assert set(nudge.guidance) == {"G10", "G13", "G15", *TEMPLATES[tip].guidance}
     assert all(guidance in GUIDANCE for guidance in nudge.guidance)
@@ -217,7 +217,7 @@ def test_check_in() -> None:
     assert nudge.walk_time == WALK
     assert nudge.due == CHECK_IN_DUE
     assert nudge.guidance == ("G10",)
-    assert "08:00" in nudge.message
+    assert "8:00 AM" in nudge.message
     assert "Ana" in nudge.spoken
 
 
@@ -389,7 +389,7 @@ def test_walk_in_the_spring_gap() -> None:
     walk = datetime(2025, 3, 30, 1, 30, tzinfo=UTC)  # 03:30 summer time
     (nudge,) = due(walk - timedelta(minutes=10), schedule=schedule)
     assert nudge.key == "before:2025-03-30T01:30:00+00:00"
-    assert "03:30" in nudge.message
+    assert "3:30 AM" in nudge.message
 
 
 def test_walk_in_the_repeated_hour_is_nudged_once() -> None:
@@ -533,6 +533,7 @@ contexts = st.builds(
     ).map(tuple),
     last_walk_start=optional_moments,
     last_walk_end=optional_moments,
+    messages=st.sampled_from(EVERY_LANGUAGE),
 )
 
 
@@ -559,8 +560,9 @@ def test_red_flag_never_brings_exercise(
     assert immediate is not None
     for nudge in [*nudges, immediate]:
         assert nudge.key == immediate.key
-        assert not EXERCISE_WORDS.search(nudge.message)
-        assert not EXERCISE_WORDS.search(nudge.spoken)
+        exercise = EXERCISE_IN[red.messages.language]
+        assert not exercise.search(nudge.message)
+        assert not exercise.search(nudge.spoken)
 
 
 @settings(max_examples=200, deadline=None)

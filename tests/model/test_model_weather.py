@@ -12,6 +12,7 @@ from custom_components.backwalk.model import (
     GUIDANCE,
     TEMPLATES,
     Condition,
+    Messages,
     NudgeContext,
     NudgeType,
     PainStatus,
@@ -32,6 +33,7 @@ from custom_components.backwalk.model.weather import (
     report_for_walk,
     to_celsius,
 )
+from tests.model.languages import CATALOG, ENGLISH
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Monday 2025-12-01 07:30 Berlin is 06:30 UTC; the stretch reminder is due at 06:20.
@@ -171,10 +173,10 @@ def test_report_for_walk() -> None:
 @pytest.mark.parametrize(
     ("hour", "expected"),
     [
-        (7, "this morning"),
-        (13, "this afternoon"),
-        (18, "this evening"),
-        (22, "tonight"),
+        (7, "morning"),
+        (13, "afternoon"),
+        (18, "evening"),
+        (22, "night"),
     ],
 )
 def test_part_of_day(hour: int, expected: str) -> None:
@@ -190,6 +192,7 @@ def stretch(
     condition: Condition = Condition.ACUTE,
     alternatives: tuple[str, ...] = (),
     status: PainStatus = PainStatus.NONE,
+    messages: Messages = ENGLISH,
 ) -> Any:
     context = NudgeContext(
         name="Ana",
@@ -198,12 +201,26 @@ def stretch(
         target_minutes=20,
         preferred_alternatives=alternatives,
         weather={} if report is None else {WALK: report},
+        messages=messages,
     )
     due = WALK - timedelta(minutes=10)
     (nudge,) = due_nudges(
         SCHEDULE, BERLIN, context, due, due - timedelta(minutes=1), ()
     )
     return nudge
+
+
+def test_weather_advice_is_in_the_profile_s_language() -> None:
+    german = CATALOG.messages("de")
+    nudge = stretch(
+        WeatherReport("snowy-rainy", Hazard.ICE), Condition.ACUTE, messages=german
+    )
+    assert "Es ist heute Morgen glatt, also geh heute lieber drinnen" in nudge.message
+    assert nudge.spoken.endswith(
+        "Es ist heute Morgen glatt. Geh heute drinnen,"
+        " auf dem Laufband ohne Griffe oder auf einer ebenen Strecke."
+    )
+    assert "bleib auf ebenen, sicheren und geräumten Wegen" in nudge.message
 
 
 def test_icy_morning_suggests_indoors_and_says_why() -> None:
@@ -217,7 +234,9 @@ def test_icy_morning_suggests_indoors_and_says_why() -> None:
     assert "G7" not in nudge.guidance  # no alternatives listed
     # Spoken: the stretch sentence and the weather, which changes where to walk.
     assert nudge.spoken.startswith(
-        TEMPLATES["stretch"].spoken.format(name="Ana", time="07:30", minutes=20)
+        TEMPLATES["stretch"]
+        .spoken(ENGLISH)
+        .format(name="Ana", time="7:30 AM", minutes=20)
     )
     assert "It is icy this morning. Walk indoors" in nudge.spoken
     assert nudge.weather_condition == "snowy-rainy"
@@ -225,7 +244,7 @@ def test_icy_morning_suggests_indoors_and_says_why() -> None:
     assert all(guidance in GUIDANCE for guidance in nudge.guidance)
     # The day's tip gives way to the weather.
     assert not any(
-        TEMPLATES[key].text in nudge.message
+        TEMPLATES[key].text(ENGLISH) in nudge.message
         for key in TEMPLATES
         if key.startswith("tip_")
     )
@@ -247,11 +266,11 @@ def test_icy_or_snowy_day_for_an_acute_back_names_flat_safe_ground(
     hazard: Hazard,
 ) -> None:
     nudge = stretch(WeatherReport("snowy", hazard), Condition.ACUTE, ("yoga",))
-    assert TEMPLATES["weather_flat_ground"].text in nudge.message
+    assert TEMPLATES["weather_flat_ground"].text(ENGLISH) in nudge.message
     assert "flat, safe ground" in nudge.message
     assert "G8" in nudge.guidance
     chronic = stretch(WeatherReport("snowy", hazard), Condition.CHRONIC, ("yoga",))
-    assert TEMPLATES["weather_flat_ground"].text not in chronic.message
+    assert TEMPLATES["weather_flat_ground"].text(ENGLISH) not in chronic.message
 
 
 def test_fair_weather_is_todays_reminder_with_the_condition_noted() -> None:

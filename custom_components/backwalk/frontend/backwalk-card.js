@@ -17,6 +17,9 @@
  * Every action answers with a short message in the card; an entry made from the card can be
  * taken back for CORRECTION_MS (backwalk.undo_last, which any user may call and which never
  * reaches further back).
+ *
+ * Every word the card shows is in i18n/<language>.json beside this file (card.py serves the
+ * folder), picked by the user's language (hass.locale): a new language is a new file.
  */
 
 const DOMAIN = "backwalk";
@@ -30,24 +33,91 @@ const MESSAGE_MS = 8000;
 // Arrow keys move the pain slider a step at a time: report once they rest this long.
 const KEY_COMMIT_MS = 1500;
 
-// G7's low-impact alternatives, as they read in a sentence and on a button.
-const ALTERNATIVE_NAMES = {
-  swimming: "swimming",
-  stationary_bike: "a stationary bike",
-  yoga: "gentle yoga",
-};
-const ALTERNATIVE_LABELS = {
-  swimming: "Swimming",
-  stationary_bike: "Stationary bike",
-  yoga: "Yoga",
-};
-// What an undone entry was, in a sentence.
-const ENTRY_NAMES = {
-  walk: "the walk",
-  pain: "the pain report",
-  stretch: "the stretch",
-  alternative: "the activity",
-};
+// G7's low-impact alternatives; each has a button label and a name in a sentence in i18n/.
+const ALTERNATIVES = ["swimming", "stationary_bike", "yoga"];
+// What undo_last can remove; each has its own "Removed ..." sentence in i18n/.
+const ENTRY_TYPES = ["walk", "pain", "stretch", "alternative"];
+
+// The card's words. The files are fetched once per language and kept; English, always
+// loaded, stands in for a language without a file (and for a key a file lacks).
+const I18N_URL = new URL("i18n/", import.meta.url);
+const FALLBACK_LANGUAGE = "en";
+const I18N_RETRY_MS = 10000;
+const catalogs = new Map(); // language -> Promise of its words, or of null without a file
+const loadedWords = new Map(); // language -> its words over English's
+const wordsFile = new Map(); // language -> the language of the file its words came from
+
+/** The languages to try for the user's, best first: "de-CH", then "de", then English. */
+export function languageCandidates(language) {
+  const code = String(language || FALLBACK_LANGUAGE);
+  return [...new Set([code, code.split("-")[0], FALLBACK_LANGUAGE])];
+}
+
+function fetchCatalog(language) {
+  if (!catalogs.has(language)) {
+    const url = new URL(`${encodeURIComponent(language)}.json?v=${CARD_VERSION}`, I18N_URL);
+    const loading = fetch(url).then((response) => {
+      if (response.ok) return response.json();
+      if (response.status === 404) return null; // no file for this language
+      throw new Error(`${url}: ${response.status}`);
+    });
+    // A failed request is tried again next time; a missing file is not.
+    loading.catch(() => catalogs.delete(language));
+    catalogs.set(language, loading);
+  }
+  return catalogs.get(language);
+}
+
+/** The words for a language: the best file there is, over English's. */
+export async function loadWords(language) {
+  if (loadedWords.has(language)) return loadedWords.get(language);
+  const english = await fetchCatalog(FALLBACK_LANGUAGE);
+  if (!english) throw new Error("backwalk-card: the English words are missing");
+  let words = english;
+  let file = FALLBACK_LANGUAGE;
+  for (const candidate of languageCandidates(language)) {
+    if (candidate === FALLBACK_LANGUAGE) break;
+    const found = await fetchCatalog(candidate);
+    if (found) {
+      words = { ...english, ...found };
+      file = candidate;
+      break;
+    }
+  }
+  wordsFile.set(language, file);
+  loadedWords.set(language, words);
+  return words;
+}
+
+/** A text with its {placeholders} filled; with `html`, the text escaped and the values as given. */
+export function fillIn(template, values = {}, html = false) {
+  return String(template)
+    .split(/(\{\w+\})/)
+    .map((part) => {
+      const name = /^\{(\w+)\}$/.exec(part);
+      if (name && name[1] in values) return String(values[name[1]]);
+      return html ? escapeHtml(part) : part;
+    })
+    .join("");
+}
+
+/** The user's language, as the frontend has it. */
+function languageOf(hass) {
+  return (hass.locale && hass.locale.language) || hass.language || FALLBACK_LANGUAGE;
+}
+
+/**
+ * How this user reads numbers (hass.locale.number_format), as the frontend decides it:
+ * the language's way, the browser's, or one of the fixed styles.
+ */
+export function formatNumber(number, hass, options = {}) {
+  const locale = hass.locale || {};
+  const styles = { comma_decimal: "en-US", decimal_comma: "de", space_comma: "fr" };
+  const format = locale.number_format || "language";
+  const language = format in styles ? styles[format] : format === "system" ? undefined : languageOf(hass);
+  const grouping = format === "none" ? { useGrouping: false } : {};
+  return new Intl.NumberFormat(language, { maximumFractionDigits: 0, ...grouping, ...options }).format(number);
+}
 
 // Every entity the card reads, by "<domain>.<translation_key>".
 const KEYS = {
@@ -80,9 +150,9 @@ function escapeHtml(text) {
     .replace(/'/g, "&#39;");
 }
 
-function joinWords(words) {
-  if (words.length <= 1) return words.join("");
-  return `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
+/** "a, b or c" in the user's language. */
+function joinWords(words, language) {
+  return new Intl.ListFormat(language, { type: "disjunction" }).format(words);
 }
 
 /** The profile's entity ids by key, from the entity registry display entries. */
@@ -123,7 +193,7 @@ export function profileDevices(hass) {
  */
 export function timeSettings(hass) {
   const locale = hass.locale || {};
-  const language = locale.language || hass.language || "en";
+  const language = languageOf(hass);
   const format = locale.time_format || "language";
   let amPm = format === "12";
   if (format !== "12" && format !== "24") {
@@ -171,7 +241,14 @@ export function painTrend(reports, now, timeZone) {
   return days.map((day) => ({ day, level: day in latest ? latest[day] : null }));
 }
 
-function sparkline(trend, threshold) {
+/** A YYYY-MM-DD day as the language writes a short date ("30 Nov", "30. Nov."). */
+function formatDay(day, language) {
+  return new Intl.DateTimeFormat(language, { day: "numeric", month: "short", timeZone: "UTC" }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
+}
+
+function sparkline(trend, threshold, t, language) {
   const width = 140;
   const height = 36;
   const step = width / Math.max(1, trend.length - 1);
@@ -199,11 +276,12 @@ function sparkline(trend, threshold) {
     )
     .join("");
   const known = trend.filter((point) => point.level !== null);
+  const days = trend.length;
   const label = known.length
-    ? `Pain over ${trend.length} days: ${known.map((p) => `${p.day} ${p.level}`).join(", ")}`
-    : `No pain reports in ${trend.length} days`;
+    ? t("trend_label", { days, levels: known.map((p) => `${formatDay(p.day, language)}: ${p.level}`).join(", ") })
+    : t("trend_empty", { days });
   const guide = `<line class="threshold" x1="0" x2="${width}" y1="${y(threshold)}" y2="${y(threshold)}"></line>`;
-  return `<span class="trend"><svg class="spark" data-testid="bw-sparkline" data-points="${known.length}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}"><title>${escapeHtml(label)}</title>${guide}${lines}${dots}</svg><span class="caption">${trend.length} days</span></span>`;
+  return `<span class="trend"><svg class="spark" data-testid="bw-sparkline" data-points="${known.length}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}"><title>${escapeHtml(label)}</title>${guide}${lines}${dots}</svg><span class="caption">${escapeHtml(t("trend_caption", { days }))}</span></span>`;
 }
 
 function ring(minutes, goal) {
@@ -252,11 +330,13 @@ const STYLE = `
   .ring-label .small { color: var(--secondary-text-color); font-size: 0.8em; }
   .goal-line { color: var(--secondary-text-color); font-size: 0.9em; margin: 4px 0 0; }
   .stats { flex: 1 1 150px; display: grid; grid-template-columns: 1fr 1fr; gap: 8px 12px; min-width: 150px; }
-  .stat .label { color: var(--secondary-text-color); font-size: 0.8em; }
+  .stat .label { color: var(--secondary-text-color); font-size: 0.8em; hyphens: auto; }
+  button { hyphens: auto; }
   .stat .value { font-size: 1.15em; font-weight: 500; }
   .row { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-top: 14px; flex-wrap: wrap; }
   .pain { flex: 1 1 200px; }
   .pain-head { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; }
+  .pain-head strong { white-space: nowrap; }
   .trend { display: flex; flex-direction: column; align-items: flex-end; flex: none; }
   .trend .caption { color: var(--secondary-text-color); font-size: 0.7em; }
   .spark { width: 140px; height: 36px; overflow: visible; }
@@ -322,6 +402,10 @@ class BackwalkCard extends HTMLElement {
     // The red-flag view's "Change today's pain" control: closed, or the level chosen.
     this._correcting = null;
     this._altMinutes = null;
+    // The words of the user's language (null until loaded: the card waits for them).
+    this._words = null;
+    this._wordsLanguage = "";
+    this._wordsFailedAt = 0;
   }
 
   static getConfigElement() {
@@ -368,8 +452,43 @@ class BackwalkCard extends HTMLElement {
     return entityId ? this._hass.states[entityId] : undefined;
   }
 
+  /** A text in the user's language, its {placeholders} filled. */
+  _t(key, values = {}) {
+    return fillIn(this._words[key] ?? key, values);
+  }
+
+  /** The same, escaped for HTML; the values are HTML already (escape them first). */
+  _html(key, values = {}) {
+    return fillIn(this._words[key] ?? key, values, true);
+  }
+
+  /** Whether the words of the user's language are there; if not, load them. */
+  _wordsReady() {
+    const language = languageOf(this._hass);
+    if (this._words && this._wordsLanguage === language) return true;
+    if (this._wordsLoading === language || Date.now() - this._wordsFailedAt < I18N_RETRY_MS) {
+      return Boolean(this._words); // meanwhile the previous language's words, if any
+    }
+    this._wordsLoading = language;
+    loadWords(language)
+      .then((words) => {
+        this._words = words;
+        this._wordsLanguage = language;
+      })
+      .catch((err) => {
+        this._wordsFailedAt = Date.now();
+        console.warn("backwalk-card: could not load the card's words", err);
+      })
+      .finally(() => {
+        this._wordsLoading = undefined;
+        this._update();
+      });
+    return Boolean(this._words);
+  }
+
   _update() {
     if (!this._config || !this._hass) return;
+    if (!this._wordsReady()) return;
     const entities = profileEntities(this._hass, this._config.device_id);
     const status = profileStatus(this._hass, this._config.device_id, entities);
     const device = (this._hass.devices || {})[this._config.device_id];
@@ -388,6 +507,7 @@ class BackwalkCard extends HTMLElement {
       this._error,
       this._message,
       this._correcting,
+      this._wordsLanguage,
     ]);
     // Only a profile that is there is asked for its history: a disabled one is left alone.
     if (status === "ok") this._maybeFetchHistory(entities);
@@ -452,10 +572,13 @@ class BackwalkCard extends HTMLElement {
     }
   }
 
-  /** Show a short message in the card; one with an Undo stays while undo is possible. */
+  /**
+   * Show a short message in the card; one with an Undo stays while undo is possible. Its
+   * text is a key (and values) of the card's words, put in words when shown.
+   */
   _say(message) {
     const lasts = message.undo || message.ask ? CORRECTION_MS : MESSAGE_MS;
-    this._show({ pain: false, undo: null, ask: null, ...message, until: Date.now() + lasts });
+    this._show({ pain: false, undo: null, ask: null, values: {}, ...message, until: Date.now() + lasts });
   }
 
   _show(message) {
@@ -479,7 +602,7 @@ class BackwalkCard extends HTMLElement {
       // A second tap in a row is more likely a double tap than a second stretch: ask,
       // keeping the first one's message (and its Undo) to come back to.
       this._say({
-        text: "You logged a stretch a moment ago. Log another one?",
+        text: "said_stretch_again",
         ask: "stretch",
         previous: this._message,
       });
@@ -487,9 +610,10 @@ class BackwalkCard extends HTMLElement {
       return;
     }
     // The button itself, so that its state and automations on it follow the card too.
-    this._pressButton(entityId, "stretch", "Stretch logged.");
+    this._pressButton(entityId, "stretch", "said_stretch_logged");
   }
 
+  /** Press one of the profile's buttons; `text` is the key of what the card says then. */
   _pressButton(entityId, kind, text) {
     this._run(async () => {
       // Over the websocket, as every other action: a refusal is shown once, in the card.
@@ -510,8 +634,11 @@ class BackwalkCard extends HTMLElement {
     this._run(async () => {
       const { id } = await this._action("log_alternative", { activity, minutes });
       this._logged("alternative");
-      const label = ALTERNATIVE_LABELS[activity] || activity;
-      return { text: `${label} logged: ${minutes} min.`, undo: { id } };
+      return {
+        text: "said_alternative_logged",
+        values: { activity: `alternative_${activity}`, minutes },
+        undo: { id },
+      };
     });
   }
 
@@ -519,7 +646,7 @@ class BackwalkCard extends HTMLElement {
     this._run(async () => {
       const { id } = await this._action("report_pain", { level });
       this._logged("pain");
-      return { text: `Pain ${level} reported.`, undo: { id }, pain: true };
+      return { text: "said_pain_reported", values: { level }, undo: { id }, pain: true };
     });
   }
 
@@ -530,8 +657,8 @@ class BackwalkCard extends HTMLElement {
       this._logged("pain");
       // A replaced report cannot come back by undo (it is gone): change it again instead.
       return replaced
-        ? { text: `Today's pain changed to ${level}.`, pain: true }
-        : { text: `Pain ${level} reported.`, undo: { id }, pain: true };
+        ? { text: "said_pain_changed", values: { level }, pain: true }
+        : { text: "said_pain_reported", values: { level }, undo: { id }, pain: true };
     });
   }
 
@@ -542,7 +669,8 @@ class BackwalkCard extends HTMLElement {
       const data = undo.id ? { entry_id: undo.id } : {};
       const { type } = await this._action("undo_last", data);
       this._lastLogged = null;
-      return { text: `Removed ${ENTRY_NAMES[type] || "the entry"}.`, pain: type === "pain" };
+      const removed = ENTRY_TYPES.includes(type) ? `said_removed_${type}` : "said_removed_entry";
+      return { text: removed, pain: type === "pain" };
     });
   }
 
@@ -616,19 +744,9 @@ class BackwalkCard extends HTMLElement {
     const device = (this._hass.devices || {})[config.device_id] || {};
     const name = config.title || device.name_by_user || device.name || "backwalk";
     if (status !== "ok") {
-      const why = {
-        unset: ["bw-missing", "Pick a backwalk profile in the card editor."],
-        missing: ["bw-missing", "This backwalk profile was not found. Pick another one in the card editor."],
-        disabled: [
-          "bw-disabled",
-          `The backwalk profile ${name} is disabled. Enable it again in Settings → Devices & services → backwalk to see it here.`,
-        ],
-        unavailable: [
-          "bw-unavailable",
-          `The backwalk profile ${name} is not available right now. Settings → Devices & services → backwalk says why.`,
-        ],
-      }[status];
-      this._frame().innerHTML = `<div class="card warning" data-testid="${why[0]}">${escapeHtml(why[1])}</div>`;
+      const testId = { unset: "bw-missing", missing: "bw-missing" }[status] || `bw-${status}`;
+      const why = this._html(`status_${status}`, { name: escapeHtml(name) });
+      this._frame().innerHTML = `<div class="card warning" data-testid="${testId}">${why}</div>`;
       return;
     }
     const value = (key) => {
@@ -639,7 +757,7 @@ class BackwalkCard extends HTMLElement {
       const state = this._state(entities[key]);
       return state ? state.attributes[attribute] : undefined;
     };
-    const whole = (key) => (value(key) === null ? "–" : String(Math.round(Number(value(key)))));
+    const whole = (key) => (value(key) === null ? "–" : formatNumber(Math.round(Number(value(key))), this._hass));
 
     const painStatus = value("painStatus");
     const redFlag = painStatus === "red_flag" || attr("painStatus", "red_flag_today") === true;
@@ -654,10 +772,10 @@ class BackwalkCard extends HTMLElement {
       // only the way out of a mis-tap.
       body = `
         <div class="notice care" data-testid="bw-care-advice">
-          <strong class="care-title">Today's plan is off</strong>
-          Your pain is severe today, ${escapeHtml(name)}, so backwalk suggests no exercise.
-          If you have serious symptoms, get emergency medical help right away.
-          <div class="fine">backwalk is not medical advice. Serious symptoms need emergency care at once.</div>
+          <strong class="care-title">${this._html("care_title")}</strong>
+          ${this._html("care_text", { name: escapeHtml(name) })}
+          ${this._html("care_help")}
+          <div class="fine">${this._html("care_fine")}</div>
         </div>
         ${this._correctHtml(value("painToday"))}`;
     } else {
@@ -667,10 +785,10 @@ class BackwalkCard extends HTMLElement {
     const shown = message && (!redFlag || message.pain) ? message : null;
     const focused = root.activeElement && root.activeElement.dataset ? root.activeElement.dataset.testid : null;
     this._frame().innerHTML = `
-      <div class="card" data-testid="bw-card" data-view="${view}" aria-busy="${this._busy}">
+      <div class="card" data-testid="bw-card" data-view="${view}" aria-busy="${this._busy}" lang="${escapeHtml(wordsFile.get(this._wordsLanguage) || FALLBACK_LANGUAGE)}">
         <div class="head">
           <span class="title" data-testid="bw-title">${escapeHtml(name)}</span>
-          ${redFlag ? "" : `<span class="sub">${view === "pain_day" ? "Pain day" : "This week"}</span>`}
+          ${redFlag ? "" : `<span class="sub">${this._html(view === "pain_day" ? "head_pain_day" : "head_this_week")}</span>`}
         </div>
         ${body}
         <div role="status" aria-live="polite">${shown ? this._messageHtml(shown) : ""}</div>
@@ -688,12 +806,16 @@ class BackwalkCard extends HTMLElement {
     const busy = this._busy ? 'aria-disabled="true"' : "";
     let buttons = "";
     if (message.ask === "stretch") {
-      buttons = `<button class="link" data-do="stretch-again" data-testid="bw-stretch-again" ${busy}>Log another</button>
-        <button class="link" data-do="dismiss" data-testid="bw-dismiss" ${busy}>No</button>`;
+      buttons = `<button class="link" data-do="stretch-again" data-testid="bw-stretch-again" ${busy}>${this._html("log_another")}</button>
+        <button class="link" data-do="dismiss" data-testid="bw-dismiss" ${busy}>${this._html("no")}</button>`;
     } else if (message.undo) {
-      buttons = `<button class="link" data-do="undo" data-testid="bw-undo" ${busy}>Undo</button>`;
+      buttons = `<button class="link" data-do="undo" data-testid="bw-undo" ${busy}>${this._html("undo")}</button>`;
     }
-    return `<div class="message" data-testid="bw-message"><span>${escapeHtml(message.text)}</span>
+    // An activity is named by its key: in the words of the language shown now.
+    const values = { ...message.values };
+    if (values.activity) values.activity = this._t(values.activity);
+    if (values.minutes !== undefined) values.minutes = formatNumber(values.minutes, this._hass);
+    return `<div class="message" data-testid="bw-message"><span>${escapeHtml(this._t(message.text, values))}</span>
       ${buttons ? `<span class="buttons">${buttons}</span>` : ""}</div>`;
   }
 
@@ -701,20 +823,20 @@ class BackwalkCard extends HTMLElement {
   _correctHtml(pain) {
     const busy = this._busy ? 'aria-disabled="true"' : "";
     if (this._correcting === null) {
-      return `<div class="actions"><button class="secondary" data-do="correct-open" data-testid="bw-change-pain" ${busy}>Change today's pain</button></div>`;
+      return `<div class="actions"><button class="secondary" data-do="correct-open" data-testid="bw-change-pain" ${busy}>${this._html("change_pain")}</button></div>`;
     }
     const minutes = CORRECTION_MS / 60000;
     return `
       <div class="correct" data-testid="bw-correct">
-        <div class="pain-head"><span class="sub">Today's pain</span>
+        <div class="pain-head"><span class="sub">${this._html("correct_title")}</span>
           <span class="value" data-testid="bw-correct-value">${this._correcting}</span></div>
         <input type="range" min="0" max="10" step="1" data-testid="bw-correct-slider"
-          aria-label="Today's pain, 0 to 10" value="${this._correcting}">
-        <div class="scale"><span>0 none</span><span>10 worst</span></div>
-        <div class="fine">A report from the last ${minutes} minutes is replaced (a mis-tap); an older one stays and a new report is added.</div>
+          aria-label="${this._html("correct_slider_label")}" value="${this._correcting}">
+        <div class="scale"><span>${this._html("pain_scale_none")}</span><span>${this._html("pain_scale_worst")}</span></div>
+        <div class="fine">${this._html("correct_rule", { minutes })}</div>
         <div class="actions">
-          <button data-do="correct-save" data-testid="bw-correct-save" ${busy}>Save</button>
-          <button class="secondary" data-do="correct-cancel" data-testid="bw-correct-cancel" ${busy}>Cancel</button>
+          <button data-do="correct-save" data-testid="bw-correct-save" ${busy}>${this._html("save")}</button>
+          <button class="secondary" data-do="correct-cancel" data-testid="bw-correct-cancel" ${busy}>${this._html("cancel")}</button>
         </div>
       </div>`;
   }
@@ -731,12 +853,13 @@ class BackwalkCard extends HTMLElement {
     const walking = value("walking") === "on";
     const started = attr("walking", "started");
     const next = value("nextWalk");
-    const nextWalk = next ? formatTime(new Date(next), this._hass, true) : "None scheduled";
+    const nextWalk = next ? formatTime(new Date(next), this._hass, true) : this._t("next_walk_none");
     const walkingSince = walking && started ? formatTime(new Date(started), this._hass) : "";
-    const preferred = (attr("painStatus", "preferred_alternatives") || Object.keys(ALTERNATIVE_NAMES)).filter(
-      (key) => key in ALTERNATIVE_NAMES,
+    const preferred = (attr("painStatus", "preferred_alternatives") || ALTERNATIVES).filter((key) =>
+      ALTERNATIVES.includes(key),
     );
-    const trend = this._trend ? sparkline(this._trend, threshold) : "";
+    const language = languageOf(this._hass);
+    const trend = this._trend ? sparkline(this._trend, threshold, (key, values) => this._t(key, values), language) : "";
     const busy = this._busy ? 'aria-disabled="true"' : "";
     if (this._altMinutes === null || this._altMinutes === "") {
       this._altMinutes = value("targetToday") === null ? "20" : whole("targetToday");
@@ -745,34 +868,42 @@ class BackwalkCard extends HTMLElement {
     // Not reported today: the slider shows no level, and any choice (0 too) reports it.
     const unset = pain === null && this._painDraft === null;
     const sliderValue = this._painDraft !== null ? this._painDraft : pain === null ? 0 : Math.round(Number(pain));
-    const pending =
-      this._painDraft === null ? "" : `Reporting ${this._painDraft}… (Enter reports at once)`;
+    const pending = this._painDraft === null ? "" : this._t("pain_pending", { level: this._painDraft });
 
     // On a pain day the suggested activity is the main action (G7); walking stays possible.
     const walkClass = painDay ? "secondary" : "";
     const walkButton = walking
       ? entities.finishWalk
-        ? `<button class="${walkClass}" data-do="finish" data-testid="bw-finish-walk" ${busy}>Finish walk</button>`
+        ? `<button class="${walkClass}" data-do="finish" data-testid="bw-finish-walk" ${busy}>${this._html("finish_walk")}</button>`
         : ""
       : entities.startWalk
-        ? `<button class="${walkClass}" data-do="start" data-testid="bw-start-walk" ${busy}>Start walk</button>`
+        ? `<button class="${walkClass}" data-do="start" data-testid="bw-start-walk" ${busy}>${this._html("start_walk")}</button>`
         : "";
     const alternatives = painDay
       ? `<div class="notice" data-testid="bw-alternatives">
-          <strong>Today is a pain day</strong>
-          If walking hurts, switch to another low-impact activity: ${escapeHtml(joinWords(preferred.map((key) => ALTERNATIVE_NAMES[key])))}.
-          Logging one keeps your streak intact.
+          <strong>${this._html("pain_day_title")}</strong>
+          ${this._html("pain_day_switch", {
+            alternatives: escapeHtml(
+              joinWords(
+                preferred.map((key) => this._t(`alternative_in_sentence_${key}`)),
+                language,
+              ),
+            ),
+          })}
+          ${this._html("pain_day_streak")}
           <div class="actions">
             ${preferred
               .map(
                 (key) =>
-                  `<button data-alternative="${key}" data-testid="bw-log-alt-${key}" ${busy}>${escapeHtml(ALTERNATIVE_LABELS[key])}</button>`,
+                  `<button data-alternative="${key}" data-testid="bw-log-alt-${key}" ${busy}>${this._html(`alternative_${key}`)}</button>`,
               )
               .join("")}
-            <label class="minutes">for <input type="number" min="1" max="600" step="1" inputmode="numeric"
-              data-testid="bw-alt-minutes" aria-label="Minutes of the activity" value="${escapeHtml(this._altMinutes)}"> min</label>
+            <label class="minutes">${this._html("alternative_minutes", {
+              minutes: `<input type="number" min="1" max="600" step="1" inputmode="numeric"
+              data-testid="bw-alt-minutes" aria-label="${this._html("alternative_minutes_label")}" value="${escapeHtml(this._altMinutes)}">`,
+            })}</label>
           </div>
-          <div class="fine">backwalk is not medical advice.</div>
+          <div class="fine">${this._html("not_medical_advice")}</div>
         </div>`
       : "";
 
@@ -782,43 +913,56 @@ class BackwalkCard extends HTMLElement {
           ${ring(progress, 100)}
           <div class="ring-label">
             <span class="big" data-testid="bw-minutes-week">${whole("minutesWeek")}</span>
-            <span class="small">of <span data-testid="bw-goal-minutes">${goalMinutes}</span> min</span>
+            <span class="small">${this._html("ring_of_goal", {
+              goal: `<span data-testid="bw-goal-minutes">${formatNumber(goalMinutes, this._hass)}</span>`,
+            })}</span>
           </div>
         </div>
         <div class="stats">
-          <div class="stat"><div class="label">Walks this week</div>
+          <div class="stat"><div class="label">${this._html("stat_walks_week")}</div>
             <div class="value"><span data-testid="bw-walks-week">${whole("walksWeek")}</span>${walksGoal ? ` / <span data-testid="bw-walks-goal">${walksGoal}</span>` : ""}</div></div>
-          <div class="stat"><div class="label">Today's target</div>
-            <div class="value"><span data-testid="bw-target-today">${whole("targetToday")}</span> min</div></div>
-          <div class="stat"><div class="label">Streak (days)</div>
+          <div class="stat"><div class="label">${this._html("stat_target_today")}</div>
+            <div class="value">${this._html("minutes_value", {
+              minutes: `<span data-testid="bw-target-today">${whole("targetToday")}</span>`,
+            })}</div></div>
+          <div class="stat"><div class="label">${this._html("stat_streak_days")}</div>
             <div class="value"><span data-testid="bw-streak-current">${whole("currentStreak")}</span>
-              <span class="sub">best <span data-testid="bw-streak-longest">${whole("longestStreak")}</span></span></div></div>
-          <div class="stat"><div class="label">Weeks on goal</div>
+              <span class="sub">${this._html("stat_streak_best", {
+                longest: `<span data-testid="bw-streak-longest">${whole("longestStreak")}</span>`,
+              })}</span></div></div>
+          <div class="stat"><div class="label">${this._html("stat_weeks_on_goal")}</div>
             <div class="value" data-testid="bw-streak-weekly">${whole("weeklyStreak")}</div></div>
         </div>
       </div>
-      <div class="goal-line" data-testid="bw-goal-summary">${escapeHtml(`${walksDone} of ${walksGoal} walks, ${whole("minutesWeek")} of ${goalMinutes} min`)}</div>
+      <div class="goal-line" data-testid="bw-goal-summary">${escapeHtml(
+        this._t("goal_summary", {
+          walks_done: walksDone,
+          walks_goal: walksGoal,
+          minutes: whole("minutesWeek"),
+          goal: formatNumber(goalMinutes, this._hass),
+        }),
+      )}</div>
       ${alternatives}
       <div class="row">
         <div class="pain">
           <div class="pain-head">
-            <span><span class="sub">Pain today</span>
-              <strong data-testid="bw-pain-today">${pain === null ? "not reported" : Math.round(Number(pain))}</strong></span>
+            <span><span class="sub">${this._html("pain_today")}</span>
+              <strong data-testid="bw-pain-today">${pain === null ? this._html("pain_not_reported") : Math.round(Number(pain))}</strong></span>
             ${trend}
           </div>
           ${
             entities.painInput
               ? `<input type="range" min="0" max="10" step="1" data-testid="bw-pain-slider" class="${unset ? "unset" : ""}"
-                   aria-label="Report today's pain, 0 to 10" ${unset ? 'aria-valuetext="not reported"' : ""} value="${sliderValue}">
-                 <div class="scale"><span>0 none</span><span class="hint" data-testid="bw-pain-pending">${escapeHtml(pending)}</span><span>10 worst</span></div>`
+                   aria-label="${this._html("pain_slider_label")}" ${unset ? `aria-valuetext="${this._html("pain_not_reported")}"` : ""} value="${sliderValue}">
+                 <div class="scale"><span>${this._html("pain_scale_none")}</span><span class="hint" data-testid="bw-pain-pending">${escapeHtml(pending)}</span><span>${this._html("pain_scale_worst")}</span></div>`
               : ""
           }
         </div>
       </div>
-      <div class="row"><span><span class="sub">Next walk</span> <span data-testid="bw-next-walk">${escapeHtml(nextWalk)}</span></span>
-        ${walking ? `<span class="sub" data-testid="bw-walking">Walking since ${escapeHtml(walkingSince)}</span>` : ""}</div>
+      <div class="row"><span><span class="sub">${this._html("next_walk")}</span> <span data-testid="bw-next-walk">${escapeHtml(nextWalk)}</span></span>
+        ${walking ? `<span class="sub" data-testid="bw-walking">${this._html("walking_since", { time: escapeHtml(walkingSince) })}</span>` : ""}</div>
       <div class="actions">
-        ${entities.logStretch ? `<button class="secondary" data-do="stretch" data-testid="bw-log-stretch" ${busy}>Log stretch</button>` : ""}
+        ${entities.logStretch ? `<button class="secondary" data-do="stretch" data-testid="bw-log-stretch" ${busy}>${this._html("log_stretch")}</button>` : ""}
         ${walkButton}
         <button class="secondary" data-do="report" data-testid="bw-report" ${busy}>Report</button>
       </div>`;
@@ -833,8 +977,8 @@ class BackwalkCard extends HTMLElement {
         this._show(this._message && this._message.previous);
         this._update();
       },
-      start: () => this._pressButton(entities.startWalk, "start", "Walk started. Finish it here when you are back."),
-      finish: () => this._pressButton(entities.finishWalk, "walk", "Walk logged."),
+      start: () => this._pressButton(entities.startWalk, "start", "said_walk_started"),
+      finish: () => this._pressButton(entities.finishWalk, "walk", "said_walk_logged"),
       undo: () => this._undo(),
       "correct-open": () => {
         const pain = this._state(entities.painToday);
@@ -877,7 +1021,7 @@ class BackwalkCard extends HTMLElement {
       this._painDraft = Number(slider.value);
       slider.classList.remove("unset");
       slider.removeAttribute("aria-valuetext");
-      if (this._painByKey) pending.textContent = `Reporting ${slider.value}… (Enter reports at once)`;
+      if (this._painByKey) pending.textContent = this._t("pain_pending", { level: slider.value });
     };
     slider.addEventListener("pointerdown", () => {
       this._painByKey = false;
@@ -948,7 +1092,19 @@ class BackwalkCardEditor extends HTMLElement {
       { name: "device_id", required: true, selector: { device: { integration: DOMAIN } } },
       { name: "title", selector: { text: {} } },
     ];
-    const labels = { device_id: "Profile", title: "Title (optional)" };
+    const language = languageOf(this._hass);
+    const words = loadedWords.get(language);
+    if (!words) {
+      // Shown once the words are there, not with keys for labels meanwhile.
+      if (this._wordsLoading !== language) {
+        this._wordsLoading = language;
+        loadWords(language)
+          .then(() => this._render())
+          .catch((err) => console.warn("backwalk-card: could not load the editor's words", err));
+      }
+      return;
+    }
+    const labels = { device_id: words.editor_profile, title: words.editor_title };
     if (customElements.get("ha-form")) {
       let form = this.querySelector("ha-form");
       if (!form) {
@@ -969,7 +1125,7 @@ class BackwalkCardEditor extends HTMLElement {
       customElements.whenDefined("ha-form").then(() => this._render());
     }
     const devices = profileDevices(this._hass);
-    this.innerHTML = `<label>Profile <select>${devices
+    this.innerHTML = `<label>${escapeHtml(words.editor_profile)} <select>${devices
       .map(
         (device) =>
           `<option value="${escapeHtml(device.id)}" ${device.id === this._config.device_id ? "selected" : ""}>${escapeHtml(device.name)}</option>`,
@@ -1005,13 +1161,18 @@ function defineCard() {
 
 window.customCards = window.customCards || [];
 if (!window.customCards.some((card) => card.type === "backwalk-card")) {
-  window.customCards.push({
+  const entry = {
     type: "backwalk-card",
     name: "backwalk",
-    description: "One backwalk profile: weekly minutes, streaks, today's pain and quick controls.",
+    description: "",
     preview: true,
     documentationURL: "https://github.com/backwalk/backwalk#dashboard",
-  });
+  };
+  window.customCards.push(entry);
+  // The card picker's description, in the page's language (the frontend sets <html lang>).
+  loadWords(document.documentElement.lang || FALLBACK_LANGUAGE)
+    .then((words) => (entry.description = words.card_description))
+    .catch((err) => console.warn("backwalk-card: could not load the card's words", err));
 }
 
 if (frontendReady()) {

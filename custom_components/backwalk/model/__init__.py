@@ -19,7 +19,14 @@ from .corrections import (
 from .day_totals import DaySummary, PainStatus, pain_status
 from .days import day_start, local_day, split_minutes_by_day, week_days, week_start
 from .errors import ModelError
-from .guidance import ACTIVITY_NAMES, GUIDANCE, TEMPLATES, Template
+from .guidance import (
+    ACTIVITY_KEYS,
+    GUIDANCE,
+    TEMPLATES,
+    Template,
+    activities,
+    stretches,
+)
 from .inputs import (
     CLOCK_SKEW,
     MIN_WALK_MINUTES,
@@ -34,6 +41,14 @@ from .inputs import (
     pain_report_from_input,
     walk_from_input,
     walk_minutes_from,
+)
+from .messages import (
+    FALLBACK_LANGUAGE,
+    LANGUAGES,
+    Catalog,
+    Messages,
+    base_language,
+    load_catalog,
 )
 from .nudges import (
     Nudge,
@@ -92,7 +107,7 @@ from .walk_tracker import (
 )
 
 __all__ = [
-    "ACTIVITY_NAMES",
+    "ACTIVITY_KEYS",
     "CLOCK_SKEW",
     "CORRECTION_WINDOW",
     "DEFAULT_CADENCE_THRESHOLD",
@@ -101,7 +116,9 @@ __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
     "DEFAULT_MIN_WALK",
     "EARLIEST_TIME",
+    "FALLBACK_LANGUAGE",
     "GUIDANCE",
+    "LANGUAGES",
     "LATEST_TIME",
     "MAX_DISTANCE_KM",
     "MAX_NOTE_LENGTH",
@@ -113,9 +130,11 @@ __all__ = [
     "Activity",
     "ActivitySource",
     "Alternative",
+    "Catalog",
     "Condition",
     "DaySummary",
     "DetectedWalk",
+    "Messages",
     "ModelError",
     "Nudge",
     "NudgeContext",
@@ -138,8 +157,10 @@ __all__ = [
     "WalkEntry",
     "WalkLog",
     "WalkTracker",
+    "activities",
     "alternative_from_input",
     "android_activity",
+    "base_language",
     "check_no_overlap",
     "check_not_future",
     "check_walk_plausible",
@@ -158,6 +179,7 @@ __all__ = [
     "ios_activity",
     "is_walking",
     "last_entry",
+    "load_catalog",
     "local_day",
     "merge_with_logged",
     "new_id",
@@ -172,6 +194,7 @@ __all__ = [
     "red_flag_withdrawn",
     "snoozed",
     "split_minutes_by_day",
+    "stretches",
     "tip_for",
     "undoable",
     "walk_from_input",

@@ -1,8 +1,9 @@
 """The health guidance backwalk follows, and every message written from it.
 
 Each fact of the guidance the product was founded on (the article "Is walking a good
-exercise for lower back pain?") appears here once, in our own words, under its id. Every message template cites the ids it is written from, so a test can check that
-nothing the product says lacks a source. backwalk is not medical advice and never
+exercise for lower back pain?") appears here once, in our own words, under its id.
+Every message template cites the ids it is written from, so a test can check that
+nothing the product says, in any language, lacks a source. backwalk is not medical advice and never
 tells someone in severe pain to exercise (G15).
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+
+from .messages import Messages
 
 GUIDANCE: Mapping[str, str] = MappingProxyType(
     {
@@ -37,18 +40,29 @@ GUIDANCE: Mapping[str, str] = MappingProxyType(
 class Template:
     """One message, written from the guidance facts it cites.
 
-    `text` is for phones and notifications; `spoken` is what a smart speaker says:
-    short, no symbols or parentheses. Both are `str.format` templates.
+    Its words are in every language file under guidance.<key>: `text` for phones
+    and notifications, `spoken` for a smart speaker (short, no symbols or
+    parentheses). Both are `str.format` templates; the ids stay here, once for all
+    languages, so every language's message traces back to the same facts.
     """
 
     key: str
     guidance: tuple[str, ...]
-    text: str
-    spoken: str
 
-    def render(self, **values: object) -> tuple[str, str]:
+    def text(self, messages: Messages) -> str:
+        """Return the written template in the language of `messages`."""
+        return messages.raw(f"guidance.{self.key}.text")
+
+    def spoken(self, messages: Messages) -> str:
+        """Return the spoken template in the language of `messages`."""
+        return messages.raw(f"guidance.{self.key}.spoken")
+
+    def render(self, messages: Messages, **values: object) -> tuple[str, str]:
         """Return the text and the spoken form filled in with `values`."""
-        return self.text.format(**values), self.spoken.format(**values)
+        return (
+            self.text(messages).format(**values),
+            self.spoken(messages).format(**values),
+        )
 
 
 def _templates(*templates: Template) -> Mapping[str, Template]:
@@ -56,128 +70,22 @@ def _templates(*templates: Template) -> Mapping[str, Template]:
 
 
 TEMPLATES: Mapping[str, Template] = _templates(
-    Template(
-        key="stretch",
-        guidance=("G13", "G10"),
-        text=(
-            "Your walk is at {time}, {name}. Stretch gently first: {stretches}. "
-            "Today's walk: {minutes} minutes."
-        ),
-        spoken=(
-            "{name}, your walk is at {time}. "
-            "Stretch gently first, then walk for {minutes} minutes."
-        ),
-    ),
-    Template(
-        key="tip_pace",
-        guidance=("G9",),
-        text="Tip: walk briskly, but never so fast that you could not hold a conversation.",
-        spoken="Walk briskly, but slowly enough to keep chatting.",
-    ),
-    Template(
-        key="tip_posture",
-        guidance=("G11",),
-        text=(
-            "Tip: stand tall with your stomach slightly tucked, don't lean forward, "
-            "swing your arms and keep your hands relaxed."
-        ),
-        spoken="Stand tall, tuck your stomach in a little and swing your arms.",
-    ),
-    Template(
-        key="tip_flat",
-        guidance=("G8",),
-        text="Tip: while your back is healing, keep to flat ground.",
-        spoken="While your back heals, keep to flat ground.",
-    ),
-    Template(
-        key="tip_shoes",
-        guidance=("G14",),
-        text=(
-            "Tip: wear walking shoes that fit well. Badly fitting shoes can strain "
-            "your back."
-        ),
-        spoken="Wear walking shoes that fit you well.",
-    ),
-    Template(
-        key="tip_treadmill",
-        guidance=("G12",),
-        text=(
-            "Tip: on a treadmill, leave the handrails alone unless you need them "
-            "for balance."
-        ),
-        spoken="On a treadmill, only hold the rails if you need them for balance.",
-    ),
-    Template(
-        key="alternative",
-        guidance=("G7",),
-        text=(
-            "Today is a pain day, {name}. If walking hurts, swap your {time} walk "
-            "for another low-impact activity: {activities}."
-        ),
-        spoken="{name}, if walking hurts today, try {activities} instead.",
-    ),
+    Template("stretch", ("G13", "G10")),
+    Template("tip_pace", ("G9",)),
+    Template("tip_posture", ("G11",)),
+    Template("tip_flat", ("G8",)),
+    Template("tip_shoes", ("G14",)),
+    Template("tip_treadmill", ("G12",)),
+    Template("alternative", ("G7",)),
     # G15 and nothing else: no activity of any kind is suggested, only rest and care.
-    Template(
-        key="red_flag",
-        guidance=("G15",),
-        text=(
-            "Your pain is severe today, {name}, so today's plan is off. "
-            "If you have serious symptoms, get emergency medical help right away."
-        ),
-        spoken=(
-            "{name}, your pain is severe, so today's plan is off. "
-            "If you have serious symptoms, get emergency help right away."
-        ),
-    ),
-    Template(
-        key="week_walks",
-        guidance=("G10",),
-        text="So far this week you have done {walks_done} of {walks_needed} walks.",
-        spoken="This week you have done {walks_done} of {walks_needed} walks.",
-    ),
-    Template(
-        key="check_in",
-        guidance=("G10",),
-        text=(
-            "How did your {time} walk go, {name}? Let me know if you walked, "
-            "skipped it or are in pain. Building up slowly is what counts."
-        ),
-        spoken="{name}, did you walk today, skip it, or are you in pain?",
-    ),
-    # Weather at the walk's hour: {why} is one of WEATHER_REASONS, filled in.
-    Template(
-        key="weather_indoors",
-        guidance=("G12", "G8"),
-        text=(
-            "{why}, so walk indoors today: on a treadmill, leave the handrails alone "
-            "unless you need them for balance, or take a flat indoor route."
-        ),
-        spoken="{why}. Walk indoors, on a treadmill without the rails or a flat route.",
-    ),
-    Template(
-        key="weather_alternative",
-        guidance=("G7",),
-        text="Or swap the walk for another low-impact activity: {activities}.",
-        spoken="Or try {activities} instead.",
-    ),
-    Template(
-        key="weather_flat_ground",
-        guidance=("G8",),
-        text=(
-            "If you do go out while your back is healing, keep to flat, safe ground "
-            "that has been cleared."
-        ),
-        spoken="If you go out, keep to flat, safe ground.",
-    ),
-    Template(
-        key="not_medical_advice",
-        guidance=("G15",),
-        text=(
-            "backwalk is not medical advice. "
-            "Serious symptoms need emergency care at once."
-        ),
-        spoken="This is not medical advice.",
-    ),
+    Template("red_flag", ("G15",)),
+    Template("week_walks", ("G10",)),
+    Template("check_in", ("G10",)),
+    # Weather at the walk's hour: {why} is one of weather_reason.<hazard>, filled in.
+    Template("weather_indoors", ("G12", "G8")),
+    Template("weather_alternative", ("G7",)),
+    Template("weather_flat_ground", ("G8",)),
+    Template("not_medical_advice", ("G15",)),
 )
 
 # The tips in the order they rotate; the flat-ground tip only while healing (G8).
@@ -190,7 +98,7 @@ TIP_KEYS: tuple[str, ...] = (
 )
 HEALING_ONLY_TIPS: frozenset[str] = frozenset({"tip_flat"})
 
-# G13, in the order the guidance lists them.
+# G13, in the order the guidance lists them; words under stretch_area.<key>.
 STRETCH_AREAS: tuple[str, ...] = (
     "neck",
     "arms",
@@ -200,33 +108,41 @@ STRETCH_AREAS: tuple[str, ...] = (
     "ankles",
 )
 
-# G7's low-impact alternatives, by Activity value, as they read in a sentence.
-ACTIVITY_NAMES: Mapping[str, str] = MappingProxyType(
-    {
-        "swimming": "swimming",
-        "stationary_bike": "a stationary bike",
-        "yoga": "gentle yoga",
-    }
+# G7's low-impact alternatives, by Activity value; words under activity.<key> (as
+# they read in a sentence) and activity_label.<key> (as a heading).
+ACTIVITY_KEYS: tuple[str, ...] = ("swimming", "stationary_bike", "yoga")
+
+
+def stretches(messages: Messages) -> str:
+    """List G13's stretches as a sentence does: "neck, arms, ... and ankles"."""
+    return messages.join(messages(f"stretch_area.{area}") for area in STRETCH_AREAS)
+
+
+def activities(messages: Messages, preferred: Iterable[str] = ()) -> str:
+    """List the chosen G7 alternatives as a choice: "swimming or gentle yoga".
+
+    None chosen, or none that G7 names, means all of them.
+    """
+    keys = [key for key in dict.fromkeys(preferred) if key in ACTIVITY_KEYS]
+    return messages.join(
+        (messages(f"activity.{key}") for key in keys or ACTIVITY_KEYS), "or"
+    )
+
+
+# Why the weather changes the walk, by model.weather.Hazard value: words under
+# weather_reason.<hazard>, whose {when} is part_of_day.<part> ("this morning").
+# Plain words: they are spoken too.
+WEATHER_HAZARDS: tuple[str, ...] = (
+    "ice",
+    "snow",
+    "storm",
+    "severe",
+    "heavy_rain",
+    "heat",
 )
 
 
-# Why the weather changes the walk, by model.weather.Hazard value; {when} is "this
-# morning", "tonight" and so on. Plain words: they are spoken too.
-WEATHER_REASONS: Mapping[str, str] = MappingProxyType(
-    {
-        "ice": "It is icy {when}",
-        "snow": "It is snowy {when}",
-        "storm": "A storm is forecast {when}",
-        "severe": "Severe weather is forecast {when}",
-        "heavy_rain": "Heavy rain is forecast {when}",
-        "heat": "It will be very hot {when}",
-    }
-)
-
-
-def join_words(words: Iterable[str], conjunction: str = "and") -> str:
-    """Join words as a sentence lists them: "a, b and c"."""
-    items = list(words)
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+def weather_reason(messages: Messages, hazard: str, part_of_day: str) -> str:
+    """Say why the weather changes the walk: "It is icy this morning"."""
+    when = messages(f"part_of_day.{part_of_day}")
+    return messages(f"weather_reason.{hazard}", when=when)

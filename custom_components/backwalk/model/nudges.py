@@ -17,16 +17,17 @@ from .day_totals import PainStatus
 from .days import local_day
 from .errors import ModelError
 from .guidance import (
-    ACTIVITY_NAMES,
+    ACTIVITY_KEYS,
     HEALING_ONLY_TIPS,
-    STRETCH_AREAS,
     TEMPLATES,
     TIP_KEYS,
-    WEATHER_REASONS,
     Template,
-    join_words,
+    activities,
+    stretches,
+    weather_reason,
 )
 from .markdown import escape_markdown
+from .messages import Messages
 from .profile import Condition
 from .schedule import Schedule, in_quiet_hours, quiet_end_after, walks_between
 from .weather import SLIPPERY, WeatherReport, part_of_day
@@ -52,15 +53,6 @@ class NudgeType(StrEnum):
     ALTERNATIVE = "alternative"
     RED_FLAG = "red_flag"
     CHECK_IN = "check_in"
-
-
-# Titles name what the nudge is about; its message carries the guidance.
-_TITLES: dict[NudgeType, str] = {
-    NudgeType.STRETCH: "Stretch before your walk",
-    NudgeType.ALTERNATIVE: "A gentler option today",
-    NudgeType.RED_FLAG: "Severe pain today",
-    NudgeType.CHECK_IN: "How did it go?",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +99,8 @@ class NudgeContext:
     walks_needed: int = 0
     # The forecast for a walk, by the walk's time: only walks looked up are here.
     weather: Mapping[datetime, WeatherReport] = field(default_factory=dict)
+    # The profile's language: every word of its nudges, and how times are written.
+    messages: Messages = field(kw_only=True)
 
 
 def _iso(moment: datetime) -> str:
@@ -119,15 +113,11 @@ def _guidance_of(templates: Iterable[Template]) -> tuple[str, ...]:
     return tuple(sorted(ids, key=lambda item: int(item[1:])))
 
 
-def _wall(moment: datetime, tz: tzinfo) -> str:
-    return moment.astimezone(tz).strftime("%H:%M")
-
-
-def _activities(preferred: Iterable[str]) -> str:
-    names = list(
-        dict.fromkeys(ACTIVITY_NAMES[a] for a in preferred if a in ACTIVITY_NAMES)
-    )
-    return join_words(names or ACTIVITY_NAMES.values(), "or")
+def _clock(context: NudgeContext, walk: datetime, tz: tzinfo) -> dict[str, str]:
+    """Return the walk's time as the language writes it, and as a voice says it."""
+    wall = walk.astimezone(tz).time()
+    messages = context.messages
+    return {"time": messages.clock(wall), "spoken_time": messages.spoken_clock(wall)}
 
 
 def tip_for(day: date, condition: Condition) -> Template:
@@ -144,6 +134,7 @@ def _nudge(
     kind: NudgeType,
     key: str,
     *,
+    messages: Messages,
     walk: datetime | None,
     due: datetime,
     parts: list[Template],
@@ -154,17 +145,20 @@ def _nudge(
     """Build a nudge whose message is `parts` in order, spoken the first `spoken_parts`."""
     # The message is shown as markdown (Home Assistant's notifications): the name the
     # person typed is escaped there, so it can never become a link or an image. The
-    # spoken line is plain text for a speaker.
+    # spoken line is plain text for a speaker, with the time in words it reads well.
     written = {**values, "name": escape_markdown(str(values["name"]))}
+    spoken = {**values, "time": values.get("spoken_time")}
     # A speaker says the essential sentence; tips and the footer are for reading.
     return Nudge(
         type=kind,
         key=key,
         walk_time=walk,
         due=due,
-        title=_TITLES[kind],
-        message=" ".join(part.text.format(**written) for part in parts),
-        spoken=" ".join(part.spoken.format(**values) for part in parts[:spoken_parts]),
+        title=messages(f"nudge_title.{kind.value}"),
+        message=" ".join(part.text(messages).format(**written) for part in parts),
+        spoken=" ".join(
+            part.spoken(messages).format(**spoken) for part in parts[:spoken_parts]
+        ),
         guidance=_guidance_of(parts),
         weather_condition=weather.condition if weather else None,
         weather_hazard=weather.hazard.value if weather and weather.hazard else None,
@@ -180,6 +174,7 @@ def _red_flag(tz: tzinfo, context: NudgeContext, now: datetime, due: datetime) -
     return _nudge(
         NudgeType.RED_FLAG,
         _red_flag_key(tz, now),
+        messages=context.messages,
         walk=None,
         due=due,
         parts=[TEMPLATES["red_flag"]],
@@ -208,20 +203,22 @@ def _before_walk(
     if now > walk or in_quiet_hours(schedule, tz, due):
         return None
     key = f"before:{_iso(walk)}"
+    messages = context.messages
     values: dict[str, object] = {
         "name": context.name,
-        "time": _wall(walk, tz),
-        "minutes": context.target_minutes,
-        "stretches": join_words(STRETCH_AREAS),
-        "activities": _activities(context.preferred_alternatives),
-        "walks_done": context.walks_done,
-        "walks_needed": context.walks_needed,
+        **_clock(context, walk, tz),
+        "minutes": messages.number(context.target_minutes),
+        "stretches": stretches(messages),
+        "activities": activities(messages, context.preferred_alternatives),
+        "walks_done": messages.number(context.walks_done),
+        "walks_needed": messages.number(context.walks_needed),
     }
     footer = TEMPLATES["not_medical_advice"]
     if status is PainStatus.PAIN_DAY:
         return _nudge(
             NudgeType.ALTERNATIVE,
             key,
+            messages=messages,
             walk=walk,
             due=due,
             parts=[TEMPLATES["alternative"], footer],
@@ -246,6 +243,7 @@ def _before_walk(
     return _nudge(
         NudgeType.STRETCH,
         key,
+        messages=messages,
         walk=walk,
         due=due,
         parts=parts,
@@ -270,11 +268,11 @@ def _weather_advice(
     """
     if weather is None or weather.hazard is None:
         return []
-    values["why"] = WEATHER_REASONS[weather.hazard.value].format(
-        when=part_of_day(walk, tz)
+    values["why"] = weather_reason(
+        context.messages, weather.hazard.value, part_of_day(walk, tz)
     )
     advice = [TEMPLATES["weather_indoors"]]
-    if any(activity in ACTIVITY_NAMES for activity in context.preferred_alternatives):
+    if any(activity in ACTIVITY_KEYS for activity in context.preferred_alternatives):
         advice.append(TEMPLATES["weather_alternative"])
     if weather.hazard in SLIPPERY and context.condition is Condition.ACUTE:
         advice.append(TEMPLATES["weather_flat_ground"])
@@ -305,10 +303,11 @@ def _check_in(
     return _nudge(
         NudgeType.CHECK_IN,
         f"check_in:{_iso(walk)}",
+        messages=context.messages,
         walk=walk,
         due=due,
         parts=[TEMPLATES["check_in"]],
-        values={"name": context.name, "time": _wall(walk, tz)},
+        values={"name": context.name, **_clock(context, walk, tz)},
     )
 
 

@@ -230,12 +230,16 @@ def report_for_walk(
 
 
 def part_of_day(walk: datetime, tz: tzinfo) -> str:
-    """Name the walk's part of the day as a sentence says it: "this morning"."""
+    """Name the walk's part of the day: morning, afternoon, evening or night.
+
+    The words for it ("this morning", "heute Morgen") are under part_of_day.<part>
+    in each language file.
+    """
     hour = walk.astimezone(tz).hour
     if 5 <= hour < 12:
-        return "this morning"
+        return "morning"
     if 12 <= hour < 17:
-        return "this afternoon"
+        return "afternoon"
     if 17 <= hour < 21:
-        return "this evening"
-    return "tonight"
+        return "evening"
+    return "night"
