@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
@@ -145,10 +145,9 @@ def webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
 
 async def _about_sources(handler: SchemaCommonFlowHandler) -> dict[str, str]:
     """Name the profile and show its webhook."""
-    flow = handler.parent_handler
-    url = ""
-    if isinstance(flow, OptionsFlow):  # the page is only in the options
-        url = webhook_url(flow.hass, flow.config_entry.data[CONF_WEBHOOK_ID])
+    # The page is only in the options, so its flow is the options flow.
+    flow = cast("OptionsFlow", handler.parent_handler)
+    url = webhook_url(flow.hass, flow.config_entry.data[CONF_WEBHOOK_ID])
     return {**await _about(handler), "webhook_url": url}
 
 
