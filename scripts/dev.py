@@ -670,12 +670,16 @@ def ensure_demo_profile(base: str, token: str) -> dict[str, Any]:
     return dict(flow["result"])
 
 
-def demo_dashboard(title: str, device_id: str, prefix: str) -> dict[str, Any]:
+def demo_dashboard(
+    title: str, device_id: str, prefix: str, entry_id: str
+) -> dict[str, Any]:
     """Return the README's example dashboard (docs/dashboard.yaml) for one profile."""
     import yaml  # only inside the toolchain's venv
 
     text = EXAMPLE_DASHBOARD.read_text()
     text = text.replace("ALEX_DEVICE_ID", device_id).replace("alex_", f"{prefix}_")
+    # The long-term statistics are named after the profile's entry id, in lower case.
+    text = text.replace("ALEX_ENTRY_ID", entry_id.lower())
     config: dict[str, Any] = yaml.safe_load(text)
     for view in config["views"]:
         view["title"] = title
@@ -708,7 +712,9 @@ def ensure_demo_dashboard(base: str, token: str, entry: dict[str, Any]) -> str:
         ),
         "",
     )
-    config = demo_dashboard(entry["title"], device_id, slugify(entry["title"]))
+    config = demo_dashboard(
+        entry["title"], device_id, slugify(entry["title"]), entry["entry_id"]
+    )
     websocket(
         base,
         token,

@@ -20,6 +20,7 @@ from .report import async_register_report_view
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 from .services import async_setup_services
 from .sources import SourceTracking
+from .statistics import LongTermStatistics, async_clear as async_clear_statistics
 from .store import ProfileStore, StorageUnreadableError
 from .webhook_handler import async_register_webhook
 
@@ -91,6 +92,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(tracking.async_start())
     entry.async_on_unload(ReminderEngine(hass, runtime).async_start())
+    if "recorder" in hass.config.components:
+        # Optional: without the recorder there is nowhere to keep statistics.
+        runtime.statistics = LongTermStatistics(hass, runtime)
+        entry.async_on_unload(runtime.statistics.async_start())
     async_register_webhook(hass, runtime)
     return True
 
@@ -103,3 +108,4 @@ async def async_unload_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) ->
 async def async_remove_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> None:
     """Delete the log of a deleted profile."""
     await ProfileStore(hass, entry.entry_id).async_remove()
+    async_clear_statistics(hass, entry.entry_id)

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 import logging
-from typing import Any, Literal, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
@@ -54,6 +54,9 @@ from .settings import (
 )
 from .store import ProfileStore
 
+if TYPE_CHECKING:
+    from .statistics import LongTermStatistics
+
 _LOGGER = logging.getLogger(__name__)
 
 type BackwalkConfigEntry = ConfigEntry[ProfileRuntime]
@@ -85,6 +88,8 @@ class ProfileRuntime:
         # The forecast the last stretch reminder was decided with, by its walk's time
         # (set by the reminder engine; the next-walk sensor shows it).
         self.walk_weather: tuple[datetime, WeatherReport] | None = None
+        # Set by __init__.py when the recorder runs (long-term statistics).
+        self.statistics: LongTermStatistics | None = None
         self._lock = asyncio.Lock()
         self._compaction = Compaction(
             hass, entry, store, self._lock, self._profile_data

@@ -53,6 +53,7 @@ BROWSER_ARGS = [
 # pinned home-assistant-frontend package is already installed, so nothing is installed at start.
 BROWSER_CONFIGURATION = dev.MINIMAL_CONFIGURATION + "frontend:\nhistory:\nrecorder:\n"
 EXAMPLE_DASHBOARD = DOCS / "dashboard.yaml"
+MINUTES_ENTITY = f"sensor.{PROFILE}_walking_minutes_this_week"
 # Words that mean exercise; none may show on a red-flag day (G15).
 EXERCISE_WORDS = ("walk", "stretch", "swim", "bike", "yoga", "target", "streak")
 TIMEOUT_MS = 30_000
@@ -411,10 +412,11 @@ def logged_in_page(browser: Any, tokens: dict[str, Any], **options: Any) -> Any:
     return context.new_page()
 
 
-def example_views(device_id: str) -> list[dict[str, Any]]:
+def example_views(device_id: str, entry_id: str) -> list[dict[str, Any]]:
     """The README's example dashboard (docs/dashboard.yaml), for the demo profile."""
     text = EXAMPLE_DASHBOARD.read_text()
     text = text.replace("ALEX_DEVICE_ID", device_id).replace("alex_", f"{PROFILE}_")
+    text = text.replace("ALEX_ENTRY_ID", entry_id.lower())
     views: list[dict[str, Any]] = yaml.safe_load(text)["views"]
     for view in views:
         view["path"] = "example"
@@ -439,6 +441,16 @@ def device_of(api: dev.Api, entity_id: str) -> str:
     return result.strip()
 
 
+def entry_of(api: dev.Api, entity_id: str) -> str:
+    """The config entry id of an entity, through a template."""
+    result: str = api.request(
+        "POST",
+        "/api/template",
+        {"template": f"{{{{ config_entry_id('{entity_id}') | to_json }}}}"},
+    )
+    return result.strip()
+
+
 def test_card_in_a_real_browser(tmp_path: Path) -> None:
     """Numbers equal the entities; controls work; pain day and red flag views.
 
@@ -457,7 +469,7 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
         api = dev.Api(base, token)
         profile = Profile(api)
         seed_walks(api)
-        device_id = device_of(api, f"sensor.{PROFILE}_walking_minutes_this_week")
+        device_id = device_of(api, MINUTES_ENTITY)
         assert device_id
         tokens = browser_tokens(base)
         browser = playwright.chromium.launch(
@@ -536,7 +548,7 @@ def test_card_in_a_real_browser(tmp_path: Path) -> None:
                             {"type": "custom:backwalk-card", "device_id": device_id}
                         ],
                     },
-                    *example_views(device_id),
+                    *example_views(device_id, entry_of(api, MINUTES_ENTITY)),
                 ],
             }
             # A dashboard of its own, in storage mode, made as the dashboards page makes it.

@@ -284,13 +284,14 @@ def test_http_config_is_stored_not_yaml(tmp_path: Path) -> None:
 
 def test_demo_dashboard_is_the_example_for_the_profile() -> None:
     """The README's example dashboard, with the demo's device and entity ids."""
-    config = dev.demo_dashboard("Demo", "0123abcd", "demo")
+    config = dev.demo_dashboard("Demo", "0123abcd", "demo", "01ABCDEF")
     (view,) = config["views"]
     assert view["cards"][0] == {"type": "custom:backwalk-card", "device_id": "0123abcd"}
     assert (view["title"], view["path"]) == ("Demo", "demo")
     text = json.dumps(config)
     assert "alex" not in text.lower()
     assert "sensor.demo_weekly_goal_progress" in text
+    assert "backwalk:01abcdef_walking_minutes" in text
 
 
 def test_flow_answers_follow_the_form() -> None:
