@@ -6,25 +6,18 @@ action returns; the Store file is rewritten from memory now and then (compaction
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-import errno
 from functools import partial
-import glob
 import logging
-import os
 import shutil
-from typing import Any, override
+from typing import Any
 
 from homeassistant.core import CoreState, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
-from homeassistant.util import dt as dt_util, file as file_util
-from homeassistant.util.file import WriteError
-from homeassistant.util.json import SerializationError
+from homeassistant.util import dt as dt_util
 
 from .codec import (
     EncodedRecords,
@@ -48,6 +41,16 @@ from .journal import (
 )
 from .model import ModelError
 from .model.markdown import escape_markdown
+from .store_faults import (
+    aside_name,
+    catch_write_failures,
+    file_state,
+    is_full,
+    local_text,
+    mtimes,
+    parse_stamp,
+    reason,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -56,13 +59,6 @@ STORAGE_MINOR_VERSION = 3
 # Journal lines after which the Store file is rewritten at once (bounds the replay at
 # load); otherwise it is rewritten a while after the first change (see runtime.py).
 COMPACT_AFTER_LINES = 500
-
-# Suffixes of files kept aside for recovery: Home Assistant's own (invalid JSON) and ours.
-_ASIDE_PATTERNS = (".corrupt.*", ".invalid.*")
-# Write errors that mean the disk (or the user's quota, or a file size limit) is full.
-_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
-# What Store catches (and logs) when it cannot write its file.
-_WRITE_ERRORS = (WriteError, SerializationError)
 
 
 class StorageUnreadableError(HomeAssistantError):
@@ -73,59 +69,6 @@ class StorageUnreadableError(HomeAssistantError):
         super().__init__(f"Unreadable backwalk storage, kept at {aside_path}: {reason}")
         self.aside_path = aside_path
         self.reason = reason
-
-
-class _WriteFailures(logging.Filter):
-    """Learn that Store could not write one file, from the records it logs instead.
-
-    Store logs a failed write and returns normally, and Home Assistant's file writer adds
-    a traceback for every failure; Store has no public way to say that a write failed.
-    A logging filter (Python's public API for reading records) catches the error of this
-    one file while a write is awaited and drops those two records: the caller reports the
-    failure once, where a full disk retried for hours would fill the log.
-    """
-
-    def __init__(self, key: str, path: str) -> None:
-        """Watch the records about one Store file (by its key or its path)."""
-        super().__init__()
-        self._names = {key, path}
-        self.error: Exception | None = None
-
-    @override
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args if isinstance(record.args, tuple) else ()
-        if record.levelno < logging.WARNING or not any(
-            isinstance(arg, str) and arg in self._names for arg in args
-        ):
-            return True
-        # The file writer's record carries the OSError, Store's the error it caught; a
-        # record about anything else (an unreadable file, say) is left alone.
-        failure = record.exc_info[1] if record.exc_info else None
-        if not isinstance(failure, OSError):
-            failure = next(
-                (arg for arg in args if isinstance(arg, _WRITE_ERRORS)), None
-            )
-        if failure is None:
-            return True
-        if self.error is None:
-            self.error = failure
-        return False
-
-
-@contextmanager
-def _catch_write_failures(store: Store[StoredData]) -> Iterator[_WriteFailures]:
-    """Catch (and keep out of the log) what Store reports about a failed write."""
-    failures = _WriteFailures(store.key, str(store.path))
-    loggers = [
-        logging.getLogger(name) for name in (Store.__module__, file_util.__name__)
-    ]
-    for logger in loggers:
-        logger.addFilter(failures)
-    try:
-        yield failures
-    finally:
-        for logger in loggers:
-            logger.removeFilter(failures)
 
 
 class _VersionedStore(Store[StoredData]):
@@ -202,7 +145,7 @@ class ProfileStore:
         """Load the profile, refusing to start empty over an unreadable file."""
         path = self._store.path
         try:
-            with _catch_write_failures(self._store) as failures:
+            with catch_write_failures(self._store) as failures:
                 stored = await self._store.async_load()
         except ModelError as err:
             # Found by the migration step, before anything was rewritten.
@@ -216,11 +159,11 @@ class ProfileStore:
         if failures.error is not None:
             # The migrated file could not be written: the file on disk is unchanged and
             # is migrated again at the next load.
-            _LOGGER.warning("Could not write %s: %s", path, _reason(failures.error))
+            _LOGGER.warning("Could not write %s: %s", path, reason(failures.error))
         if stored is None:
             # Looked at only now (a file that loads needs no look): a file still there
             # was not readable, and one Home Assistant found invalid JSON is aside now.
-            existed, asides = await self._hass.async_add_executor_job(_file_state, path)
+            existed, asides = await self._hass.async_add_executor_job(file_state, path)
             if existed or asides:
                 # Home Assistant moved an invalid JSON file aside (now or at an earlier
                 # start): starting empty would look like data loss to the user.
@@ -310,7 +253,7 @@ class ProfileStore:
     async def _async_write(self, data: ProfileData, journal_from: int) -> bool:
         """Write the Store file; False when Store only queued it (Home Assistant stops)."""
         queued = self._hass.state is CoreState.stopping
-        with _catch_write_failures(self._store) as failures:
+        with catch_write_failures(self._store) as failures:
             await self._store.async_save(encode(data, self._encoded, journal_from))
         if failures.error is not None:
             raise failures.error
@@ -322,37 +265,23 @@ class ProfileStore:
         entry = self._hass.config_entries.async_get_entry(self._entry_id)
         # Shown as markdown: a name must stay text.
         profile = escape_markdown(entry.title) if entry else self._entry_id
-        if _is_full(err):
-            # Nothing is lost: journal lines are small and usually still fit.
-            ir.async_create_issue(
-                self._hass,
-                DOMAIN,
-                self.write_issue_id,
-                is_fixable=False,
-                is_persistent=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="storage_full",
-                translation_placeholders={
-                    "profile": profile,
-                    "path": self.path,
-                    "error": _reason(err),
-                },
-            )
-        else:
-            ir.async_create_issue(
-                self._hass,
-                DOMAIN,
-                self.write_issue_id,
-                is_fixable=False,
-                is_persistent=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key="storage_not_writable",
-                translation_placeholders={
-                    "profile": profile,
-                    "path": self.path,
-                    "error": _reason(err),
-                },
-            )
+        # A full disk loses nothing (journal lines are small and usually still fit):
+        # a warning; any other failure an error.
+        full = is_full(err)
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            self.write_issue_id,
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.WARNING if full else ir.IssueSeverity.ERROR,
+            translation_key="storage_full" if full else "storage_not_writable",
+            translation_placeholders={
+                "profile": profile,
+                "path": self.path,
+                "error": reason(err),
+            },
+        )
 
     async def async_start_fresh(self) -> None:
         """Begin an empty log; unreadable files stay aside for manual recovery."""
@@ -365,7 +294,7 @@ class ProfileStore:
         numbers = segment_numbers(self.path)
         for number in numbers:
             path = segment_path(self.path, number)
-            shutil.move(path, _aside_name(path))
+            shutil.move(path, aside_name(path))
         return numbers[-1] + 1 if numbers else 0
 
     async def async_remove(self) -> None:
@@ -377,28 +306,28 @@ class ProfileStore:
         ir.async_delete_issue(self._hass, DOMAIN, self.write_issue_id)
 
     async def _async_keep_aside(self, path: str) -> str:
-        aside = _aside_name(path)
+        aside = aside_name(path)
         await self._hass.async_add_executor_job(shutil.move, path, aside)
         return aside
 
     async def _async_note_unreadable(self, unreadable: list[Unreadable]) -> None:
         """Work out when the unreadable lines were written, and log them once."""
         numbers = sorted({item.segment for item in unreadable})
-        mtimes = await self._hass.async_add_executor_job(
-            _mtimes, [self.path, *(segment_path(self.path, n) for n in numbers)]
+        written = await self._hass.async_add_executor_job(
+            mtimes, [self.path, *(segment_path(self.path, n) for n in numbers)]
         )
         entry = self._hass.config_entries.async_get_entry(self._entry_id)
         for item in unreadable:
             # At the latest: the next readable line, else the segment's last write.
             last = (
-                _parse(item.before)
-                or mtimes.get(segment_path(self.path, item.segment))
+                parse_stamp(item.before)
+                or written.get(segment_path(self.path, item.segment))
                 or dt_util.utcnow()
             )
             # At the earliest: the readable line before, else the Store file (every
             # replayed segment was begun after it), else the profile's creation.
-            first = _parse(item.after)
-            if first is None and (stored := mtimes.get(self.path)) and stored <= last:
+            first = parse_stamp(item.after)
+            if first is None and (stored := written.get(self.path)) and stored <= last:
                 first = stored
             if first is None and entry is not None:
                 first = entry.created_at
@@ -437,8 +366,8 @@ class ProfileStore:
         if issue is not None and issue.active and issue.data:
             earlier = issue.data
             count += int(earlier.get("count") or 0)
-            first = min(first, _parse(earlier.get("first")) or first)
-            last = max(last, _parse(earlier.get("last")) or last)
+            first = min(first, parse_stamp(earlier.get("first")) or first)
+            last = max(last, parse_stamp(earlier.get("last")) or last)
             aside = ", ".join(filter(None, (str(earlier.get("aside") or ""), aside)))
         ir.async_create_issue(
             self._hass,
@@ -453,8 +382,8 @@ class ProfileStore:
             # (the fix flow shows the profile's name).
             translation_placeholders={
                 "count": str(count),
-                "first": _local(first),
-                "last": _local(last),
+                "first": local_text(first),
+                "last": local_text(last),
                 "aside": aside,
             },
             data={
@@ -498,51 +427,3 @@ class _Damage:
     first: datetime
     last: datetime
     count: int = 0
-
-
-def _parse(stamp: object) -> datetime | None:
-    if not isinstance(stamp, str) or (parsed := dt_util.parse_datetime(stamp)) is None:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
-def _local(moment: datetime) -> str:
-    return dt_util.as_local(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def _mtimes(paths: list[str]) -> dict[str, datetime]:
-    """Last modification time of each path that exists."""
-    times: dict[str, datetime] = {}
-    for path in paths:
-        try:
-            times[path] = dt_util.utc_from_timestamp(os.stat(path).st_mtime)
-        except OSError:
-            continue
-    return times
-
-
-def _os_error(err: BaseException | None) -> OSError | None:
-    # Home Assistant wraps the OSError of a failed write (WriteError from OSError).
-    while err is not None and not isinstance(err, OSError):
-        err = err.__cause__
-    return err
-
-
-def _is_full(err: BaseException) -> bool:
-    return (os_error := _os_error(err)) is not None and os_error.errno in _FULL
-
-
-def _reason(err: BaseException) -> str:
-    os_error = _os_error(err)
-    return (os_error.strerror if os_error else None) or str(err)
-
-
-def _aside_name(path: str) -> str:
-    return f"{path}.invalid.{dt_util.utcnow().strftime('%Y%m%dT%H%M%S%f')}"
-
-
-def _file_state(path: str) -> tuple[bool, list[str]]:
-    asides: list[str] = []
-    for pattern in _ASIDE_PATTERNS:
-        asides.extend(glob.glob(glob.escape(path) + pattern))
-    return os.path.exists(path), sorted(asides)
