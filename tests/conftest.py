@@ -27,7 +27,12 @@ from custom_components.backwalk.codec import (
     encode,
 )
 from custom_components.backwalk.const import CONF_NAME, DOMAIN
-from custom_components.backwalk.journal import replay, segment_numbers, segment_path
+from custom_components.backwalk.journal import (
+    fold_archive,
+    replay,
+    segment_numbers,
+    segment_path,
+)
 from tests.translation_check import TranslationCheck, watch_translations
 
 type Persisted = Callable[[MockConfigEntry], dict[str, Any]]
@@ -141,6 +146,7 @@ def persisted(hass: HomeAssistant, hass_storage: dict[str, Any]) -> Persisted:
         ]
         replayed = replay(data, segments)
         assert not replayed.unreadable, replayed.unreadable
+        fold_archive(replayed)  # archived records too
         replayed.data.records.sort(key=attrgetter("time", "id"))
         result: dict[str, Any] = dict(encode(replayed.data))
         del result["journal_from"]

@@ -167,8 +167,8 @@ async def test_reload_keeps_walks(
     assert hass.states.get(MINUTES_THIS_WEEK).state == "25.0"
     # Unloading folded the journal into the Store file, at the current version.
     stored = hass_storage[f"{DOMAIN}.{loaded_entry.entry_id}"]
-    assert stored["version"] == 1
-    assert stored["minor_version"] == 3
+    assert stored["version"] == 2
+    assert stored["minor_version"] == 1
     assert [item["minutes"] for item in stored["data"]["walks"]] == [25.0]
 
 
@@ -205,7 +205,7 @@ async def test_restart_keeps_walks_on_disk(
     await hass.async_block_till_done()
     assert hass.states.get(MINUTES_THIS_WEEK).state == "unavailable"
     on_disk = json.loads(read_file(path))
-    assert on_disk["version"] == 1
+    assert on_disk["version"] == 2
     assert [item["minutes"] for item in on_disk["data"]["walks"]] == [30.0]
     assert journal_lines(path) == []  # the Store file holds them now
     assert await hass.config_entries.async_setup(config_entry.entry_id)
@@ -581,7 +581,7 @@ INVALID_CONTENT = {
         {**log_data(), "live_walk_started": "2026-11-25T10:00:00"}
     ),
     "data_not_an_object": document(["x"]),
-    "newer_version": document(log_data(walk(10)), version=2),
+    "newer_version": document(log_data(walk(10)), version=3),
     "major_version_0": document(log_data(walk(10)), version=0),
     "journal_from_not_a_number": document(
         {**log_data(), "journal_from": "x"}, minor_version=3

@@ -9,6 +9,7 @@ from typing import Any, NotRequired, TypedDict
 
 from homeassistant.util import dt as dt_util
 
+from .archive_codec import StoredArchive, decode_archive
 from .model import Alternative, ModelError, PainReport, Record, Stretch, Walk
 
 
@@ -26,6 +27,8 @@ class StoredData(TypedDict):
     tracking: dict[str, Any]
     # Storage 1.3: the first journal segment this file does not hold (see journal.py).
     journal_from: NotRequired[int]
+    # Storage 2.1: the records before a cutoff, as one text (see archive_codec.py).
+    archive: NotRequired[dict[str, Any] | None]
 
 
 @dataclass(slots=True)
@@ -36,6 +39,8 @@ class ProfileData:
     live_walk_started: datetime | None = None
     reminders: dict[str, Any] = field(default_factory=dict)
     tracking: dict[str, Any] = field(default_factory=dict)
+    # Records older than those in `records`, not decoded yet (None: there are none).
+    archive: StoredArchive | None = None
 
 
 _GROUPS: dict[type, str] = {
@@ -112,6 +117,7 @@ def encode(
         "reminders": data.reminders,
         "tracking": data.tracking,
         "journal_from": journal_from,
+        "archive": data.archive.to_stored() if data.archive is not None else None,
     }
 
 
@@ -160,9 +166,13 @@ def decode(stored: Any) -> ProfileData:
     tracking = stored.get("tracking", {})
     if not isinstance(reminders, dict) or not isinstance(tracking, dict):
         raise ModelError("invalid_record")
+    archive = decode_archive(stored.get("archive"))
+    if archive is not None and any(record.time < archive.cutoff for record in records):
+        raise ModelError("invalid_record")
     return ProfileData(
         records=records,
         live_walk_started=live_started,
         reminders=reminders,
         tracking=tracking,
+        archive=archive,
     )

@@ -96,6 +96,8 @@ class Replayed:
     data: ProfileData
     lines: int = 0
     unreadable: list[Unreadable] = field(default_factory=list)
+    # Ids the lines added or removed: what they say wins over an archived record.
+    touched: set[str] = field(default_factory=set)
 
 
 def replay(data: ProfileData, segments: Iterable[tuple[int, bytes]]) -> Replayed:
@@ -118,7 +120,7 @@ def replay(data: ProfileData, segments: Iterable[tuple[int, bytes]]) -> Replayed
             document: object = None
             try:
                 document = json_loads(line)
-                _apply(document, records, result.data)
+                _apply(document, records, result)
             except ModelError, ValueError:
                 own = _stamp(document)
                 damage = Unreadable(number, index, own or stamp, own)
@@ -136,6 +138,23 @@ def replay(data: ProfileData, segments: Iterable[tuple[int, bytes]]) -> Replayed
     return result
 
 
+def fold_archive(replayed: Replayed) -> None:
+    """Count the archived records in with the others (the lines changed some).
+
+    What the lines say of a record (added, replaced or removed) wins over its archived
+    form.
+    """
+    data = replayed.data
+    if data.archive is None:
+        return
+    kept = {record.id: record for record in data.records}
+    for record in data.archive.records():
+        if record.id not in replayed.touched:
+            kept.setdefault(record.id, record)
+    data.records = list(kept.values())
+    data.archive = None
+
+
 def _stamp(document: object) -> str | None:
     """When a line says it was written (only shown to people, so not checked further)."""
     if isinstance(document, Mapping) and isinstance(at := document.get("at"), str):
@@ -143,7 +162,8 @@ def _stamp(document: object) -> str | None:
     return None
 
 
-def _apply(document: object, records: dict[str, Record], data: ProfileData) -> None:
+def _apply(document: object, records: dict[str, Record], result: Replayed) -> None:
+    data = result.data
     if not isinstance(document, Mapping):
         raise ModelError("invalid_record")
     # Decode everything first: a line is applied whole or not at all.
@@ -167,6 +187,8 @@ def _apply(document: object, records: dict[str, Record], data: ProfileData) -> N
         records.pop(record_id, None)
     for record in added:
         records[record.id] = record
+    result.touched.update(removed)
+    result.touched.update(record.id for record in added)
     data.live_walk_started = live
     data.reminders = reminders
     data.tracking = tracking

@@ -77,7 +77,7 @@ class ProfileRuntime:
         self.entry = entry
         self.store = store
         self.settings = settings_from_options(dict(entry.options))
-        self.log = WalkLog(dt_util.get_default_time_zone(), data.records)
+        self.log = WalkLog(dt_util.get_default_time_zone(), data.records, data.archive)
         self.live_walk_started = data.live_walk_started
         self.schedule = schedule_from_options(dict(entry.options))
         self.preferred_alternatives = preferred_alternatives(entry.options)
@@ -147,8 +147,11 @@ class ProfileRuntime:
         self.async_refresh()
 
     def _profile_data(self) -> ProfileData:
+        # Old records go to the archive (decoded again only when needed).
+        archive, records = self.store.archive(self.log, self.settings)
         return ProfileData(
-            records=self.log.records(),
+            records=records,
+            archive=archive,
             live_walk_started=self.live_walk_started,
             reminders=self.reminders,
             tracking=self.tracking,

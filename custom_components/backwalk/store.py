@@ -7,7 +7,7 @@ action returns; the Store file is rewritten from memory now and then (compaction
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 import logging
 import shutil
@@ -19,6 +19,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
+from .archive_codec import KEEP_WEEKS, ArchiveWriter, StoredArchive
 from .codec import (
     EncodedRecords,
     ProfileData,
@@ -34,12 +35,13 @@ from .journal import (
     append_line,
     delete_segments_below,
     encode_change,
+    fold_archive,
     read_segments,
     replay,
     segment_numbers,
     segment_path,
 )
-from .model import ModelError
+from .model import ModelError, Record, Settings, WalkLog
 from .model.markdown import escape_markdown
 from .store_faults import (
     aside_name,
@@ -54,8 +56,10 @@ from .store_faults import (
 
 _LOGGER = logging.getLogger(__name__)
 
-STORAGE_VERSION = 1
-STORAGE_MINOR_VERSION = 3
+# 2.1: old records in an archive (archive_codec.py). A major version, so that a release
+# that knows nothing of the archive keeps such a file aside instead of losing it.
+STORAGE_VERSION = 2
+STORAGE_MINOR_VERSION = 1
 # Journal lines after which the Store file is rewritten at once (bounds the replay at
 # load); otherwise it is rewritten a while after the first change (see runtime.py).
 COMPACT_AFTER_LINES = 500
@@ -80,19 +84,21 @@ class _VersionedStore(Store[StoredData]):
         old_minor_version: int,
         old_data: dict[str, Any],
     ) -> StoredData:
-        # A newer minor version of version 1 is read as it is (Home Assistant's
-        # convention: minor versions only add).
-        if old_major_version == 1 and old_minor_version < STORAGE_MINOR_VERSION:
+        # A newer minor version of version 2 is read as it is (Home Assistant's
+        # convention: minor versions only add; Store does that on NotImplementedError).
+        if old_major_version == 1:
             # Store writes what this returns at once: refuse bad content here, so an
             # unreadable file is kept aside as it was, not rewritten first.
             decode(old_data)
             # 1.2 added the reminder engine's and the automatic tracking's state; 1.3
-            # the journal (absent: the file holds every segment there is, none).
+            # the journal (absent: the file holds every segment there is, none); 2.1
+            # the archive (none yet: the next compaction makes it).
             migrated: dict[str, Any] = {
                 **old_data,
                 "reminders": old_data.get("reminders", {}),
                 "tracking": old_data.get("tracking", {}),
                 "journal_from": old_data.get("journal_from", 0),
+                "archive": None,
             }
             return migrated  # type: ignore[return-value]
         raise NotImplementedError
@@ -113,6 +119,7 @@ class ProfileStore:
             atomic_writes=True,
         )
         self._encoded = EncodedRecords()
+        self._archives = ArchiveWriter()
         # The segment changes are appended to, and whether it exists on disk yet.
         self._segment = 0
         self._segment_created = False
@@ -184,11 +191,21 @@ class ProfileStore:
             read_segments, self.path, journal_from
         )
         replayed = replay(data, segments)
+        archive = replayed.data.archive
+        if archive is not None and (
+            not replayed.touched.isdisjoint(archive.ids())
+            or any(record.time < archive.cutoff for record in replayed.data.records)
+        ):
+            # The journal changed archived records: count them in with the rest.
+            fold_archive(replayed)
         # Never append after a segment's unfinished last line: start a new one.
         self._segment = max([journal_from - 1, *(n for n, _ in segments)]) + 1
         self._segment_created = False
-        # Compact soon even when no line was readable: the segments can then go.
+        # Compact soon even when no line was readable: the segments can then go; and
+        # when old records are not archived yet (a file of an earlier release).
         self.pending = replayed.lines or len(segments)
+        if replayed.data.archive is None and _has_old(replayed.data.records):
+            self.pending = max(self.pending, 1)
         if not self.pending:
             # The Store file holds everything: no write is failing any more.
             ir.async_delete_issue(self._hass, DOMAIN, self.write_issue_id)
@@ -203,6 +220,12 @@ class ProfileStore:
                     "Damaged journal of %s not folded yet: %s", self.path, err
                 )
         return replayed.data
+
+    def archive(
+        self, log: WalkLog, settings: Settings
+    ) -> tuple[StoredArchive | None, list[Record]]:
+        """Return the archive to write with the log, and the records kept beside it."""
+        return self._archives.archive(log, settings, dt_util.now(log.timezone).date())
 
     async def async_append(self, change: Change) -> None:
         """Sync one change to disk; an action is acknowledged only after this returns."""
@@ -418,6 +441,12 @@ class ProfileStore:
             data={"entry_id": self._entry_id},
         )
         return StorageUnreadableError(aside, reason)
+
+
+def _has_old(records: list[Record]) -> bool:
+    """Whether some records are old enough for the archive."""
+    old = dt_util.utcnow() - timedelta(weeks=KEEP_WEEKS + 1)
+    return any(record.time < old for record in records)
 
 
 @dataclass(slots=True)

@@ -23,11 +23,13 @@ from custom_components.backwalk.model import (
     Walk,
     WalkLog,
     compute_snapshot,
+    day_start,
     local_day,
     pain_status,
     split_minutes_by_day,
     week_start,
 )
+from custom_components.backwalk.model.archive import Archive, cutoff_day
 from custom_components.backwalk.model.day_totals import DayTotals
 
 ZONES = [
@@ -404,3 +406,65 @@ def test_logging_today_does_not_walk_the_history(monkeypatch: Any) -> None:
     log.add(Walk("yesterday", end - timedelta(days=1), 10))
     compute_snapshot(log, settings, end)
     assert calls == {"kind": 2, "week": 1}
+
+
+@hyp_settings(
+    database=None,
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    records=records_strategy(),
+    settings=settings_strategy(),
+    tz=st.sampled_from(ZONES),
+    data=st.data(),
+)
+def test_archived_log_equals_reference(
+    records: list[Record], settings: Settings, tz: ZoneInfo, data: Any
+) -> None:
+    """Records before a cutoff kept in an archive: the same answers, changes included.
+
+    The archive is decoded only when a question reaches before the cutoff, and its
+    checkpoint (from the whole log, as a save makes it) stands in for the days before.
+    """
+    latest = ORIGIN + timedelta(minutes=data.draw(st.integers(0, SPAN_MINUTES)))
+    walks = sorted(
+        (record for record in records if isinstance(record, Walk)),
+        key=lambda walk: (walk.start, walk.id),
+    )
+    first_day = cutoff_day(walks, tz, settings.first_weekday, local_day(latest, tz))
+    cutoff = day_start(first_day, tz).astimezone(UTC)
+    old = [record for record in records if record.time < cutoff]
+    assert all(walk.end <= cutoff for walk in old if isinstance(walk, Walk))
+    live = [record for record in records if record.time >= cutoff]
+    point = WalkLog(tz, records).checkpoint(settings, first_day)
+    log = WalkLog(
+        tz,
+        live,
+        Archive(
+            cutoff, len(old), lambda: list(old), lambda: [r.id for r in old], point
+        ),
+    )
+    kept = list(records)
+    assert len(log) == len(kept)
+    for now in moments(data.draw, 2):
+        assert compute_snapshot(log, settings, now) == reference(
+            kept, tz, settings, now
+        )
+    # Changes on either side of the cutoff, then the same answers as a full log.
+    extra = data.draw(records_strategy())
+    for index, record in enumerate(extra):
+        if data.draw(st.booleans()):
+            fresh = type(record).from_dict({**record.to_dict(), "id": f"x{index}"})
+            log.add(fresh)
+            kept.append(fresh)
+        if kept and data.draw(st.integers(0, 3)) == 0:
+            gone = kept.pop(data.draw(st.integers(0, len(kept) - 1)))
+            assert gone.id in log
+            log.remove(gone.id)
+        now = moments(data.draw, 1)[0]
+        assert compute_snapshot(log, settings, now) == reference(
+            kept, tz, settings, now
+        )
+    assert log.records() == sorted(kept, key=lambda r: (r.time, r.id))

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time as dt_time, timedelta, tzinfo
 import math
 from operator import attrgetter
 
+from .archive import Archive, Checkpoint
 from .common import utc as _utc
 from .day_totals import DayKind, DaySummary, DayTotals, PainStatus, pain_status
 from .days import local_day, split_minutes_by_day, week_days, week_start
@@ -85,6 +86,27 @@ class _History:
     # Goal-met weeks ending with each week, and the per-walk target of the week after.
     week_run: list[int] = field(default_factory=list)
     week_next: list[int] = field(default_factory=list)
+    # The results before base_day (and base_week): zero at the first record; those of
+    # an archive's checkpoint when the days before are archived.
+    start_run: int = 0
+    start_best: int = 0
+    start_week_run: int = 0
+    start_target: int | None = None  # None: the plan's starting minutes
+
+    def run_before(self, index: int) -> tuple[int, int]:
+        """Return the streak and the longest streak on day index `index` (-1: before)."""
+        if index < 0:
+            return self.start_run, self.start_best
+        return self.day_run[index], self.day_best[index]
+
+    def week_before(self, index: int) -> tuple[int, int]:
+        """Return the goal-met run of week `index` and the target after it (-1: before)."""
+        if index < 0:
+            start = self.start_target
+            return self.start_week_run, (
+                self.settings.starting_minutes if start is None else start
+            )
+        return self.week_run[index], self.week_next[index]
 
     def truncate(self, day: date) -> None:
         """Forget everything from `day` on (day >= base_day)."""
@@ -100,9 +122,15 @@ class _History:
 class WalkLog:
     """All records of one person, with per-day aggregates kept up to date."""
 
-    def __init__(self, tz: tzinfo, records: Iterable[Record] = ()) -> None:
-        """Hold `records`; local days are those of `tz`."""
+    def __init__(
+        self, tz: tzinfo, records: Iterable[Record] = (), archive: Archive | None = None
+    ) -> None:
+        """Hold `records`, and those of `archive` (all before it) once they are needed.
+
+        Local days are those of `tz`.
+        """
         self._tz = tz
+        self._archive = archive if archive is not None and archive.count else None
         self._records: dict[str, Record] = {}
         self._history: _History | None = None
         for record in records:
@@ -125,18 +153,69 @@ class WalkLog:
 
     def __len__(self) -> int:
         """Return the number of records."""
-        return len(self._records)
+        archived = self._archive.count if self._archive is not None else 0
+        return len(self._records) + archived
 
     def __contains__(self, record_id: object) -> bool:
         """Whether a record with this id is in the log."""
-        return record_id in self._records
+        return isinstance(record_id, str) and self.get(record_id) is not None
 
     def get(self, record_id: str) -> Record | None:
         """Return the record with this id, if any."""
-        return self._records.get(record_id)
+        record = self._records.get(record_id)
+        if record is None and self._archived(record_id):
+            self.load_archive()
+            record = self._records.get(record_id)
+        return record
+
+    @property
+    def archive(self) -> Archive | None:
+        """The records not decoded yet (None: every record is in memory)."""
+        return self._archive
+
+    def loaded_records(self) -> list[Record]:
+        """Return the records in memory (every record unless archived), oldest first."""
+        return list(self._order)
+
+    def load_archive(self) -> None:
+        """Decode the archived records and count them in like any others."""
+        archive, self._archive = self._archive, None
+        if archive is None:
+            return
+        for record in archive.records():
+            self._check_new(record)
+            self._records[record.id] = record
+        self._order = sorted(self._records.values(), key=_ORDER)
+        self._walk_order = [
+            record for record in self._order if isinstance(record, Walk)
+        ]
+        self._days = self._build_days(self._order)
+        self._history = None
+
+    def checkpoint(self, settings: Settings, first_day: date) -> Checkpoint:
+        """Return the streaks and the plan as they stand before `first_day` (a week start)."""
+        history = self._history_for(settings, first_day)
+        day_index = (first_day - history.base_day).days - 1
+        week_index = (first_day - history.base_week).days // 7 - 1
+        self._extend_days(history, day_index)
+        self._extend_weeks(history, week_index)
+        run, best = history.run_before(day_index)
+        week_run, week_next = history.week_before(week_index)
+        return Checkpoint(
+            settings, str(self._tz), first_day, run, best, week_run, week_next
+        )
+
+    def _archived(self, record_id: str) -> bool:
+        return self._archive is not None and record_id in self._archive.ids()
 
     def add(self, record: Record) -> None:
         """Add one record, updating only the days it touches."""
+        archive = self._archive
+        if archive is not None and (
+            record.time < archive.cutoff or record.id in archive.ids()
+        ):
+            # It changes archived days, or repeats an archived id.
+            self.load_archive()
         self._check_new(record)
         self._records[record.id] = record
         insort(self._order, record, key=_ORDER)
@@ -146,6 +225,8 @@ class WalkLog:
 
     def remove(self, record_id: str) -> Record:
         """Remove and return the record with this id."""
+        if record_id not in self._records and self._archived(record_id):
+            self.load_archive()
         record = self._records.pop(record_id, None)
         if record is None:
             raise ModelError("unknown_record", id=str(record_id))
@@ -160,20 +241,32 @@ class WalkLog:
 
     def records(self) -> list[Record]:
         """Return every record, oldest first (walks by their start)."""
+        self.load_archive()
         return list(self._order)
 
     def records_between(self, start: datetime, end: datetime) -> list[Record]:
         """Return the records whose time lies in [start, end), oldest first."""
+        if self._archive is not None and _utc(start) < self._archive.cutoff:
+            self.load_archive()
         low = bisect_left(self._order, _utc(start), key=_TIME)
         high = bisect_left(self._order, _utc(end), key=_TIME)
         return self._order[low:high]
 
     def walks(self) -> list[Walk]:
         """Return every walk, oldest first."""
+        self.load_archive()
         return list(self._walk_order)
 
     def last_walk(self, at: datetime | None = None) -> Walk | None:
         """Return the walk that started last (at or before `at`, when given)."""
+        walk = self._last_loaded_walk(at)
+        if walk is None and self._archive is not None:
+            # Every walk in memory began later: the answer is an archived one.
+            self.load_archive()
+            walk = self._last_loaded_walk(at)
+        return walk
+
+    def _last_loaded_walk(self, at: datetime | None) -> Walk | None:
         if at is None:
             count = len(self._walk_order)
         else:
@@ -184,12 +277,19 @@ class WalkLog:
 
     def set_timezone(self, tz: tzinfo) -> None:
         """Use another zone's calendar days; recomputes every aggregate."""
+        if tz == self._tz:
+            return  # the same days: nothing to recompute (nor to decode)
+        self.load_archive()
         self._tz = tz
         self._history = None
         self._days = self._build_days(self._order)
 
     def day(self, day: date) -> DaySummary:
         """Return what was logged on one local day."""
+        if self._archive is not None and day < local_day(
+            self._archive.cutoff, self._tz
+        ):
+            self.load_archive()
         data = self._days.get(day)
         if data is None:
             return DaySummary(day, 0.0, 0, None, None, False, 0.0)
@@ -214,8 +314,7 @@ class WalkLog:
         # Streaks: completed days come from the cache, today is looked at directly.
         yesterday = (today - history.base_day).days - 1
         self._extend_days(history, yesterday)
-        run_before = history.day_run[yesterday] if yesterday >= 0 else 0
-        best_before = history.day_best[yesterday] if yesterday >= 0 else 0
+        run_before, best_before = history.run_before(yesterday)
         data = self._days.get(today)
         active_today = data is not None and data.kind(settings) is DayKind.ACTIVE
         # Today not (yet) active keeps yesterday's streak; an excused day only skips.
@@ -224,12 +323,7 @@ class WalkLog:
         # Weekly goal and plan (G10): completed weeks from the cache.
         last_week = (week - history.base_week).days // 7 - 1
         self._extend_weeks(history, last_week)
-        target = (
-            history.week_next[last_week]
-            if last_week >= 0
-            else settings.starting_minutes
-        )
-        weeks_before = history.week_run[last_week] if last_week >= 0 else 0
+        weeks_before, target = history.week_before(last_week)
         totals = self._week_totals(week, settings)
         walks_needed = weekly_walks_needed(settings, totals.pain_days)
         goal = walks_needed * target
@@ -394,22 +488,45 @@ class WalkLog:
             history.truncate(day)
 
     def _history_for(self, settings: Settings, today: date) -> _History:
+        archive = self._archive
+        point = archive.checkpoint if archive is not None else None
+        if archive is not None and (
+            point is None
+            or point.settings != settings
+            or point.zone != str(self._tz)
+            or today < point.first_day
+        ):
+            # Results that hold for other settings (or none), or a day before the
+            # cutoff: count from the first record.
+            self.load_archive()
+            point = None
         history = self._history
-        if history is None or history.settings != settings:
-            base = min(self._days, default=today)
+        if history is not None and history.settings == settings:
+            return history
+        if point is not None:
             history = self._history = _History(
                 settings=settings,
-                base_day=base,
-                base_week=week_start(base, settings.first_weekday),
+                base_day=point.first_day,
+                base_week=point.first_day,
+                start_run=point.day_run,
+                start_best=point.day_best,
+                start_week_run=point.week_run,
+                start_target=point.week_next,
             )
+            return history
+        base = min(self._days, default=today)
+        history = self._history = _History(
+            settings=settings,
+            base_day=base,
+            base_week=week_start(base, settings.first_weekday),
+        )
         return history
 
     def _extend_days(self, history: _History, last: int) -> None:
         """Make the day lists cover indexes up to `last`."""
         settings = history.settings
         day = history.base_day + timedelta(days=len(history.day_run))
-        run = history.day_run[-1] if history.day_run else 0
-        best = history.day_best[-1] if history.day_best else 0
+        run, best = history.run_before(len(history.day_run) - 1)
         while len(history.day_run) <= last:
             data = self._days.get(day)
             kind = data.kind(settings) if data is not None else DayKind.BREAKS
@@ -429,12 +546,9 @@ class WalkLog:
         week = history.base_week + _ONE_WEEK * len(history.week_run)
         while len(history.week_run) <= last:
             index = len(history.week_run)
-            target = (
-                history.week_next[index - 1] if index else settings.starting_minutes
-            )
+            previous_run, target = history.week_before(index - 1)
             totals = self._week_totals(week, settings)
             met = week_goal_met(totals, settings, target)
-            previous_run = history.week_run[index - 1] if index else 0
             history.week_run.append(previous_run + 1 if met else 0)
             history.week_next.append(
                 next_target(target, totals, met=met, settings=settings)

@@ -1,0 +1,250 @@
+"""Storage 2.1: old records archived, decoded only when needed; files of 1.x migrated.
+
+Through Home Assistant with real files: what a person sees (the sensors) must not
+change when records move into the archive, and a change to an archived record must
+survive a crash before the Store file is rewritten.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import glob
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.backwalk import compaction as compaction_module
+from custom_components.backwalk.archive_codec import KEEP_WEEKS
+from custom_components.backwalk.const import DOMAIN
+
+NOW = datetime.fromisoformat("2026-11-25T12:00:00+00:00")  # a Wednesday
+DAYS = 400
+SENSORS = (
+    "sensor.alex_walking_minutes_this_week",
+    "sensor.alex_current_streak",
+    "sensor.alex_longest_streak",
+    "sensor.alex_weekly_streak",
+    "sensor.alex_target_minutes_today",
+    "sensor.alex_last_walk",
+    "sensor.alex_pain_today",
+)
+
+pytestmark = pytest.mark.usefixtures("real_storage")
+
+
+@pytest.fixture(autouse=True)
+async def frozen_time(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """A Wednesday noon in Berlin."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    freezer.move_to(NOW)
+
+
+def _path(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    return hass.config.path(".storage", f"{DOMAIN}.{entry.entry_id}")
+
+
+def _history() -> dict[str, Any]:
+    """A walk every day but every ninth for 400 days, and a pain report each week."""
+    walks, pains = [], []
+    for back in range(1, DAYS + 1):
+        day = NOW - timedelta(days=back)
+        if back % 9:
+            walks.append(
+                {
+                    "id": f"w{back}",
+                    "start": day.replace(hour=7).isoformat(),
+                    "minutes": 10 + back % 25,
+                    "distance_km": None,
+                    "source": "manual",
+                    "note": None,
+                }
+            )
+        if back % 7 == 0:
+            pains.append(
+                {
+                    "id": f"p{back}",
+                    "time": day.replace(hour=18).isoformat(),
+                    "level": back % 10,
+                    "note": 'a note, "quoted"',
+                }
+            )
+    return {
+        "walks": walks,
+        "pain_reports": pains,
+        "stretches": [],
+        "alternatives": [],
+        "live_walk_started": None,
+        "reminders": {},
+        "tracking": {},
+        "journal_from": 0,
+    }
+
+
+def _write_old_file(path: str) -> None:
+    """A Store file as backwalk 1.3 wrote it."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    Path(path).write_text(
+        json.dumps(
+            {"version": 1, "minor_version": 3, "key": "backwalk.x", "data": _history()}
+        ),
+        encoding="utf-8",
+    )
+
+
+def _shown(hass: HomeAssistant) -> dict[str, str]:
+    shown = {}
+    for entity_id in SENSORS:
+        state = hass.states.get(entity_id)
+        assert state is not None, entity_id
+        shown[entity_id] = state.state
+    return shown
+
+
+async def _setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    if entry.entry_id not in {
+        item.entry_id for item in hass.config_entries.async_entries()
+    }:
+        entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def _unload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+def _size(path: str) -> int:
+    return os.path.getsize(path)
+
+
+def _files(path: str) -> dict[str, bytes]:
+    """The profile's files (Store file and journal) as they are now."""
+    return {
+        name: Path(name).read_bytes() for name in glob.glob(glob.escape(path) + "*")
+    }
+
+
+def _put_back(path: str, files: dict[str, bytes]) -> None:
+    """Make the profile's files what they were (a crash lost what came after)."""
+    for name in glob.glob(glob.escape(path) + "*"):
+        os.remove(name)
+    for name, content in files.items():
+        Path(name).write_bytes(content)
+
+
+def _stored(path: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return document
+
+
+async def test_old_file_loads_and_is_archived_without_changing_anything(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """A 1.3 file loads as it was; after the next rewrite old records are archived.
+
+    The sensors read the same before and after, and a start with the archive does not
+    decode it.
+    """
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    before = _shown(hass)
+    assert before["sensor.alex_longest_streak"] == "8"
+    assert len(config_entry.runtime_data.log) == 400 - 44 + 57
+    # The records are all there, none archived yet: the unload rewrites the file.
+    await _unload(hass, config_entry)
+    stored = _stored(path)
+    assert (stored["version"], stored["minor_version"]) == (2, 1)
+    archive = stored["data"]["archive"]
+    cutoff = datetime.fromisoformat(archive["cutoff"])
+    assert (
+        NOW - timedelta(weeks=KEEP_WEEKS + 1)
+        < cutoff
+        <= NOW - timedelta(weeks=KEEP_WEEKS)
+    )
+    live = stored["data"]["walks"] + stored["data"]["pain_reports"]
+    assert archive["count"] + len(live) == 400 - 44 + 57
+    assert all(
+        datetime.fromisoformat(item.get("start") or item["time"]) >= cutoff
+        for item in live
+    )
+    assert _size(path) < 0.7 * len(json.dumps(_history(), indent=2))
+
+    await _setup(hass, config_entry)
+    log = config_entry.runtime_data.log
+    assert log.archive is not None  # not decoded to start
+    assert _shown(hass) == before
+    assert len(log) == 400 - 44 + 57
+    # A walk today, a pain report: still nothing decoded.
+    await hass.services.async_call(DOMAIN, "log_walk", {"minutes": 20}, blocking=True)
+    await hass.services.async_call(DOMAIN, "report_pain", {"level": 3}, blocking=True)
+    assert log.archive is not None
+    await _unload(hass, config_entry)
+    assert _stored(path)["data"]["archive"]["records"] == archive["records"]
+
+
+async def test_changing_an_archived_record_survives_a_crash(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Deleting an archived walk and logging one a year back, then a crash: both kept."""
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)  # archives
+    await _setup(hass, config_entry)
+    monkeypatch.setattr(compaction_module, "COMPACT_DELAY", 10**6)  # no rewrite
+    await hass.services.async_call(
+        DOMAIN, "delete_entry", {"entry_id": "w100"}, blocking=True
+    )
+    # A walk on the day every ninth day left out, 18 days back: the longest run grows.
+    await hass.services.async_call(
+        DOMAIN,
+        "log_walk",
+        {"minutes": 30, "started": (NOW - timedelta(days=18)).replace(hour=9)},
+        blocking=True,
+    )
+    expected = _shown(hass)
+    files = _files(path)
+    await _unload(hass, config_entry)
+    # The crash: the files as they were before the unload rewrote the Store file.
+    _put_back(path, files)
+
+    await _setup(hass, config_entry)
+    log = config_entry.runtime_data.log
+    assert "w100" not in log
+    assert _shown(hass) == expected
+    await _unload(hass, config_entry)
+    await _setup(hass, config_entry)
+    assert "w100" not in config_entry.runtime_data.log
+    assert _shown(hass) == expected
+
+
+async def test_an_old_day_is_shown_from_the_archive(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """Asking for archived records (the history action) decodes them and answers."""
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    await _setup(hass, config_entry)
+    start = NOW - timedelta(days=300, hours=12)
+    response = await hass.services.async_call(
+        DOMAIN,
+        "get_history",
+        {"start": start, "end": start + timedelta(days=1)},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    assert [item["id"] for item in response["walks"]] == ["w300"]
+    assert config_entry.runtime_data.log.archive is None
