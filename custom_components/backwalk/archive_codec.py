@@ -102,6 +102,12 @@ def _decode(item: object) -> Record:
         raise ModelError("invalid_record") from err
 
 
+def has_old_records(records: list[Record], now: datetime) -> bool:
+    """Whether some records are old enough for the archive (a file not archived yet)."""
+    old = now - timedelta(weeks=KEEP_WEEKS + 1)
+    return any(record.time < old for record in records)
+
+
 class StoredArchive(Archive):
     """An archive read from (or about to be written to) the Store file."""
 

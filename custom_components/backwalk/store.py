@@ -7,7 +7,7 @@ action returns; the Store file is rewritten from memory now and then (compaction
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 import logging
 import shutil
@@ -19,7 +19,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .archive_codec import KEEP_WEEKS, ArchiveWriter, StoredArchive
+from .archive_codec import ArchiveWriter, StoredArchive, has_old_records
 from .codec import (
     EncodedRecords,
     ProfileData,
@@ -204,7 +204,9 @@ class ProfileStore:
         # Compact soon even when no line was readable: the segments can then go; and
         # when old records are not archived yet (a file of an earlier release).
         self.pending = replayed.lines or len(segments)
-        if replayed.data.archive is None and _has_old(replayed.data.records):
+        if replayed.data.archive is None and has_old_records(
+            replayed.data.records, dt_util.utcnow()
+        ):
             self.pending = max(self.pending, 1)
         if not self.pending:
             # The Store file holds everything: no write is failing any more.
@@ -441,12 +443,6 @@ class ProfileStore:
             data={"entry_id": self._entry_id},
         )
         return StorageUnreadableError(aside, reason)
-
-
-def _has_old(records: list[Record]) -> bool:
-    """Whether some records are old enough for the archive."""
-    old = dt_util.utcnow() - timedelta(weeks=KEEP_WEEKS + 1)
-    return any(record.time < old for record in records)
 
 
 @dataclass(slots=True)

@@ -24,8 +24,10 @@ from custom_components.backwalk.model import (
     WalkLog,
     compute_snapshot,
     day_start,
+    history as history_module,
     local_day,
     pain_status,
+    progress as progress_module,
     split_minutes_by_day,
     week_start,
 )
@@ -383,18 +385,19 @@ def test_logging_today_does_not_walk_the_history(monkeypatch: Any) -> None:
     compute_snapshot(log, settings, end)
     calls = {"kind": 0, "week": 0}
     kind = DayTotals.kind
-    week_totals = log._week_totals
+    week_totals = history_module.week_totals
 
     def counting_kind(self: DayTotals, settings: Settings) -> Any:
         calls["kind"] += 1
         return kind(self, settings)
 
-    def counting_week_totals(week: date, settings: Settings) -> Any:
+    def counting_week_totals(days: Any, week: date, settings: Settings) -> Any:
         calls["week"] += 1
-        return week_totals(week, settings)
+        return week_totals(days, week, settings)
 
     monkeypatch.setattr(DayTotals, "kind", counting_kind)
-    monkeypatch.setattr(log, "_week_totals", counting_week_totals)
+    monkeypatch.setattr(history_module, "week_totals", counting_week_totals)
+    monkeypatch.setattr(progress_module, "week_totals", counting_week_totals)
     for minute in range(5):
         log.add(Walk(f"today{minute}", end - timedelta(minutes=60 - minute), 10))
         result = compute_snapshot(log, settings, end)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time as dt_time, timedelta, tzinfo
 import math
 from operator import attrgetter
@@ -15,17 +15,12 @@ from operator import attrgetter
 from .archive import Archive, Checkpoint
 from .common import utc as _utc
 from .day_totals import DayKind, DaySummary, DayTotals, PainStatus, pain_status
-from .days import local_day, split_minutes_by_day, week_days, week_start
+from .days import local_day, split_minutes_by_day, week_start
 from .errors import ModelError
+from .history import StreakHistory, week_totals
 from .profile import Settings
 from .records import MAX_WALK_MINUTES, Alternative, PainReport, Record, Stretch, Walk
-from .weekly_goal import (
-    WeekTotals,
-    goal_progress,
-    next_target,
-    week_goal_met,
-    weekly_walks_needed,
-)
+from .weekly_goal import goal_progress, week_goal_met, weekly_walks_needed
 
 _ONE_DAY = timedelta(days=1)
 _ONE_WEEK = timedelta(days=7)
@@ -66,59 +61,6 @@ class Snapshot:
     target_minutes_today: int
 
 
-@dataclass(slots=True)
-class _History:
-    """Results for completed days and weeks under one Settings, extended lazily.
-
-    Index i of the day lists is base_day + i days; of the week lists, base_week + i
-    weeks. A change on some day truncates the lists from that day (or its week) on,
-    so logging today's walk never makes the past be recomputed. base_day may lie
-    before the first record: empty days and weeks change nothing (inactive, goal not
-    met, plan held), so that is harmless.
-    """
-
-    settings: Settings
-    base_day: date
-    base_week: date
-    # Streak ending on each day, and the longest streak up to it.
-    day_run: list[int] = field(default_factory=list)
-    day_best: list[int] = field(default_factory=list)
-    # Goal-met weeks ending with each week, and the per-walk target of the week after.
-    week_run: list[int] = field(default_factory=list)
-    week_next: list[int] = field(default_factory=list)
-    # The results before base_day (and base_week): zero at the first record; those of
-    # an archive's checkpoint when the days before are archived.
-    start_run: int = 0
-    start_best: int = 0
-    start_week_run: int = 0
-    start_target: int | None = None  # None: the plan's starting minutes
-
-    def run_before(self, index: int) -> tuple[int, int]:
-        """Return the streak and the longest streak on day index `index` (-1: before)."""
-        if index < 0:
-            return self.start_run, self.start_best
-        return self.day_run[index], self.day_best[index]
-
-    def week_before(self, index: int) -> tuple[int, int]:
-        """Return the goal-met run of week `index` and the target after it (-1: before)."""
-        if index < 0:
-            start = self.start_target
-            return self.start_week_run, (
-                self.settings.starting_minutes if start is None else start
-            )
-        return self.week_run[index], self.week_next[index]
-
-    def truncate(self, day: date) -> None:
-        """Forget everything from `day` on (day >= base_day)."""
-        del self.day_run[(day - self.base_day).days :]
-        del self.day_best[(day - self.base_day).days :]
-        weeks = (
-            week_start(day, self.settings.first_weekday) - self.base_week
-        ).days // 7
-        del self.week_run[weeks:]
-        del self.week_next[weeks:]
-
-
 class WalkLog:
     """All records of one person, with per-day aggregates kept up to date."""
 
@@ -132,7 +74,7 @@ class WalkLog:
         self._tz = tz
         self._archive = archive if archive is not None and archive.count else None
         self._records: dict[str, Record] = {}
-        self._history: _History | None = None
+        self._history: StreakHistory | None = None
         for record in records:
             self._check_new(record)
             self._records[record.id] = record
@@ -197,8 +139,8 @@ class WalkLog:
         history = self._history_for(settings, first_day)
         day_index = (first_day - history.base_day).days - 1
         week_index = (first_day - history.base_week).days // 7 - 1
-        self._extend_days(history, day_index)
-        self._extend_weeks(history, week_index)
+        history.extend_days(self._days, day_index)
+        history.extend_weeks(self._days, week_index)
         run, best = history.run_before(day_index)
         week_run, week_next = history.week_before(week_index)
         return Checkpoint(
@@ -313,7 +255,7 @@ class WalkLog:
 
         # Streaks: completed days come from the cache, today is looked at directly.
         yesterday = (today - history.base_day).days - 1
-        self._extend_days(history, yesterday)
+        history.extend_days(self._days, yesterday)
         run_before, best_before = history.run_before(yesterday)
         data = self._days.get(today)
         active_today = data is not None and data.kind(settings) is DayKind.ACTIVE
@@ -322,9 +264,9 @@ class WalkLog:
 
         # Weekly goal and plan (G10): completed weeks from the cache.
         last_week = (week - history.base_week).days // 7 - 1
-        self._extend_weeks(history, last_week)
+        history.extend_weeks(self._days, last_week)
         weeks_before, target = history.week_before(last_week)
-        totals = self._week_totals(week, settings)
+        totals = week_totals(self._days, week, settings)
         walks_needed = weekly_walks_needed(settings, totals.pain_days)
         goal = walks_needed * target
         goal_met = week_goal_met(totals, settings, target)
@@ -487,7 +429,7 @@ class WalkLog:
         else:
             history.truncate(day)
 
-    def _history_for(self, settings: Settings, today: date) -> _History:
+    def _history_for(self, settings: Settings, today: date) -> StreakHistory:
         archive = self._archive
         point = archive.checkpoint if archive is not None else None
         if archive is not None and (
@@ -504,7 +446,7 @@ class WalkLog:
         if history is not None and history.settings == settings:
             return history
         if point is not None:
-            history = self._history = _History(
+            history = self._history = StreakHistory(
                 settings=settings,
                 base_day=point.first_day,
                 base_week=point.first_day,
@@ -515,64 +457,12 @@ class WalkLog:
             )
             return history
         base = min(self._days, default=today)
-        history = self._history = _History(
+        history = self._history = StreakHistory(
             settings=settings,
             base_day=base,
             base_week=week_start(base, settings.first_weekday),
         )
         return history
-
-    def _extend_days(self, history: _History, last: int) -> None:
-        """Make the day lists cover indexes up to `last`."""
-        settings = history.settings
-        day = history.base_day + timedelta(days=len(history.day_run))
-        run, best = history.run_before(len(history.day_run) - 1)
-        while len(history.day_run) <= last:
-            data = self._days.get(day)
-            kind = data.kind(settings) if data is not None else DayKind.BREAKS
-            if kind is DayKind.ACTIVE:
-                run += 1
-            elif kind is DayKind.BREAKS:
-                run = 0
-            # An excused pain day leaves the run as it is.
-            best = max(best, run)
-            history.day_run.append(run)
-            history.day_best.append(best)
-            day += _ONE_DAY
-
-    def _extend_weeks(self, history: _History, last: int) -> None:
-        """Make the week lists cover indexes up to `last`."""
-        settings = history.settings
-        week = history.base_week + _ONE_WEEK * len(history.week_run)
-        while len(history.week_run) <= last:
-            index = len(history.week_run)
-            previous_run, target = history.week_before(index - 1)
-            totals = self._week_totals(week, settings)
-            met = week_goal_met(totals, settings, target)
-            history.week_run.append(previous_run + 1 if met else 0)
-            history.week_next.append(
-                next_target(target, totals, met=met, settings=settings)
-            )
-            week += _ONE_WEEK
-
-    def _week_totals(self, week: date, settings: Settings) -> WeekTotals:
-        minutes: list[float] = []
-        walks = pain_days = 0
-        red_flag = False
-        for day in week_days(week):
-            data = self._days.get(day)
-            if data is None:
-                continue
-            minutes.append(data.walk_minutes)
-            walks += data.counted_walks(settings)
-            if (
-                data.pain_level is not None
-                and data.pain_level >= settings.pain_day_threshold
-            ):
-                pain_days += 1
-            if data.max_pain is not None and data.max_pain >= settings.red_flag_level:
-                red_flag = True
-        return WeekTotals(math.fsum(minutes), walks, pain_days, red_flag)
 
 
 def compute_snapshot(log: WalkLog, settings: Settings, now: datetime) -> Snapshot:
