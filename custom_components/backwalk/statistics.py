@@ -267,11 +267,8 @@ class LongTermStatistics:
             ]
         wanted = minutes_by_hour(walks, since)
         # The running total before `since` is what the last row before it holds.
-        total = 0.0
-        last_before = -math.inf
-        for hour, (_state, row_sum) in written.items():
-            if last_before < hour < since:
-                last_before, total = hour, row_sum
+        before = [hour for hour in written if hour < since]
+        total = written[max(before)][1] if before else 0.0
         rows: list[StatisticData] = []
         for hour in sorted({*wanted, *(hour for hour in written if hour >= since)}):
             state = wanted.get(hour, 0.0)

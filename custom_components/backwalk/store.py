@@ -193,7 +193,8 @@ class ProfileStore:
         replayed = replay(data, segments)
         archive = replayed.data.archive
         if archive is not None and (
-            not replayed.touched.isdisjoint(archive.ids())
+            # (Ids read only when the journal touched records at all.)
+            (replayed.touched and not replayed.touched.isdisjoint(archive.ids()))
             or any(record.time < archive.cutoff for record in replayed.data.records)
         ):
             # The journal changed archived records: count them in with the rest.
