@@ -34,9 +34,10 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.backwalk import statistics as backwalk_statistics
+from custom_components.backwalk.archive_codec import ArchiveWriter
 from custom_components.backwalk.codec import ProfileData, encode
 from custom_components.backwalk.const import DOMAIN
-from custom_components.backwalk.model import PainReport, Record, Walk
+from custom_components.backwalk.model import PainReport, Record, Settings, Walk, WalkLog
 from custom_components.backwalk.statistics import (
     START_DELAY,
     WRITE_DELAY,
@@ -347,3 +348,35 @@ async def test_removed_profile_takes_its_statistics(
     await hass.async_block_till_done()
     await async_wait_recording_done(hass)
     assert await _minutes(hass, config_entry) == []
+
+
+async def test_archived_history_is_imported_too(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Walks in the Store file's archive (older than eight weeks) are counted too."""
+    freezer.move_to(NOW)
+    tz = dt_util.get_time_zone("Europe/Berlin")
+    assert tz is not None
+    records: list[Record] = [
+        Walk(id="old", start=_utc("2025-10-01T08:00:00+00:00"), minutes=30),
+        Walk(id="new", start=_utc("2026-03-03T09:15:00+00:00"), minutes=20),
+    ]
+    log = WalkLog(tz, records)
+    archive, live = ArchiveWriter().archive(log, Settings(), _utc(NOW).date())
+    assert archive is not None
+    assert [record.id for record in live] == ["new"]
+    hass_storage[f"{DOMAIN}.{config_entry.entry_id}"] = {
+        "version": 2,
+        "minor_version": 1,
+        "key": f"{DOMAIN}.{config_entry.entry_id}",
+        "data": encode(ProfileData(records=live, archive=archive)),
+    }
+    await _setup(hass, config_entry, freezer)
+    assert await _minutes(hass, config_entry) == [
+        ("2025-10-01T08:00:00+00:00", 30.0, 30.0),
+        ("2026-03-03T09:00:00+00:00", 20.0, 50.0),
+    ]
