@@ -186,6 +186,13 @@ async def test_old_file_loads_and_is_archived_without_changing_anything(
     await hass.services.async_call(DOMAIN, "log_walk", {"minutes": 20}, blocking=True)
     await hass.services.async_call(DOMAIN, "report_pain", {"level": 3}, blocking=True)
     assert log.archive is not None
+    # The report of the last 12 weeks (the default) reaches into it: decoded then.
+    report = await hass.services.async_call(
+        DOMAIN, "create_report", {}, blocking=True, return_response=True
+    )
+    assert report is not None
+    assert len(report["weeks"]) == 12
+    assert log.archive is None
     await _unload(hass, config_entry)
     assert _stored(path)["data"]["archive"]["records"] == archive["records"]
 
