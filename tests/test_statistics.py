@@ -356,6 +356,7 @@ async def test_archived_history_is_imported_too(
     config_entry: MockConfigEntry,
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
+    spy_writes: Any,
 ) -> None:
     """Walks in the Store file's archive (older than eight weeks) are counted too."""
     freezer.move_to(NOW)
@@ -380,3 +381,27 @@ async def test_archived_history_is_imported_too(
         ("2025-10-01T08:00:00+00:00", 30.0, 30.0),
         ("2026-03-03T09:00:00+00:00", 20.0, 50.0),
     ]
+
+    # A restart: the rows before the archive's cutoff match its totals, so the
+    # archive is neither compared nor decoded, and nothing is written.
+    writes = spy_writes.call_count
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    await _settle(hass, freezer, START_DELAY)
+    log = config_entry.runtime_data.log
+    assert log.archive is not None
+    assert spy_writes.call_count == writes
+    # A walk now: written, still without decoding the archive.
+    await _log_walk(hass, 15)
+    await _settle(hass, freezer, WRITE_DELAY)
+    assert log.archive is not None
+    rows = await _minutes(hass, config_entry)
+    assert rows[-1][2] == 65.0
+    # A walk logged before the cutoff: the archive is decoded, every later sum moves.
+    await _log_walk(hass, 10, "2025-11-02T10:00:00+00:00")
+    await _settle(hass, freezer, WRITE_DELAY)
+    assert log.archive is None
+    rows = await _minutes(hass, config_entry)
+    assert [row[2] for row in rows[:3]] == [30.0, 40.0, 60.0]
+    assert rows[-1][2] == 75.0
+    assert rows[1] == ("2025-11-02T10:00:00+00:00", 10.0, 40.0)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.backwalk.archive_codec import ArchiveWriter
+from custom_components.backwalk.archive_codec import ArchiveTotals, ArchiveWriter
 from custom_components.backwalk.codec import (
     EncodedRecords,
     ProfileData,
@@ -107,6 +107,10 @@ def test_archive_round_trip_and_append() -> None:
     assert moved.count + len(kept) == len(records)
     assert moved.text.startswith(loaded.archive.text[:-1])
     assert sorted(moved.records() + kept, key=_key) == sorted(records, key=_key)
+    # Its totals, extended, equal totals counted afresh (to the last bit).
+    assert moved.totals == ArchiveTotals(0.0, 0).adding(moved.records(), tz)
+    assert moved.totals is not None
+    assert moved.totals.pain_days > 0
     assert moved.checkpoint == WalkLog(tz, records).checkpoint(
         SETTINGS,
         moved.checkpoint.first_day,  # type: ignore[union-attr]

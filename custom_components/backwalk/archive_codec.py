@@ -11,8 +11,8 @@ so a start costs the same after ten years as after one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from homeassistant.helpers.json import json_bytes
@@ -30,6 +30,7 @@ from .model import (
     day_start,
 )
 from .model.archive import Archive, Checkpoint, cutoff_day
+from .model.hourly import minutes_by_hour, pain_by_day
 
 # Weeks of records kept out of the archive: what the calendar, corrections and the
 # sensors look at stays decoded.
@@ -108,17 +109,45 @@ def has_old_records(records: list[Record], now: datetime) -> bool:
     return any(record.time < old for record in records)
 
 
+@dataclass(frozen=True, slots=True)
+class ArchiveTotals:
+    """What the long-term statistics hold for the archived records, when right.
+
+    `walk_sum`: the running total of walking minutes over the archived hours, added hour
+    by hour in order as statistics.py adds them; `pain_days`: how many local days have
+    pain reports. A start compares them with the statistics instead of decoding.
+    """
+
+    walk_sum: float
+    pain_days: int
+
+    def adding(self, records: list[Record], tz: tzinfo) -> ArchiveTotals:
+        """Return the totals with `records` (all later than those counted) archived too."""
+        total = self.walk_sum
+        walks = [record for record in records if isinstance(record, Walk)]
+        for minutes in minutes_by_hour(walks).values():
+            total += minutes
+        reports = [record for record in records if isinstance(record, PainReport)]
+        return ArchiveTotals(total, self.pain_days + len(pain_by_day(reports, tz)))
+
+
 class StoredArchive(Archive):
     """An archive read from (or about to be written to) the Store file."""
 
-    __slots__ = ("text",)
+    __slots__ = ("text", "totals")
 
     def __init__(
-        self, cutoff: datetime, count: int, text: str, checkpoint: Checkpoint | None
+        self,
+        cutoff: datetime,
+        count: int,
+        text: str,
+        checkpoint: Checkpoint | None,
+        totals: ArchiveTotals | None = None,
     ) -> None:
         """Hold the records' text; decode it when the log asks."""
         super().__init__(cutoff, count, self._records, self._ids_of, checkpoint)
         self.text = text
+        self.totals = totals
 
     def _items(self) -> list[Any]:
         items = json_loads(self.text)
@@ -152,6 +181,12 @@ class StoredArchive(Archive):
                 "week_run": point.week_run,
                 "week_next": point.week_next,
             },
+            "totals": None
+            if self.totals is None
+            else {
+                "walk_sum": self.totals.walk_sum,
+                "pain_days": self.totals.pain_days,
+            },
             "records": self.text,
         }
 
@@ -177,8 +212,24 @@ def decode_archive(stored: object) -> StoredArchive | None:
     if moment.utcoffset() is None:
         raise ModelError("invalid_record")
     return StoredArchive(
-        moment.astimezone(UTC), count, text, _checkpoint(stored.get("checkpoint"))
+        moment.astimezone(UTC),
+        count,
+        text,
+        _checkpoint(stored.get("checkpoint")),
+        _totals(stored.get("totals")),
     )
+
+
+def _totals(stored: object) -> ArchiveTotals | None:
+    """Decode the totals; unreadable ones only cost a full comparison."""
+    if not isinstance(stored, Mapping):
+        return None
+    walk_sum, pain_days = stored.get("walk_sum"), stored.get("pain_days")
+    if not isinstance(walk_sum, int | float) or isinstance(walk_sum, bool):
+        return None
+    if type(pain_days) is not int:
+        return None
+    return ArchiveTotals(float(walk_sum), pain_days)
 
 
 def _checkpoint(stored: object) -> Checkpoint | None:
@@ -245,9 +296,15 @@ class ArchiveWriter:
         count = len(aged) + (
             previous.count if isinstance(previous, StoredArchive) else 0
         )
+        if isinstance(previous, StoredArchive):
+            totals = previous.totals.adding(aged, tz) if previous.totals else None
+        else:
+            totals = ArchiveTotals(0.0, 0).adding(aged, tz)
         text = "[" + ",".join(fragments) + "]"
         return (
-            StoredArchive(cutoff, count, text, log.checkpoint(settings, first_day)),
+            StoredArchive(
+                cutoff, count, text, log.checkpoint(settings, first_day), totals
+            ),
             live,
         )
 

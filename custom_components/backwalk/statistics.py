@@ -51,9 +51,19 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import DurationConverter
 
+from .archive_codec import StoredArchive
 from .const import DOMAIN, EVENT_DELETED, EVENT_LOGGED
-from .model import EARLIEST_TIME, LATEST_TIME, MAX_WALK_MINUTES, PainReport, Walk
+from .model import (
+    EARLIEST_TIME,
+    LATEST_TIME,
+    MAX_WALK_MINUTES,
+    PainReport,
+    Record,
+    Walk,
+    WalkLog,
+)
 from .model.hourly import (
+    HOUR,
     day_row_start,
     hour_of,
     hour_start,
@@ -105,6 +115,8 @@ class LongTermStatistics:
         # The first hour (timestamp) whose rows may differ from the log.
         self._minutes_from = _EVERYTHING
         self._pain_from = _EVERYTHING
+        # The first hour whose rows the two dicts above hold (see _skip_archived).
+        self._read_from = _EVERYTHING
         self._lock = asyncio.Lock()
         self._unsub_write: Callable[[], None] | None = None
         self._running = False
@@ -185,8 +197,13 @@ class LongTermStatistics:
         """Write the rows that differ from the log now (the first time: compare all)."""
         self._cancel_write()
         async with self._lock:
+            if min(self._minutes_from, self._pain_from) < self._read_from:
+                # Rows older than those kept in memory are asked about: read them all.
+                self._minutes = self._pain = None
             if self._minutes is None or self._pain is None:
                 self._minutes, self._pain = await self._async_read()
+                self._read_from = _EVERYTHING
+                self._skip_archived(self._minutes, self._pain)
             minutes_from, self._minutes_from = self._minutes_from, _NOTHING
             pain_from, self._pain_from = self._pain_from, _NOTHING
             minutes = self._minute_rows(self._minutes, minutes_from)
@@ -249,6 +266,41 @@ class LongTermStatistics:
         }
         return minutes, pain
 
+    def _skip_archived(
+        self,
+        minutes: dict[float, tuple[float, float]],
+        pain: dict[float, _PainRow],
+    ) -> None:
+        """Compare from the archive's cutoff on when the rows before it match its totals.
+
+        Every change before the cutoff decodes the archive, so an archive still not
+        decoded is as it was written, and its totals say what the statistics hold for
+        it. When they do, those rows are neither compared again nor kept in memory, and
+        the archive stays undecoded.
+        """
+        archive = self._runtime.log.archive
+        if not isinstance(archive, StoredArchive) or archive.totals is None:
+            return
+        cut = archive.cutoff.timestamp()
+        if cut % HOUR:
+            return  # a day that begins on the half hour: its first hour is shared
+        before = [hour for hour in minutes if hour < cut]
+        last = max(before, default=None)
+        walk_sum = minutes[last][1] if last is not None else 0.0
+        pain_days = sum(
+            1 for row, values in pain.items() if row < cut and values[0] is not None
+        )
+        if (walk_sum, pain_days) != (archive.totals.walk_sum, archive.totals.pain_days):
+            return
+        for hour in before:
+            if hour != last:
+                del minutes[hour]
+        for row in [row for row in pain if row < cut]:
+            del pain[row]
+        self._read_from = cut
+        self._minutes_from = max(self._minutes_from, cut)
+        self._pain_from = max(self._pain_from, cut)
+
     def _minute_rows(
         self, written: dict[float, tuple[float, float]], since: float
     ) -> list[StatisticData]:
@@ -262,7 +314,7 @@ class LongTermStatistics:
             first = hour_start(since) - _WALK_REACH
             walks = [
                 record
-                for record in log.records_between(first, LATEST_TIME)
+                for record in _records_from(log, first, since)
                 if isinstance(record, Walk)
             ]
         wanted = minutes_by_hour(walks, since)
@@ -291,7 +343,7 @@ class LongTermStatistics:
             records = log.records()
         else:
             # A day's row lies within a day after any of its reports.
-            records = log.records_between(hour_start(since) - _ONE_DAY, LATEST_TIME)
+            records = _records_from(log, hour_start(since) - _ONE_DAY, since)
         wanted = pain_by_day(
             (record for record in records if isinstance(record, PainReport)),
             log.timezone,
@@ -321,6 +373,18 @@ class LongTermStatistics:
                     )
                 )
         return rows
+
+
+def _records_from(log: WalkLog, moment: datetime, since: float) -> list[Record]:
+    """Return the records from `moment` on, for rows from the hour `since` on.
+
+    Archived records end before the archive's cutoff: when `since` is not earlier, the
+    records in memory are all that counts, and the archive is not decoded for them.
+    """
+    archive = log.archive
+    if archive is not None and since >= archive.cutoff.timestamp():
+        return [record for record in log.loaded_records() if record.time >= moment]
+    return log.records_between(moment, LATEST_TIME)
 
 
 def async_clear(hass: HomeAssistant, entry_id: str) -> None:
