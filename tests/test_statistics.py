@@ -234,6 +234,21 @@ def _history() -> dict[str, Any]:
     return dict(encode(ProfileData(records=records)))
 
 
+def _store(
+    hass_storage: dict[str, Any],
+    entry: MockConfigEntry,
+    data: dict[str, Any],
+    version: tuple[int, int],
+) -> None:
+    """Put a Store file as an earlier run left it (of that storage version)."""
+    hass_storage[f"{DOMAIN}.{entry.entry_id}"] = {
+        "version": version[0],
+        "minor_version": version[1],
+        "key": f"{DOMAIN}.{entry.entry_id}",
+        "data": data,
+    }
+
+
 async def test_history_is_imported_once(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -244,12 +259,7 @@ async def test_history_is_imported_once(
 ) -> None:
     """A profile with history fills the statistics once; a reload writes nothing."""
     freezer.move_to(NOW)
-    hass_storage[f"{DOMAIN}.{config_entry.entry_id}"] = {
-        "version": 1,
-        "minor_version": 3,
-        "key": f"{DOMAIN}.{config_entry.entry_id}",
-        "data": _history(),
-    }
+    _store(hass_storage, config_entry, _history(), version=(1, 3))
     await _setup(hass, config_entry, freezer)
     assert await _minutes(hass, config_entry) == [
         ("2026-02-23T08:00:00+00:00", 30.0, 30.0),
@@ -283,12 +293,7 @@ async def test_interrupted_import_is_completed(
 ) -> None:
     """Rows already in the database are kept; only the missing ones are written."""
     freezer.move_to(NOW)
-    hass_storage[f"{DOMAIN}.{config_entry.entry_id}"] = {
-        "version": 1,
-        "minor_version": 3,
-        "key": f"{DOMAIN}.{config_entry.entry_id}",
-        "data": _history(),
-    }
+    _store(hass_storage, config_entry, _history(), version=(1, 3))
     minutes_id, _pain_id = statistic_ids(config_entry.entry_id)
     # An earlier run got as far as the first two hours.
     async_add_external_statistics(
@@ -370,12 +375,12 @@ async def test_archived_history_is_imported_too(
     archive, live = ArchiveWriter().archive(log, Settings(), _utc(NOW).date())
     assert archive is not None
     assert [record.id for record in live] == ["new"]
-    hass_storage[f"{DOMAIN}.{config_entry.entry_id}"] = {
-        "version": 2,
-        "minor_version": 1,
-        "key": f"{DOMAIN}.{config_entry.entry_id}",
-        "data": encode(ProfileData(records=live, archive=archive)),
-    }
+    _store(
+        hass_storage,
+        config_entry,
+        dict(encode(ProfileData(records=live, archive=archive))),
+        version=(2, 1),
+    )
     await _setup(hass, config_entry, freezer)
     assert await _minutes(hass, config_entry) == [
         ("2025-10-01T08:00:00+00:00", 30.0, 30.0),
