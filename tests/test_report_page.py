@@ -23,6 +23,7 @@ from custom_components.backwalk.model import (
 )
 from custom_components.backwalk.model.report import build_report
 from custom_components.backwalk.report_page import PageContext, records_csv, report_html
+from tests.model.languages import CATALOG
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = date(2026, 11, 2)
@@ -43,12 +44,13 @@ def sample_log() -> WalkLog:
     return log
 
 
-def context(*, owner: bool) -> PageContext:
+def context(*, owner: bool, language: str = "en") -> PageContext:
     return PageContext(
         name=HOSTILE if owner else None,
         include_notes=owner,
         generated=at(6, 20),
         timezone=BERLIN,
+        messages=CATALOG.messages(language),
     )
 
 
