@@ -409,3 +409,46 @@ async def test_page_is_self_contained_and_clean(
         assert page.count("<svg") == 2
         assert 'class="threshold"' in page
         assert "pain-day threshold (5)" in page
+
+
+async def test_a_german_profile_downloads_a_german_page(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client: ClientSessionGenerator,
+    hass_admin_user: User,
+) -> None:
+    """The page speaks the profile's language; the response and the CSV stay machine names."""
+    hass.config_entries.async_update_entry(
+        loaded_entry, options={**loaded_entry.options, "language": "de"}
+    )
+    await hass.async_block_till_done()
+    await log_three_weeks(hass, freezer)
+    report = await call(
+        hass, "create_report", {"start": "2026-11-02", "end": "2026-11-20"}
+    )
+    assert report["pain_trend"] == "improving"
+
+    client = await hass_client(await token_for(hass, hass_admin_user))
+    path = report_path(loaded_entry.entry_id, *days("2026-11-02", "2026-11-20"), "html")
+    page = await (await client.get(path)).text()
+    assert '<html lang="de">' in page
+    assert "<title>Bericht über Spaziergänge und Rückenschmerzen</title>" in page
+    assert "2. Nov. 2026 \N{EN DASH} 20. Nov. 2026" in page
+    assert "Schmerztag-Schwelle (5)" in page
+    assert "bessert sich" in page
+    assert "Schwimmen: 4-mal, 80 Min." in page
+    for english in ("walking minutes", "pain-day threshold", "improving", "Nov 2026"):
+        assert english not in page, english
+
+    csv_path = report_path(
+        loaded_entry.entry_id, *days("2026-11-02", "2026-11-20"), "csv"
+    )
+    text = await (await client.get(csv_path)).text()
+    assert text.splitlines()[0].startswith("type,id,time,end,minutes")
+    assert {row["type"] for row in read_csv(text)} == {
+        "walk",
+        "pain",
+        "stretch",
+        "alternative",
+    }

@@ -3,7 +3,7 @@
 The action returns the summary and signed links (valid a day, for a notification or
 the card's new tab); the view serves the printable page or the CSV to a logged-in user
 or a signed link. A name and notes are personal: they appear only in the owner's own
-download (see is_owner).
+download (see is_owner). The page speaks the profile's language, as its reminders do.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import voluptuous as vol
 from .const import ATTR_END, ATTR_START, DOMAIN
 from .errors import validation_error
 from .intents import linked_user_id
+from .language import profile_messages
 from .model import ModelError
 from .model.report import (
     FIRST_REPORT_DAY,
@@ -223,6 +224,7 @@ class ReportView(HomeAssistantView):
             include_notes=owner,
             generated=dt_util.now(),
             timezone=tz,
+            messages=profile_messages(hass, entry),
         )
         return web.Response(
             text=report_html(summary, context),

@@ -1,7 +1,10 @@
 """The report as a printable page and as CSV: pure text building, no Home Assistant.
 
 The page is self-contained (inline CSS and SVG, nothing fetched from anywhere), sized
-for A4, and every text that came from a person is escaped.
+for A4, and every text that came from a person is escaped. Its words and dates are the
+catalog's ("report" and "format" keys) in the language the context names; the CSV keeps
+machine names (its headings and the record types), so a spreadsheet or a script reads
+every language's download alike.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from html import escape
 import io
 import math
 
-from .model import Alternative, PainReport, Record, Stretch, Walk
-from .model.report import PainTrend, ReportSummary
+from .model import Alternative, Messages, PainReport, Record, Stretch, Walk
+from .model.report import ReportSummary
+from .report_style import PAGE_CSS
 
 CSV_FIELDS = (
     "type",
@@ -28,19 +32,8 @@ CSV_FIELDS = (
     "source",
     "note",
 )
-TREND_WORDS = {
-    PainTrend.IMPROVING: "improving",
-    PainTrend.STEADY: "steady",
-    PainTrend.WORSE: "worse",
-    PainTrend.UNKNOWN: "not enough reports",
-}
-ACTIVITY_WORDS = {
-    "swimming": "Swimming",
-    "stationary_bike": "Stationary bike",
-    "yoga": "Yoga",
-    "other": "Other",
-}
-_DASH = "–"  # noqa: RUF001 - an en dash between two dates
+_DASH = "–"  # noqa: RUF001 - an en dash where there is no value
+_NO_BREAK = "\u00a0"
 _CHART_WIDTH = 680
 _CHART_HEIGHT = 170
 _LEFT = 34
@@ -57,22 +50,17 @@ class PageContext:
     include_notes: bool
     generated: datetime
     timezone: tzinfo
+    # The profile's language: every word and date on the page.
+    messages: Messages
 
 
-def _number(value: float, digits: int = 0) -> str:
+def _number(value: float, digits: int = 0, decimal: str = ".") -> str:
     """Format a finite number; a non-finite one (never expected) shows as a dash."""
     if not math.isfinite(value):
         return _DASH
     text = f"{value:.{digits}f}"
-    return text.removesuffix(".0") if digits == 1 else text
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def _short_day(day: date) -> str:
-    return f"{day.day} {day:%b}"
+    text = text.removesuffix(".0") if digits == 1 else text
+    return text.replace(".", decimal)
 
 
 def _kind(record: Record) -> str:
@@ -114,7 +102,7 @@ def records_csv(records: tuple[Record, ...], tz: tzinfo, *, include_notes: bool)
     return out.getvalue()
 
 
-def _minutes_chart(summary: ReportSummary) -> str:
+def _minutes_chart(summary: ReportSummary, messages: Messages) -> str:
     """Draw walking minutes per week as bars, with each week's goal as a tick."""
     weeks = summary.weeks
     goals = [week.walks_needed * week.target_minutes for week in weeks]
@@ -139,11 +127,15 @@ def _minutes_chart(summary: ReportSummary) -> str:
         x = _LEFT + slot * index + (slot - bar) / 2
         bar_height = height * week.minutes / top
         css = "bar met" if week.goal_met else "bar"
+        bar_title = messages(
+            "report.minutes_chart.bar",
+            day=messages.short_date(week.start),
+            minutes=_number(week.minutes),
+        )
         parts.append(
             f'<rect class="{css}" x="{x:.1f}" y="{_TOP + height - bar_height:.1f}" '
             f'width="{bar:.1f}" height="{bar_height:.1f}">'
-            f"<title>{escape(_short_day(week.start))}: "
-            f"{_number(week.minutes)} min</title></rect>"
+            f"<title>{escape(bar_title)}</title></rect>"
         )
         if goal:
             y = _TOP + height - height * goal / top
@@ -155,12 +147,12 @@ def _minutes_chart(summary: ReportSummary) -> str:
             parts.append(
                 f'<text class="axis" x="{x + bar / 2:.1f}" '
                 f'y="{_CHART_HEIGHT - 6}" text-anchor="middle">'
-                f"{escape(_short_day(week.start))}</text>"
+                f"{escape(messages.short_date(week.start))}</text>"
             )
-    return _svg("Walking minutes per week", parts)
+    return _svg(messages("report.minutes_chart.title"), parts)
 
 
-def _pain_chart(summary: ReportSummary) -> str:
+def _pain_chart(summary: ReportSummary, messages: Messages) -> str:
     """Draw the day's pain (latest report) as a line, the pain-day threshold dashed."""
     days = (summary.end - summary.start).days + 1
     width = _CHART_WIDTH - _LEFT - 6
@@ -183,12 +175,13 @@ def _pain_chart(summary: ReportSummary) -> str:
             f'text-anchor="end">{level}</text>'
         )
     threshold = summary.settings.pain_day_threshold
+    threshold_label = messages("report.pain_chart.threshold", level=threshold)
     y = y_of(threshold)
     parts.append(
         f'<line class="threshold" x1="{_LEFT}" x2="{_CHART_WIDTH - 6}" '
         f'y1="{y:.1f}" y2="{y:.1f}"/>'
         f'<text class="axis threshold-label" x="{_CHART_WIDTH - 8}" y="{y - 3:.1f}" '
-        f'text-anchor="end">pain-day threshold ({threshold})</text>'
+        f'text-anchor="end">{escape(threshold_label)}</text>'
     )
     points = [(x_of(p.day), y_of(p.level)) for p in summary.pain]
     if len(points) > 1:
@@ -196,19 +189,22 @@ def _pain_chart(summary: ReportSummary) -> str:
         parts.append(f'<polyline class="pain" points="{path}"/>')
     for p, (x, y) in zip(summary.pain, points, strict=True):
         flag = p.max_level >= summary.settings.red_flag_level
+        dot_title = messages(
+            "report.pain_chart.dot", day=messages.short_date(p.day), level=p.level
+        )
         parts.append(
             f'<circle class="{"dot flag" if flag else "dot"}" cx="{x:.1f}" '
             f'cy="{y:.1f}" r="{4.5 if flag else 2.4}">'
-            f"<title>{escape(_short_day(p.day))}: {p.level}</title></circle>"
+            f"<title>{escape(dot_title)}</title></circle>"
         )
     step = max(1, math.ceil(days / 8))
     for offset in range(0, days, step):
         day = summary.start + timedelta(days=offset)
         parts.append(
             f'<text class="axis" x="{x_of(day):.1f}" y="{_CHART_HEIGHT - 6}" '
-            f'text-anchor="middle">{escape(_short_day(day))}</text>'
+            f'text-anchor="middle">{escape(messages.short_date(day))}</text>'
         )
-    return _svg("Pain per day (0-10)", parts)
+    return _svg(messages("report.pain_chart.label"), parts)
 
 
 def _svg(title: str, parts: list[str]) -> str:
@@ -218,159 +214,214 @@ def _svg(title: str, parts: list[str]) -> str:
     )
 
 
-_CSS = """
-@page { size: A4; margin: 14mm 14mm 16mm; }
-* { box-sizing: border-box; }
-html { background: #fff; }
-body { margin: 0 auto; max-width: 182mm; color: #1d2430; font: 10pt/1.4
-  system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-header { border-bottom: 2px solid #2a5d84; padding-bottom: 6pt; margin-bottom: 10pt;
-  display: flex; justify-content: space-between; align-items: flex-end; gap: 12pt; }
-h1 { font-size: 16pt; margin: 0; color: #17415f; }
-h2 { font-size: 11pt; margin: 12pt 0 4pt; color: #17415f;
-  border-bottom: 1px solid #d5dde5; padding-bottom: 2pt; }
-.meta { text-align: right; color: #4a5563; font-size: 9pt; }
-.figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 5pt; }
-.figure { border: 1px solid #d5dde5; border-radius: 4pt; padding: 4pt 6pt; }
-.figure b { display: block; font-size: 13pt; color: #17415f; }
-.figure span { color: #4a5563; font-size: 8.5pt; }
-svg { width: 100%; height: auto; display: block; }
-.grid { stroke: #e3e8ee; stroke-width: 1; }
-.axis { font-size: 9px; fill: #5b6675; }
-.bar { fill: #9fb8cc; }
-.bar.met { fill: #2a5d84; }
-.goal { stroke: #1d2430; stroke-width: 1.5; }
-.pain { fill: none; stroke: #b5522b; stroke-width: 1.6; }
-.dot { fill: #b5522b; }
-.dot.flag { fill: #fff; stroke: #d0021b; stroke-width: 2.2; }
-.threshold { stroke: #7a2f12; stroke-width: 1; stroke-dasharray: 5 4; }
-.legend { color: #4a5563; font-size: 8.5pt; margin: 2pt 0 0; }
-.swatch { display: inline-block; width: 9pt; height: 7pt; vertical-align: baseline; }
-table { width: 100%; border-collapse: collapse; font-size: 9pt; }
-th, td { text-align: right; padding: 2pt 5pt; border-bottom: 1px solid #e3e8ee; }
-th:first-child, td:first-child { text-align: left; }
-th { color: #4a5563; font-weight: 600; }
-.columns { display: grid; grid-template-columns: 1fr 1fr; gap: 12pt; }
-ul { margin: 2pt 0; padding-left: 14pt; }
-.notes td { text-align: left; }
-.notice { margin-top: 10pt; color: #5b6675; font-size: 8pt; }
-section, .figures, svg, tr { break-inside: avoid; }
-"""
-
-
-def report_html(summary: ReportSummary, context: PageContext) -> str:
-    """Return the printable page: key figures, two charts, the weeks, the plan."""
+def _figures(summary: ReportSummary, messages: Messages) -> str:
+    """Write the key figures: each a number (or word) over what it counts."""
     settings = summary.settings
     weeks = len(summary.weeks) or 1
-    title = "Walking and back pain report"
-    who = f"<div><h1>{escape(title)}</h1>"
-    if context.name:
-        who += f"<div>{escape(context.name)}</div>"
-    who += "</div>"
-    period = f"{_day(summary.start)} {_DASH} {_day(summary.end)}"
-    generated = context.generated.astimezone(context.timezone)
+    decimal = messages.raw("format.decimal")
     average = (
-        _DASH if summary.average_pain is None else _number(summary.average_pain, 1)
+        _DASH
+        if summary.average_pain is None
+        else _number(summary.average_pain, 1, decimal)
     )
     slope = summary.pain_trend_per_week
-    trend = TREND_WORDS[summary.pain_trend]
     if slope is not None:
-        trend_detail = f"{slope:+.2f} per week"
+        slope_text = f"{slope:+.2f}".replace(".", decimal)
+        trend_detail = messages("report.figure.trend_per_week", slope=slope_text)
     else:
-        trend_detail = "trend of the day's pain"
+        trend_detail = messages("report.figure.trend")
     figures = [
-        (_number(summary.walk_minutes), "walking minutes"),
-        (str(summary.walks), f"walks on {summary.walk_days} days"),
-        (_number(summary.walk_minutes / weeks), "minutes per week (average)"),
+        (_number(summary.walk_minutes), messages("report.figure.walk_minutes")),
+        (
+            str(summary.walks),
+            messages(
+                "report.figure.walks",
+                days=messages.plural("report.on_days", summary.walk_days),
+            ),
+        ),
+        (
+            _number(summary.walk_minutes / weeks),
+            messages("report.figure.minutes_per_week"),
+        ),
         (
             f"{summary.current_streak} / {summary.longest_streak}",
-            "streak now / longest",
+            messages("report.figure.streak"),
         ),
-        (average, f"average pain, {len(summary.pain)} days reported"),
-        (trend, trend_detail),
-        (str(len(summary.pain_days)), f"pain days (≥ {settings.pain_day_threshold})"),
+        (average, messages.plural("report.figure.average_pain", len(summary.pain))),
+        (messages(f"report.trend.{summary.pain_trend.value}"), trend_detail),
+        (
+            str(len(summary.pain_days)),
+            messages("report.figure.pain_days", level=settings.pain_day_threshold),
+        ),
         (
             str(len(summary.red_flag_days)),
-            f"red-flag days (≥ {settings.red_flag_level})",
+            messages("report.figure.red_flag_days", level=settings.red_flag_level),
         ),
     ]
-    figure_html = "".join(
+    return "".join(
         f'<div class="figure"><b>{escape(value)}</b><span>{escape(label)}</span></div>'
         for value, label in figures
     )
+
+
+def _weeks_table(summary: ReportSummary, messages: Messages) -> str:
+    """Write one row per week: walks against the goal, minutes, pain days."""
+    headings = "".join(
+        f"<th>{escape(messages(f'report.weeks.{key}'))}</th>"
+        for key in (
+            "week_of",
+            "walks",
+            "minutes",
+            "minutes_per_walk",
+            "pain_days",
+            "goal_met",
+        )
+    )
+    yes, no = messages("report.weeks.yes"), messages("report.weeks.no")
     rows = "".join(
         "<tr>"
-        f"<td>{escape(_day(week.start))}</td>"
+        f"<td>{escape(messages.full_date(week.start))}</td>"
         f"<td>{week.walks} / {week.walks_needed}</td>"
         f"<td>{_number(week.minutes)}</td>"
         f"<td>{week.target_minutes}</td>"
         f"<td>{week.pain_days}</td>"
-        f"<td>{'yes' if week.goal_met else 'no'}</td>"
+        f"<td>{escape(yes if week.goal_met else no)}</td>"
         "</tr>"
         for week in summary.weeks
     )
-    alternatives = (
-        "".join(
-            f"<li>{escape(ACTIVITY_WORDS.get(item.activity.value, item.activity))}: "
-            f"{item.count} times, {_number(item.minutes)} min</li>"
-            for item in summary.alternatives
-        )
-        or "<li>none</li>"
+    return f"<table><tr>{headings}</tr>\n{rows}</table>"
+
+
+def _plan(summary: ReportSummary, messages: Messages) -> str:
+    """List the plan's shape and each step it took in the range."""
+    settings = summary.settings
+    shape = messages.plural(
+        "report.plan.summary",
+        settings.walks_per_week,
+        starting=settings.starting_minutes,
+        target=settings.target_minutes,
+        now=summary.target_minutes,
     )
     steps = (
         "".join(
-            f"<li>{escape(_day(step.week))}: {step.from_minutes} → "
-            f"{step.to_minutes} min per walk</li>"
+            "<li>"
+            + escape(
+                messages(
+                    "report.plan.step",
+                    week=messages.full_date(step.week),
+                    from_minutes=step.from_minutes,
+                    to_minutes=step.to_minutes,
+                )
+            )
+            + "</li>"
             for step in summary.plan_steps
         )
-        or "<li>no change in this period</li>"
+        or f"<li>{escape(messages('report.plan.no_steps'))}</li>"
     )
-    red_flags = ", ".join(_short_day(day) for day in summary.red_flag_days) or "none"
-    notes = ""
-    if context.include_notes:
-        noted = [record for record in summary.records if record.note]
-        if noted:
-            note_rows = "".join(
-                "<tr>"
-                f"<td>{escape(record.time.astimezone(context.timezone).strftime('%d %b %H:%M'))}</td>"
-                f"<td>{escape(_kind(record))}</td>"
-                f"<td>{escape(record.note or '')}</td>"
-                "</tr>"
-                for record in noted
+    return f"<li>{escape(shape)}</li>\n{steps}"
+
+
+def _activities(summary: ReportSummary, messages: Messages) -> str:
+    """List the stretches and each alternative activity."""
+    stretches = messages(
+        "report.activities.stretches",
+        sessions=summary.stretches,
+        days=messages.plural("report.on_days", summary.stretch_days),
+    )
+    alternatives = (
+        "".join(
+            "<li>"
+            + escape(
+                messages.plural(
+                    "report.activities.alternative",
+                    item.count,
+                    activity=messages(f"activity_label.{item.activity.value}"),
+                    minutes=_number(item.minutes),
+                )
             )
-            notes = (
-                '<section><h2>Notes</h2><table class="notes"><tr><th>When</th>'
-                f"<th>What</th><th>Note</th></tr>{note_rows}</table></section>"
-            )
+            + "</li>"
+            for item in summary.alternatives
+        )
+        or f"<li>{escape(messages('report.activities.none'))}</li>"
+    )
+    return f"<li>{escape(stretches)}</li>\n{alternatives}"
+
+
+def _notes(summary: ReportSummary, context: PageContext) -> str:
+    """Show the notes people wrote, only in the owner's own download."""
+    messages = context.messages
+    noted = [record for record in summary.records if record.note]
+    if not context.include_notes or not noted:
+        return ""
+    rows = "".join(
+        "<tr>"
+        f"<td>{escape(messages.date_time(record.time.astimezone(context.timezone), year=False))}</td>"
+        f"<td>{escape(messages(f'report.kind.{_kind(record)}'))}</td>"
+        f"<td>{escape(record.note or '')}</td>"
+        "</tr>"
+        for record in noted
+    )
+    headings = "".join(
+        f"<th>{escape(messages(f'report.notes.{key}'))}</th>"
+        for key in ("when", "what", "note")
+    )
+    return (
+        f"<section><h2>{escape(messages('report.notes.title'))}</h2>"
+        f'<table class="notes"><tr>{headings}</tr>{rows}</table></section>'
+    )
+
+
+def report_html(summary: ReportSummary, context: PageContext) -> str:
+    """Return the printable page: key figures, two charts, the weeks, the plan."""
+    messages = context.messages
+
+    def words(key: str, **values: object) -> str:
+        return escape(messages(key, **values))
+
+    title = words("report.title")
+    who = f"<div><h1>{title}</h1>"
+    if context.name:
+        who += f"<div>{escape(context.name)}</div>"
+    who += "</div>"
+    period = words(
+        "report.period",
+        start=messages.full_date(summary.start),
+        end=messages.full_date(summary.end),
+    )
+    generated = words(
+        "report.generated",
+        when=messages.date_time(context.generated.astimezone(context.timezone)),
+    )
+    # A date in running text stays on one line ("14. Okt." must not break).
+    red_flags = messages.join(
+        messages.short_date(day).replace(" ", _NO_BREAK)
+        for day in summary.red_flag_days
+    ) or messages("report.pain_chart.no_red_flags")
+    # The swatches sit inside the sentence, where each language puts them.
+    minutes_legend = escape(messages.raw("report.minutes_chart.legend")).format(
+        met='<span class="swatch" style="background:#2a5d84"></span>',
+        not_met='<span class="swatch" style="background:#9fb8cc"></span>',
+    )
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{escape(messages.language)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title><style>{_CSS}</style></head>
+<title>{title}</title><style>{PAGE_CSS}</style></head>
 <body>
-<header>{who}<div class="meta">{escape(period)}<br>
-generated {escape(generated.strftime("%d %b %Y %H:%M"))}</div></header>
-<div class="figures">{figure_html}</div>
-<section><h2>Walking minutes per week</h2>{_minutes_chart(summary)}
-<p class="legend"><span class="swatch" style="background:#2a5d84"></span> weekly goal
-met <span class="swatch" style="background:#9fb8cc"></span> not met; the black tick is
-the week's goal (walks needed &times; minutes per walk).</p></section>
-<section><h2>Pain per day</h2>{_pain_chart(summary)}
-<p class="legend">The day's pain is its latest report (0-10). Red rings: a report at
-the red-flag level that day ({escape(red_flags)}).</p></section>
-<section><h2>Weeks</h2><table><tr><th>Week of</th><th>Walks / needed</th>
-<th>Minutes</th><th>Min per walk</th><th>Pain days</th><th>Goal met</th></tr>
-{rows}</table></section>
+<header>{who}<div class="meta">{period}<br>
+{generated}</div></header>
+<div class="figures">{_figures(summary, messages)}</div>
+<section><h2>{words("report.minutes_chart.title")}</h2>{_minutes_chart(summary, messages)}
+<p class="legend">{minutes_legend}</p></section>
+<section><h2>{words("report.pain_chart.title")}</h2>{_pain_chart(summary, messages)}
+<p class="legend">{words("report.pain_chart.legend", days=red_flags)}</p></section>
+<section><h2>{words("report.weeks.title")}</h2>{_weeks_table(summary, messages)}</section>
 <div class="columns">
-<section><h2>The plan</h2><ul>
-<li>{settings.walks_per_week} walks a week, building from {settings.starting_minutes}
-to {settings.target_minutes} minutes per walk; now {summary.target_minutes} minutes</li>
-{steps}</ul></section>
-<section><h2>Stretches and alternatives</h2><ul>
-<li>Stretches: {summary.stretches} on {summary.stretch_days} days</li>
-{alternatives}</ul></section>
+<section><h2>{words("report.plan.title")}</h2><ul>
+{_plan(summary, messages)}</ul></section>
+<section><h2>{words("report.activities.title")}</h2><ul>
+{_activities(summary, messages)}</ul></section>
 </div>
-{notes}
-<p class="notice">From the person's own log in backwalk (Home Assistant).
-Walks, pain (0-10) and activities are self-reported. Not medical advice.</p>
+{_notes(summary, context)}
+<p class="notice">{words("report.notice")}</p>
 </body></html>
 """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, date, datetime, time
 import json
 from pathlib import Path
 from string import Formatter
@@ -29,6 +29,11 @@ FORMAT_PLACEHOLDERS = {
     "period",
     "hours",
     "count",
+    "day",
+    "month",
+    "year",
+    "date",
+    "time",
 }
 
 
@@ -100,6 +105,27 @@ def test_times_as_each_language_writes_and_says_them(
     assert messages.spoken_clock(time(13)) == full_hour
 
 
+@pytest.mark.parametrize(
+    ("language", "long", "short", "moment"),
+    [
+        ("en", "2 Nov 2026", "1 Mar", "8 Nov 2026, 7:05 PM"),
+        ("de", "2. Nov. 2026", "1. März", "8. Nov. 2026, 19:05 Uhr"),
+        ("fr", "2 nov. 2026", "1 mars", "8 nov. 2026 à 19 h 05"),
+        ("nl", "2 nov 2026", "1 mrt", "8 nov 2026, 19.05 uur"),
+        ("es", "2 nov 2026", "1 mar", "8 nov 2026, 19:05"),
+    ],
+)
+def test_dates_as_each_language_writes_them(
+    language: str, long: str, short: str, moment: str
+) -> None:
+    messages = CATALOG.messages(language)
+    assert messages.full_date(date(2026, 11, 2)) == long
+    assert messages.short_date(date(2026, 3, 1)) == short
+    assert messages.date_time(datetime(2026, 11, 8, 19, 5, tzinfo=UTC)) == moment
+    months = {messages.short_date(date(2026, month, 1)) for month in range(1, 13)}
+    assert len(months) == 12
+
+
 def test_the_first_hour_is_singular_where_the_language_says_so() -> None:
     assert CATALOG.messages("fr").spoken_clock(time(1)) == "1 heure"
     assert CATALOG.messages("es").spoken_clock(time(1, 30)) == "la 1 y 30"
@@ -167,6 +193,20 @@ REALISTIC: dict[str, object] = {
     "distance": "2,5",
     "stretches": "neck and arms",
     "when": "this morning",
+    # The clinician report's page.
+    "start": "2 Nov 2026",
+    "end": "22 Nov 2026",
+    "day": "8 Nov",
+    "week": "16 Nov 2026",
+    "slope": "-0.35",
+    "met": "■",
+    "not_met": "□",
+    "starting": 10,
+    "target": 30,
+    "now": 15,
+    "from_minutes": 10,
+    "to_minutes": 15,
+    "sessions": 4,
 }
 
 
@@ -178,7 +218,7 @@ def test_every_message_renders_with_realistic_values(language: str) -> None:
             continue  # rules, and the guidance (rendered in test_model_guidance)
         if key.endswith((".one", ".other")):
             text = messages.plural(
-                key.rsplit(".", 1)[0], 1 if key.endswith("one") else 3
+                key.rsplit(".", 1)[0], 1 if key.endswith("one") else 3, **REALISTIC
             )
         else:
             text = messages(key, **REALISTIC)

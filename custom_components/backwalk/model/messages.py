@@ -3,16 +3,16 @@
 The words live in messages/<language>.json, one file per language with the same keys
 and placeholders; the code picks a key and fills placeholders. Home Assistant's own
 translations/ cover the UI, but not reminder texts, spoken answers or phone buttons,
-so this small catalog holds those. How a language writes times, decimals, lists and
-plurals is part of its file too (the "format" keys), so adding a language is adding
-a file.
+so this small catalog holds those (and the clinician report's page). How a language
+writes times, dates (its month names), decimals, lists and plurals is part of its file
+too (the "format" keys), so adding a language is adding a file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, datetime, time
 import json
 import math
 from pathlib import Path
@@ -98,6 +98,23 @@ class Messages:
     def clock(self, moment: time) -> str:
         """Write a time of day as the language writes it (12 or 24 hours)."""
         return self("format.time", **self._clock_values(moment))
+
+    def _date_values(self, day: date) -> dict[str, object]:
+        month = self.strings[f"format.month.{day.month}"]
+        return {"day": day.day, "month": month, "year": day.year}
+
+    def full_date(self, day: date) -> str:
+        """Write a day with its month by name, as the language does ("2. Nov. 2026")."""
+        return self("format.date", **self._date_values(day))
+
+    def short_date(self, day: date) -> str:
+        """Write a day without its year ("2 Nov", "2. Nov.")."""
+        return self("format.date_short", **self._date_values(day))
+
+    def date_time(self, moment: datetime, *, year: bool = True) -> str:
+        """Write a day and its time of day ("8 Nov 2026, 8:00 PM")."""
+        day = self.full_date(moment.date()) if year else self.short_date(moment.date())
+        return self("format.date_time", date=day, time=self.clock(moment.time()))
 
     def spoken_clock(self, moment: time) -> str:
         """Say a time of day in words a voice reads naturally ("7 Uhr 30")."""
