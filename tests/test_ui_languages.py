@@ -163,3 +163,11 @@ async def test_the_card_words_are_served(
     assert response.status == HTTPStatus.NOT_FOUND
     # The card asks relative to its own URL, so the folder must sit beside it.
     assert I18N_URL.rsplit("/", 1)[0] == CARD_URL.rsplit("/", 1)[0]
+
+
+def test_the_card_has_no_words_of_its_own() -> None:
+    """A button or label written into the markup stays English in every language."""
+    source = CARD_FILE.read_text(encoding="utf-8")
+    # Text between a tag's end and the next tag that is a word, not a ${...} expression.
+    literal = re.findall(r">\s*([A-Za-z][A-Za-z' ]*[a-z])\s*</", source)
+    assert not literal, literal
