@@ -1284,3 +1284,28 @@ def test_config_flow_loads_without_the_runtime() -> None:
     assert "custom_components.backwalk.config_flow" in loaded
     for module in ("runtime", "store", "journal"):
         assert f"custom_components.backwalk.{module}'" not in loaded, loaded
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_room_presence_offers_only_entities_that_can_name_a_room(
+    hass: HomeAssistant,
+) -> None:
+    """Room presence lists sensors, trackers and selects, not every switch and light."""
+    entry = profile_entry(dict(SAVED_OPTIONS))
+    entry.add_to_hass(hass)
+    result = await open_page(hass, entry, "presence")
+    presence = field(serialized_schema(result), "presence_entity")
+    assert presence["selector"]["entity"]["domain"] == [
+        "sensor",
+        "device_tracker",
+        "select",
+        "input_select",
+        "input_text",
+    ]
+    with pytest.raises(InvalidData) as err:
+        await save_page(hass, result, {"presence_entity": "switch.kettle"})
+    assert set(err.value.schema_errors) == {"presence_entity"}
+    result = await open_page(hass, entry, "presence")
+    result = await save_page(hass, result, {"presence_entity": "sensor.alex_room"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["presence_entity"] == "sensor.alex_room"
