@@ -171,3 +171,17 @@ def test_the_card_has_no_words_of_its_own() -> None:
     # Text between a tag's end and the next tag that is a word, not a ${...} expression.
     literal = re.findall(r">\s*([A-Za-z][A-Za-z' ]*[a-z])\s*</", source)
     assert not literal, literal
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_presence_page_lists_speakers_in_paragraphs_of_their_own(
+    language: str,
+) -> None:
+    """The speaker lists are read at a glance, not hunted for in a long paragraph."""
+    texts = _load(FOLDERS["translations"] / f"{language}.json")
+    description = texts["options"]["step"]["presence"]["description"]
+    paragraphs = description.split("\n\n")
+    for placeholder in ("{speaker_areas}", "{speakers_without_area}"):
+        (paragraph,) = [p for p in paragraphs if placeholder in p]
+        assert paragraph.endswith(placeholder), paragraph
+        assert paragraph.startswith("**"), paragraph
