@@ -185,3 +185,13 @@ def test_the_presence_page_lists_speakers_in_paragraphs_of_their_own(
         (paragraph,) = [p for p in paragraphs if placeholder in p]
         assert paragraph.endswith(placeholder), paragraph
         assert paragraph.startswith("**"), paragraph
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_point_to_the_pain_page_by_its_menu_name(language: str) -> None:
+    """The pages that send a person to the pain page call it what the menu does."""
+    steps = _load(FOLDERS["translations"] / f"{language}.json")["options"]["step"]
+    name = steps["init"]["menu_options"]["profile"]
+    assert steps["profile"]["title"] == name
+    assert name in steps["presence"]["description"]  # where the person is chosen
+    assert name in steps["reminders"]["description"]  # where the language is chosen
