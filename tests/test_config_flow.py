@@ -16,6 +16,11 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.setup import async_setup_component
+from homeassistant.util.unit_system import (
+    METRIC_SYSTEM,
+    US_CUSTOMARY_SYSTEM,
+    UnitSystem,
+)
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -1284,3 +1289,52 @@ def test_config_flow_loads_without_the_runtime() -> None:
     assert "custom_components.backwalk.config_flow" in loaded
     for module in ("runtime", "store", "journal"):
         assert f"custom_components.backwalk.{module}'" not in loaded, loaded
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_room_presence_offers_only_entities_that_can_name_a_room(
+    hass: HomeAssistant,
+) -> None:
+    """Room presence lists sensors, trackers and selects, not every switch and light."""
+    entry = profile_entry(dict(SAVED_OPTIONS))
+    entry.add_to_hass(hass)
+    result = await open_page(hass, entry, "presence")
+    presence = field(serialized_schema(result), "presence_entity")
+    assert presence["selector"]["entity"]["domain"] == [
+        "sensor",
+        "device_tracker",
+        "select",
+        "input_select",
+        "input_text",
+    ]
+    with pytest.raises(InvalidData) as err:
+        await save_page(hass, result, {"presence_entity": "switch.kettle"})
+    assert set(err.value.schema_errors) == {"presence_entity"}
+    result = await open_page(hass, entry, "presence")
+    result = await save_page(hass, result, {"presence_entity": "sensor.alex_room"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["presence_entity"] == "sensor.alex_room"
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+@pytest.mark.parametrize(
+    ("units", "bounds"),
+    [(METRIC_SYSTEM, "From 20 to 45 °C"), (US_CUSTOMARY_SYSTEM, "From 68 to 113 °F")],
+)
+async def test_heat_threshold_help_names_its_bounds_in_the_home_s_unit(
+    hass: HomeAssistant, units: UnitSystem, bounds: str
+) -> None:
+    """The number box shows no bounds, so its help and its refusal say them."""
+    hass.config.units = units
+    entry = profile_entry(dict(SAVED_OPTIONS))
+    entry.add_to_hass(hass)
+    result = await open_page(hass, entry, "presence")
+    strings = json.loads(EN_JSON.read_text(encoding="utf-8"))["options"]
+    placeholders = result["description_placeholders"]
+    helper = strings["step"]["presence"]["data_description"]["heat_threshold"]
+    assert bounds in helper.format(**placeholders)
+    with pytest.raises(InvalidData) as err:
+        await save_page(hass, result, {"heat_threshold": 200})
+    assert set(err.value.schema_errors) == {"heat_threshold"}
+    refusal = strings["error"]["heat_threshold_out_of_range"]
+    assert bounds.replace("From", "from") in refusal.format(**placeholders)

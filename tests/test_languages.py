@@ -20,7 +20,7 @@ from hassil.intents import TextSlotList
 from hassil.sample import sample_sentence
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant, ServiceCall
-from homeassistant.helpers import intent
+from homeassistant.helpers import device_registry as dr, intent
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -443,3 +443,24 @@ async def test_webhook_error_in_the_profile_s_language(
     said = german["exceptions"]["webhook_nothing_to_log"]["message"]
     assert body["message"] == said
     assert said != english["exceptions"]["webhook_nothing_to_log"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("home_assistant", "model"), [("de", "Schmerzprofil"), ("en", "Pain profile")]
+)
+async def test_the_profile_device_says_what_it_is_in_home_assistant_s_language(
+    hass: HomeAssistant,
+    profile_options: dict[str, Any],
+    home_assistant: str,
+    model: str,
+) -> None:
+    """The device list under backwalk says "Pain profile" in the household's language."""
+    hass.config.language = home_assistant
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="Alex", data={"name": "Alex"}, options=profile_options
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    [device] = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    assert device.model == model

@@ -106,6 +106,8 @@ def test_empty_range_has_no_missing_values() -> None:
     page = report_html(summary, context(owner=True))
     assert not re.search(r"\b(None|NaN|nan|inf|undefined)\b", page)
     assert 'class="threshold"' in page
+    # An empty list says what is missing, not a bare "none" under the stretches.
+    assert "<li>no alternative activities in this period</li>" in page
     assert records_csv(summary.records, BERLIN, include_notes=True).splitlines() == [
         ",".join(report_page.CSV_FIELDS)
     ]

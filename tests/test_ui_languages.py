@@ -163,3 +163,35 @@ async def test_the_card_words_are_served(
     assert response.status == HTTPStatus.NOT_FOUND
     # The card asks relative to its own URL, so the folder must sit beside it.
     assert I18N_URL.rsplit("/", 1)[0] == CARD_URL.rsplit("/", 1)[0]
+
+
+def test_the_card_has_no_words_of_its_own() -> None:
+    """A button or label written into the markup stays English in every language."""
+    source = CARD_FILE.read_text(encoding="utf-8")
+    # Text between a tag's end and the next tag that is a word, not a ${...} expression.
+    literal = re.findall(r">\s*([A-Za-z][A-Za-z' ]*[a-z])\s*</", source)
+    assert not literal, literal
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_presence_page_lists_speakers_in_paragraphs_of_their_own(
+    language: str,
+) -> None:
+    """The speaker lists are read at a glance, not hunted for in a long paragraph."""
+    texts = _load(FOLDERS["translations"] / f"{language}.json")
+    description = texts["options"]["step"]["presence"]["description"]
+    paragraphs = description.split("\n\n")
+    for placeholder in ("{speaker_areas}", "{speakers_without_area}"):
+        (paragraph,) = [p for p in paragraphs if placeholder in p]
+        assert paragraph.endswith(placeholder), paragraph
+        assert paragraph.startswith("**"), paragraph
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_point_to_the_pain_page_by_its_menu_name(language: str) -> None:
+    """The pages that send a person to the pain page call it what the menu does."""
+    steps = _load(FOLDERS["translations"] / f"{language}.json")["options"]["step"]
+    name = steps["init"]["menu_options"]["profile"]
+    assert steps["profile"]["title"] == name
+    assert name in steps["presence"]["description"]  # where the person is chosen
+    assert name in steps["reminders"]["description"]  # where the language is chosen

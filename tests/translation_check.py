@@ -144,7 +144,10 @@ class TranslationCheck:
             return
         for name, value in _fields(schema):
             self.require(f"{step}.data.{name}", what=" (a field's label)")
-            self.require(f"{step}.data_description.{name}", what=" (a field's help)")
+            # The frontend fills a field's help with the step's placeholders too.
+            self.require(
+                f"{step}.data_description.{name}", passed, what=" (a field's help)"
+            )
             self._select(value)
         for section, inner in _sections(schema):
             self.require(f"{step}.sections.{section}.name")
@@ -152,7 +155,9 @@ class TranslationCheck:
                 where = f"{step}.sections.{section}"
                 self.require(f"{where}.data.{name}", what=" (a field's label)")
                 self.require(
-                    f"{where}.data_description.{name}", what=" (a field's help)"
+                    f"{where}.data_description.{name}",
+                    passed,
+                    what=" (a field's help)",
                 )
                 self._select(value)
 

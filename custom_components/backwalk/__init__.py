@@ -14,7 +14,7 @@ from homeassistant.helpers.typing import ConfigType
 from .card import async_register_card
 from .const import CONF_WEBHOOK_ID, DOMAIN
 from .intents import async_setup_intents
-from .language import async_load_catalog
+from .language import async_load_catalog, default_language, messages_for
 from .reminders import ReminderEngine
 from .report import async_register_report_view
 from .runtime import BackwalkConfigEntry, ProfileRuntime
@@ -84,7 +84,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> 
         identifiers={(DOMAIN, entry.entry_id)},
         name=entry.title,
         manufacturer="backwalk",
-        model="Pain profile",
+        # Home Assistant translates no device model: shown in its own language.
+        model=messages_for(hass, default_language(hass))("device.model"),
         entry_type=dr.DeviceEntryType.SERVICE,
     )
     entry.async_on_unload(runtime.async_start())

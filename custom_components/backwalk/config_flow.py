@@ -54,6 +54,7 @@ from .flow_answers import (
     validate_thresholds,
 )
 from .flow_presence import (
+    heat_range,
     presence_weather_schema,
     speakers_by_area,
     validate_presence_weather,
@@ -153,13 +154,19 @@ async def _about_sources(handler: SchemaCommonFlowHandler) -> dict[str, str]:
 
 async def _about_presence(handler: SchemaCommonFlowHandler) -> dict[str, str]:
     """Name the profile and show its speakers by area (the registry's areas)."""
+    hass = handler.parent_handler.hass
     placed, unplaced = speakers_by_area(
-        handler.parent_handler.hass, handler.options.get(CONF_MEDIA_PLAYERS, [])
+        hass, handler.options.get(CONF_MEDIA_PLAYERS, [])
     )
+    # The number box shows no bounds: the help and the refusal name them.
+    low, high = heat_range(hass)
     return {
         **await _about(handler),
         "speaker_areas": placed,
         "speakers_without_area": unplaced,
+        "heat_low": str(low),
+        "heat_high": str(high),
+        "temperature_unit": hass.config.units.temperature_unit,
     }
 
 

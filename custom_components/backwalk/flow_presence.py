@@ -25,6 +25,9 @@ from .model.markdown import escape_markdown
 from .model.weather import default_heat_threshold
 from .whereabouts import entity_area
 
+# Where a room-presence source keeps the name of the area someone is in.
+PRESENCE_DOMAINS = ("sensor", "device_tracker", "select", "input_select", "input_text")
+
 # A heat threshold worth having: from a warm day to the hottest weather there is.
 HEAT_RANGE: dict[str, tuple[int, int]] = {
     UnitOfTemperature.CELSIUS: (20, 45),
@@ -45,9 +48,12 @@ def presence_weather_schema(hass: HomeAssistant, values: dict[str, Any]) -> vol.
     low, high = heat_range(hass)
     return vol.Schema(
         {
-            # Any entity: room-presence integrations report an area's name or id in
-            # sensors, device trackers or selects alike.
-            vol.Optional(CONF_PRESENCE_ENTITY): selector.EntitySelector(),
+            # Room-presence integrations report an area's name or id in sensors,
+            # device trackers or selects; other domains (switches, lights) only
+            # crowded the list a person picks from.
+            vol.Optional(CONF_PRESENCE_ENTITY): selector.EntitySelector(
+                selector.EntitySelectorConfig(domain=list(PRESENCE_DOMAINS))
+            ),
             vol.Optional(
                 CONF_OCCUPANCY_SENSORS, default=values.get(CONF_OCCUPANCY_SENSORS, [])
             ): selector.EntitySelector(

@@ -964,7 +964,7 @@ class BackwalkCard extends HTMLElement {
       <div class="actions">
         ${entities.logStretch ? `<button class="secondary" data-do="stretch" data-testid="bw-log-stretch" ${busy}>${this._html("log_stretch")}</button>` : ""}
         ${walkButton}
-        <button class="secondary" data-do="report" data-testid="bw-report" ${busy}>Report</button>
+        <button class="secondary" data-do="report" data-testid="bw-report" title="${this._html("report_button_title")}" ${busy}>${this._html("report_button")}</button>
       </div>`;
   }
 
