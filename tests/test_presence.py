@@ -8,7 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
+from homeassistant.util.unit_system import METRIC_SYSTEM, US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -366,3 +366,27 @@ async def test_heat_threshold_is_asked_in_fahrenheit_for_an_imperial_home(
     config = result["data_schema"].schema[heat].config
     assert config["unit_of_measurement"] == "°F"
     assert (config["min"], config["max"]) == (68, 113)
+
+
+def shown_heat(result: dict[str, Any]) -> float:
+    """The heat threshold the options page shows (its suggested value, else default)."""
+    [heat] = [key for key in result["data_schema"].schema if key == "heat_threshold"]
+    suggested = (heat.description or {}).get("suggested_value")
+    return float(suggested if suggested is not None else heat.default())
+
+
+async def test_heat_threshold_keeps_its_meaning_when_the_units_change(
+    hass: HomeAssistant, home: Heard, loaded_entry: MockConfigEntry
+) -> None:
+    """Saved in °F, kept in °C: a home that changes its unit system sees the same heat."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    result = await open_presence_page(hass, loaded_entry)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"occupancy_sensors": [], "heat_threshold": 95.0}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] == "create_entry"
+    assert loaded_entry.options["heat_threshold"] == 35.0  # 95 °F
+    assert shown_heat(await open_presence_page(hass, loaded_entry)) == 95.0
+    hass.config.units = METRIC_SYSTEM
+    assert shown_heat(await open_presence_page(hass, loaded_entry)) == 35.0

@@ -142,7 +142,8 @@ async def test_fair_weather_is_the_usual_reminder(
 
 @pytest.mark.parametrize(
     ("threshold", "temperature", "hot"),
-    [(None, 90.0, True), (None, 85.0, False), (95, 93.0, False), (95, 97.0, True)],
+    # Stored in °C whatever the home shows: 35 °C is the 95 °F a US home enters.
+    [(None, 90.0, True), (None, 85.0, False), (35, 93.0, False), (35, 97.0, True)],
 )
 async def test_heat_in_fahrenheit_for_an_imperial_home(
     hass: HomeAssistant,
@@ -152,7 +153,7 @@ async def test_heat_in_fahrenheit_for_an_imperial_home(
     temperature: float,
     hot: bool,
 ) -> None:
-    """US customary units: the threshold is in °F, 86 °F unless set."""
+    """US customary units: forecasts in °F against the threshold, 86 °F unless set."""
     hass.config.units = US_CUSTOMARY_SYSTEM
     await hass.config.async_set_time_zone("Europe/Berlin")
     hass.states.async_set("media_player.kitchen", "idle")

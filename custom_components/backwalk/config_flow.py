@@ -31,6 +31,7 @@ import voluptuous as vol
 
 from .const import (
     CONF_FIRST_WEEKDAY,
+    CONF_HEAT_THRESHOLD,
     CONF_MEDIA_PLAYERS,
     CONF_NAME,
     CONF_USUAL_PAIN,
@@ -56,7 +57,9 @@ from .flow_answers import (
 from .flow_presence import (
     heat_range,
     presence_weather_schema,
+    shown_heat_threshold,
     speakers_by_area,
+    stored_presence_weather,
     validate_presence_weather,
 )
 from .flow_schemas import (
@@ -152,6 +155,15 @@ async def _about_sources(handler: SchemaCommonFlowHandler) -> dict[str, str]:
     return {**await _about(handler), "webhook_url": url}
 
 
+async def _presence_suggested(handler: SchemaCommonFlowHandler) -> dict[str, Any]:
+    """Return the saved options, the heat threshold (kept in °C) in the home's unit."""
+    hass = handler.parent_handler.hass
+    return {
+        **handler.options,
+        CONF_HEAT_THRESHOLD: shown_heat_threshold(hass, handler.options),
+    }
+
+
 async def _about_presence(handler: SchemaCommonFlowHandler) -> dict[str, str]:
     """Name the profile and show its speakers by area (the registry's areas)."""
     hass = handler.parent_handler.hass
@@ -226,7 +238,11 @@ OPTIONS_FLOW: dict[str, SchemaFlowFormStep] = {
     ),
     "presence": SchemaFlowFormStep(
         _presence_form,
-        validate_user_input=PageCheck(hass_rules=(validate_presence_weather,)),
+        validate_user_input=PageCheck(
+            hass_rules=(validate_presence_weather,),
+            hass_store=stored_presence_weather,
+        ),
+        suggested_values=_presence_suggested,
         description_placeholders=_about_presence,
     ),
     "sources": SchemaFlowFormStep(

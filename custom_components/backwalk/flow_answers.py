@@ -253,6 +253,8 @@ class PageCheck:
     rules: tuple[Rule, ...] = ()
     hass_rules: tuple[HassRule, ...] = ()
     store: Callable[[dict[str, Any]], dict[str, Any]] = _as_given
+    # What the profile stores, where that depends on Home Assistant (its unit system).
+    hass_store: Callable[[HomeAssistant, dict[str, Any]], dict[str, Any]] | None = None
 
     async def __call__(
         self, handler: SchemaCommonFlowHandler, user_input: dict[str, Any]
@@ -274,4 +276,7 @@ class PageCheck:
                 on_fields.setdefault(SECTION_OF.get(field, field), key)
             handler.flow_state[FIELD_ERRORS] = on_fields
             raise SchemaFlowError(next(iter(on_fields.values())))
-        return self.store(_whole(answer))
+        stored = self.store(_whole(answer))
+        if self.hass_store is not None:
+            stored = self.hass_store(handler.parent_handler.hass, stored)
+        return stored

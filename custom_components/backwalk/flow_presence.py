@@ -22,7 +22,7 @@ from .const import (
     CONF_WEATHER_ENTITY,
 )
 from .model.markdown import escape_markdown
-from .model.weather import default_heat_threshold
+from .model.weather import default_heat_threshold, from_celsius, to_celsius
 from .whereabouts import entity_area
 
 # Where a room-presence source keeps the name of the area someone is in.
@@ -40,6 +40,30 @@ def heat_range(hass: HomeAssistant) -> tuple[int, int]:
     return HEAT_RANGE.get(
         hass.config.units.temperature_unit, HEAT_RANGE[UnitOfTemperature.CELSIUS]
     )
+
+
+def shown_heat_threshold(hass: HomeAssistant, values: dict[str, Any]) -> float:
+    """Return the stored heat threshold (°C) in the home's unit, whole, for the form."""
+    unit = hass.config.units.temperature_unit
+    stored = values.get(CONF_HEAT_THRESHOLD)
+    if isinstance(stored, int | float) and not isinstance(stored, bool):
+        return float(round(from_celsius(stored, unit)))
+    return default_heat_threshold(unit)
+
+
+def stored_presence_weather(
+    hass: HomeAssistant, answer: dict[str, Any]
+) -> dict[str, Any]:
+    """Store the heat threshold in °C, whatever unit the home shows it in.
+
+    A number without its unit would change meaning when the home's unit system does
+    (30 °C read as 30 °F would call almost every walk too hot).
+    """
+    unit = hass.config.units.temperature_unit
+    return {
+        **answer,
+        CONF_HEAT_THRESHOLD: round(to_celsius(answer[CONF_HEAT_THRESHOLD], unit), 1),
+    }
 
 
 def presence_weather_schema(hass: HomeAssistant, values: dict[str, Any]) -> vol.Schema:
@@ -72,7 +96,7 @@ def presence_weather_schema(hass: HomeAssistant, values: dict[str, Any]) -> vol.
             ),
             vol.Required(
                 CONF_HEAT_THRESHOLD,
-                default=values.get(CONF_HEAT_THRESHOLD, default_heat_threshold(unit)),
+                default=shown_heat_threshold(hass, values),
             ): selector.NumberSelector(
                 selector.NumberSelectorConfig(
                     min=low,

@@ -27,23 +27,21 @@ from homeassistant.exceptions import HomeAssistantError
 
 from .compat import SERVICE_GET_FORECASTS
 from .const import CONF_HEAT_THRESHOLD, CONF_WEATHER_ENTITY
-from .model.weather import (
-    WeatherReport,
-    default_heat_threshold,
-    report_for_walk,
-    to_celsius,
-)
+from .model.weather import DEFAULT_HEAT_C, WeatherReport, report_for_walk
 
 _LOGGER = logging.getLogger(__name__)
 
 
-def heat_threshold(hass: HomeAssistant, options: Mapping[str, Any]) -> float:
-    """Return the heat threshold in the unit system's unit (30 °C or 86 °F unset)."""
-    unit = hass.config.units.temperature_unit
+def heat_threshold_c(options: Mapping[str, Any]) -> float:
+    """Return the heat threshold in °C, as the profile stores it (30 °C unset).
+
+    Stored in one unit so that a home changing its unit system keeps its threshold;
+    the options page shows it in the home's unit.
+    """
     value = options.get(CONF_HEAT_THRESHOLD)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    return default_heat_threshold(unit)
+    return DEFAULT_HEAT_C
 
 
 class WalkWeather:
@@ -98,7 +96,7 @@ class WalkWeather:
                 state.attributes.get(ATTR_WEATHER_TEMPERATURE_UNIT, units)
             ),
             wind_unit=state.attributes.get(ATTR_WEATHER_WIND_SPEED_UNIT),
-            heat_above_c=to_celsius(heat_threshold(self.hass, options), units),
+            heat_above_c=heat_threshold_c(options),
         )
 
     def _note_failure(self, entity_id: str, err: HomeAssistantError) -> None:

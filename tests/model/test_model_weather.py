@@ -27,6 +27,7 @@ from custom_components.backwalk.model.weather import (
     WeatherReport,
     default_heat_threshold,
     entry_for_walk,
+    from_celsius,
     hazard_of,
     part_of_day,
     read_forecast,
@@ -110,6 +111,11 @@ def test_units() -> None:
     assert to_celsius(12.0, CELSIUS) == 12.0
     assert default_heat_threshold(CELSIUS) == 30.0
     assert default_heat_threshold(FAHRENHEIT) == 86.0
+    assert from_celsius(30.0, FAHRENHEIT) == pytest.approx(86.0)
+    assert from_celsius(0.0, "K") == pytest.approx(273.15)
+    assert from_celsius(12.0, CELSIUS) == 12.0
+    for unit in (CELSIUS, FAHRENHEIT, "K"):
+        assert to_celsius(from_celsius(35.0, unit), unit) == pytest.approx(35.0)
     forecast = read_forecast(
         {"condition": "windy", "temperature": 90, "templow": 70, "wind_speed": 35},
         FAHRENHEIT,

@@ -100,6 +100,15 @@ def to_celsius(value: float, unit: str) -> float:
     return value
 
 
+def from_celsius(value: float, unit: str) -> float:
+    """Return a temperature in °C as °F or K where the unit says so."""
+    if unit == FAHRENHEIT:
+        return value * 9.0 / 5.0 + 32.0
+    if unit == KELVIN:
+        return value + 273.15
+    return value
+
+
 def default_heat_threshold(unit: str) -> float:
     """Return the default heat threshold in the unit system's temperature unit."""
     return DEFAULT_HEAT_F if unit == FAHRENHEIT else DEFAULT_HEAT_C
