@@ -74,7 +74,7 @@ def test_manifest_keys_stay_ordered() -> None:
     keys = list(MANIFEST)
     assert keys[:2] == ["domain", "name"]
     assert keys[2:] == sorted(keys[2:])
-    assert MANIFEST["after_dependencies"] == ["frontend", "http", "recorder"]
+    assert MANIFEST["after_dependencies"] == ["frontend", "http", "recorder", "tts"]
 
 
 async def test_attributes_the_card_reads(

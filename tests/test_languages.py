@@ -19,15 +19,23 @@ from hassil import Intents
 from hassil.intents import TextSlotList
 from hassil.sample import sample_sentence
 from homeassistant.components import conversation
+from homeassistant.components.tts import TextToSpeechEntity, TtsAudioType
+from homeassistant.config_entries import ConfigEntry, ConfigFlow
 from homeassistant.core import Context, HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr, intent
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    MockModule,
+    MockPlatform,
     async_capture_events,
     async_fire_time_changed,
     async_mock_service,
+    mock_config_flow,
+    mock_integration,
+    mock_platform,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import yaml
@@ -464,3 +472,80 @@ async def test_the_profile_device_says_what_it_is_in_home_assistant_s_language(
     await hass.async_block_till_done()
     [device] = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
     assert device.model == model
+
+
+class Voice(TextToSpeechEntity):
+    """A text-to-speech engine with the voices it has (it makes no sound)."""
+
+    def __init__(self, languages: list[str]) -> None:
+        """Speak `languages`, the first by default."""
+        self._attr_name = "Piper"
+        self._attr_supported_languages = languages
+        self._attr_default_language = languages[0]
+
+    def get_tts_audio(
+        self, message: str, language: str, options: dict[str, Any]
+    ) -> TtsAudioType:
+        """Return no audio: the speaker is a stand-in anyway."""
+        return None, None
+
+
+class VoiceFlow(ConfigFlow):
+    """The stand-in engine's integration is set up from a config entry."""
+
+
+@pytest.fixture
+def voice_flow() -> Iterator[None]:
+    """Let the stand-in engine's config entry load."""
+    with mock_config_flow("voice_test", VoiceFlow):
+        yield
+
+
+async def async_add_voice(hass: HomeAssistant, languages: list[str]) -> None:
+    """Set up Home Assistant's text-to-speech with one engine, tts.piper."""
+
+    async def setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+        await hass.config_entries.async_forward_entry_setups(entry, ["tts"])
+        return True
+
+    async def add_voice(
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        add_entities([Voice(languages)])
+
+    mock_integration(hass, MockModule("voice_test", async_setup_entry=setup_entry))
+    mock_platform(hass, "voice_test.tts", MockPlatform(async_setup_entry=add_voice))
+    mock_platform(hass, "voice_test.config_flow")  # the flow itself is VoiceFlow
+    assert await async_setup_component(hass, "tts", {})
+    voice_entry = MockConfigEntry(domain="voice_test")
+    voice_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(voice_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("tts.piper") is not None
+
+
+@pytest.mark.usefixtures("voice_flow")
+@pytest.mark.parametrize(
+    ("voices", "spoken_in"),
+    [(["en-US", "de-DE"], "de-DE"), (["de"], "de"), (["en-US", "en-GB"], None)],
+)
+async def test_the_reminder_is_spoken_in_a_voice_of_the_profile_s_language(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    voices: list[str],
+    spoken_in: str | None,
+) -> None:
+    """A German reminder asks for a German voice; an engine with none keeps its own."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    await async_add_voice(hass, voices)
+    delivered = Delivered(hass)  # the speaker is a stand-in: capture what it is told
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    await at(hass, freezer, "2026-11-23T06:20:00+00:00")
+    [speak] = delivered.spoken
+    assert speak.data["message"].startswith("Alex, dein Spaziergang ist um 7 Uhr 30.")
+    assert speak.data.get("language") == spoken_in

@@ -26,7 +26,7 @@ from .const import (
     DOMAIN,
     EVENT_NUDGE,
 )
-from .language import profile_messages
+from .language import profile_language, profile_messages, voice_language
 from .model import Nudge, NudgeType
 from .model.markdown import escape_markdown
 from .model.presence import Reason
@@ -83,18 +83,18 @@ class NudgeDelivery:
         choice = speaker_choice(self.hass, options, players)
         speakers = list(choice.speakers)
         tts_entity = options.get(CONF_TTS_ENTITY)
-        if (
-            speakers
-            and tts_entity
-            and self._exists(tts_entity, missing)
-            and await self._async_call(
-                "tts",
-                "speak",
-                {"media_player_entity_id": speakers, "message": nudge.spoken},
-                {"entity_id": tts_entity},
-            )
-        ):
-            delivered_to += speakers
+        if speakers and tts_entity and self._exists(tts_entity, missing):
+            speech: dict[str, Any] = {
+                "media_player_entity_id": speakers,
+                "message": nudge.spoken,
+            }
+            language = profile_language(self.hass, self.runtime.entry)
+            if voice := voice_language(self.hass, tts_entity, language):
+                speech["language"] = voice
+            if await self._async_call(
+                "tts", "speak", speech, {"entity_id": tts_entity}
+            ):
+                delivered_to += speakers
         phones = options.get(CONF_MOBILE_APPS, [])
         for service in phones:
             if not self.hass.services.has_service("notify", service):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.util import language as language_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import CONF_LANGUAGE, DOMAIN
@@ -64,3 +65,22 @@ def profile_language(hass: HomeAssistant, entry: ConfigEntry) -> str:
 def profile_messages(hass: HomeAssistant, entry: ConfigEntry) -> Messages:
     """Return the messages in the profile's language."""
     return messages_for(hass, profile_language(hass, entry))
+
+
+@callback
+def voice_language(hass: HomeAssistant, tts_entity: str, language: str) -> str | None:
+    """Return the voice's language closest to the profile's, or None for its default.
+
+    Without it the engine reads a German reminder in its default (often English)
+    voice. An engine that speaks no variant of the language keeps its default.
+    """
+    if "tts" not in hass.config.components:
+        return None
+    # Imported here: the text-to-speech component is loaded only where it is used.
+    from homeassistant.components.tts.helper import get_engine_instance
+
+    engine = get_engine_instance(hass, tts_entity)
+    if engine is None:
+        return None
+    matched = language_util.matches(language, list(engine.supported_languages or []))
+    return matched[0] if matched else None
