@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -255,3 +258,120 @@ async def test_an_old_day_is_shown_from_the_archive(
     assert response is not None
     assert [item["id"] for item in response["walks"]] == ["w300"]
     assert config_entry.runtime_data.log.archive is None
+
+
+def _corrupt_archive(path: str) -> str:
+    """Damage the archived records' text in the Store file; return the damaged text."""
+    document = _stored(path)
+    archive = document["data"]["archive"]
+    archive["records"] = "[garbage" + archive["records"][1:]
+    Path(path).write_text(json.dumps(document), encoding="utf-8")
+    return str(archive["records"])
+
+
+async def _refused(hass: HomeAssistant, action: str, data: dict[str, Any]) -> str:
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call(
+            DOMAIN,
+            action,
+            data,
+            blocking=True,
+            return_response=action in {"get_history", "create_report"},
+        )
+    assert refused.value.translation_placeholders == {"cutoff": "2026-09-28"}
+    return str(refused.value.translation_key)
+
+
+async def test_an_unreadable_archive_is_kept_and_said_so(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """Archived records that cannot be read are never dropped from the file.
+
+    What needs them is refused with a translated error and a repair says which file
+    holds them; today's walks, the sensors and a change of the goal go on.
+    """
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    count = _stored(path)["data"]["archive"]["count"]
+    damaged = _corrupt_archive(path)
+    await _setup(hass, config_entry)
+    shown = _shown(hass)
+    assert shown["sensor.alex_longest_streak"] == "8"
+
+    old = NOW - timedelta(days=300, hours=12)
+    refusals = [
+        await _refused(
+            hass, "get_history", {"start": old, "end": old + timedelta(days=1)}
+        ),
+        await _refused(hass, "delete_entry", {"entry_id": "w100"}),
+        await _refused(hass, "log_walk", {"minutes": 30, "started": old}),
+        await _refused(hass, "create_report", {}),
+    ]
+    assert refusals == ["archive_unreadable"] * 4
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"archive_unreadable_{config_entry.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "profile": "Alex",
+        "path": path,
+        "cutoff": "2026-09-28",
+    }
+    await hass.services.async_call(DOMAIN, "log_walk", {"minutes": 20}, blocking=True)
+    today = hass.states.get("sensor.alex_walking_minutes_today")
+    assert today is not None
+    assert float(today.state) == 20
+    streaks = {
+        name: _shown(hass)[name]
+        for name in ("sensor.alex_current_streak", "sensor.alex_longest_streak")
+    }
+    assert streaks["sensor.alex_longest_streak"] == "9"  # today's walk added a day
+
+    # Another goal: the streaks are counted on from the archive's checkpoint.
+    hass.config_entries.async_update_entry(
+        config_entry, options={**config_entry.options, "walks_per_week": 4}
+    )
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert {name: _shown(hass)[name] for name in streaks} == streaks
+    await _unload(hass, config_entry)
+    archive = _stored(path)["data"]["archive"]
+    assert (archive["records"], archive["count"]) == (damaged, count)
+
+
+async def test_a_journal_change_to_an_unreadable_archive_keeps_the_file_aside(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A deletion of an archived walk still in the journal, and the archive damaged.
+
+    The deletion cannot be applied: the file is kept aside whole and the storage
+    repair says so, as for any unreadable file.
+    """
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    await _setup(hass, config_entry)
+    monkeypatch.setattr(compaction_module, "COMPACT_DELAY", 10**6)  # no rewrite
+    await hass.services.async_call(
+        DOMAIN, "delete_entry", {"entry_id": "w100"}, blocking=True
+    )
+    files = _files(path)
+    await _unload(hass, config_entry)
+    _put_back(path, files)  # a crash before the Store file was rewritten
+    damaged = _corrupt_archive(path)
+
+    assert not await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"storage_unreadable_{config_entry.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    aside = issue.translation_placeholders["aside"]
+    assert path not in _files(path)  # the next start asks again, loses nothing
+    assert _stored(aside)["data"]["archive"]["records"] == damaged

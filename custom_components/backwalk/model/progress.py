@@ -105,10 +105,20 @@ class WalkLog:
     def get(self, record_id: str) -> Record | None:
         """Return the record with this id, if any."""
         record = self._records.get(record_id)
-        if record is None and self._archived(record_id):
+        if record is None and self._maybe_archived(record_id):
             self.load_archive()
             record = self._records.get(record_id)
         return record
+
+    def _maybe_archived(self, record_id: str) -> bool:
+        """Whether the archive may hold this id; one that cannot be read holds none.
+
+        (Its records are weeks old: a new record cannot repeat one of them.)
+        """
+        try:
+            return self._archived(record_id)
+        except ModelError:
+            return False
 
     @property
     def archive(self) -> Archive | None:
@@ -121,12 +131,19 @@ class WalkLog:
 
     def load_archive(self) -> None:
         """Decode the archived records and count them in like any others."""
-        archive, self._archive = self._archive, None
+        archive = self._archive
         if archive is None:
             return
+        # Decoded before the archive is let go: one that cannot be read stays, so
+        # that it is saved again as it was instead of being lost.
+        added: dict[str, Record] = {}
         for record in archive.records():
             self._check_new(record)
-            self._records[record.id] = record
+            if record.id in added:
+                raise ModelError("duplicate_record", id=record.id)
+            added[record.id] = record
+        self._archive = None
+        self._records.update(added)
         self._order = sorted(self._records.values(), key=_ORDER)
         self._walk_order = [
             record for record in self._order if isinstance(record, Walk)
@@ -154,7 +171,7 @@ class WalkLog:
         """Add one record, updating only the days it touches."""
         archive = self._archive
         if archive is not None and (
-            record.time < archive.cutoff or record.id in archive.ids()
+            record.time < archive.cutoff or self._maybe_archived(record.id)
         ):
             # It changes archived days, or repeats an archived id.
             self.load_archive()
@@ -440,8 +457,15 @@ class WalkLog:
         ):
             # Results that hold for other settings (or none), or a day before the
             # cutoff: count from the first record.
-            self.load_archive()
-            point = None
+            try:
+                self.load_archive()
+            except ModelError:
+                # Unreadable (the Home Assistant side says so): the entities go on
+                # from the results at the cutoff, the closest there are.
+                if point is not None and today < point.first_day:
+                    point = None
+            else:
+                point = None
         history = self._history
         if history is not None and history.settings == settings:
             return history
