@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+)
+from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -268,3 +277,90 @@ async def test_a_failing_forecast_is_warned_about_once(
     assert len(warnings) == 1
     assert "weather.station" in warnings[0].getMessage()
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def _register_forecasts(
+    hass: HomeAssistant, answer: Callable[[], Awaitable[ServiceResponse]]
+) -> None:
+    """A weather integration of its own kind: its get_forecasts answers `answer`."""
+
+    async def get_forecasts(_call: ServiceCall) -> ServiceResponse:
+        return await answer()
+
+    hass.services.async_register(
+        "weather",
+        "get_forecasts",
+        get_forecasts,
+        supports_response=SupportsResponse.ONLY,
+    )
+
+
+@pytest.mark.parametrize(
+    ("features", "fault"),
+    [
+        (3, ValueError("a bug in the weather integration")),
+        (None, None),  # says nothing of what it supports
+        ("hourly", None),
+    ],
+)
+@pytest.mark.parametrize(
+    "profile_options", [{"weather_entity": "weather.station"}], indirect=True
+)
+async def test_a_broken_weather_integration_never_stops_the_reminders(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_entry: MockConfigEntry,
+    features: object,
+    fault: Exception | None,
+) -> None:
+    """Its forecast call raises what no service should, or its state is nonsense.
+
+    Each walk's reminder goes out as usual, this one and the next.
+    """
+
+    async def answer() -> ServiceResponse:
+        if fault is not None:
+            raise fault
+        return {"weather.station": {"forecast": [hour("snowy", -3.0)]}}
+
+    hass.states.async_set("media_player.kitchen", "idle")
+    hass.states.async_set("weather.station", "sunny", {"supported_features": features})
+    _register_forecasts(hass, answer)
+    heard = Heard(hass, ("mobile_app_alex",))
+    await at(hass, freezer, STRETCH_DUE)
+    await at(hass, freezer, "2026-11-25T06:20:00+00:00")  # Wednesday's walk
+    assert [event.data["type"] for event in heard.events] == ["stretch", "stretch"]
+    assert all(event.data["weather_condition"] is None for event in heard.events)
+    assert len(heard.spoken) == 2
+
+
+@pytest.mark.parametrize(
+    "profile_options", [{"weather_entity": "weather.station"}], indirect=True
+)
+async def test_a_forecast_that_never_comes_does_not_hold_the_reminder(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_entry: MockConfigEntry,
+) -> None:
+    """A weather service that hangs: the reminder goes out once the wait is over."""
+    never = asyncio.Event()
+
+    async def answer() -> ServiceResponse:
+        await never.wait()
+        return {}
+
+    hass.states.async_set("media_player.kitchen", "idle")
+    hass.states.async_set("weather.station", "sunny", {"supported_features": 3})
+    _register_forecasts(hass, answer)
+    heard = Heard(hass, ("mobile_app_alex",))
+    freezer.move_to(STRETCH_DUE)
+    async_fire_time_changed(hass)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert heard.events == []  # waiting for the forecast
+    # The wait's own timer, 16 s on (the clock itself stays: the wait is what ends).
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=16))
+    await hass.async_block_till_done()
+    [event] = heard.events
+    assert event.data["type"] == "stretch"
+    assert event.data["weather_condition"] is None
