@@ -364,3 +364,27 @@ async def test_a_forecast_that_never_comes_does_not_hold_the_reminder(
     [event] = heard.events
     assert event.data["type"] == "stretch"
     assert event.data["weather_condition"] is None
+
+
+async def test_a_phone_service_that_breaks_skips_only_itself(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_entry: MockConfigEntry,
+) -> None:
+    """The phone's notify service raises what no service should (a bug in it).
+
+    The speaker still says the reminder, the event still tells where it went, and
+    the next walk's reminder comes as well.
+    """
+
+    async def broken_phone(_call: ServiceCall) -> None:
+        raise KeyError("registration")
+
+    hass.states.async_set("media_player.kitchen", "idle")
+    heard = Heard(hass, ())
+    hass.services.async_register("notify", "mobile_app_alex", broken_phone)
+    await at(hass, freezer, STRETCH_DUE)
+    await at(hass, freezer, "2026-11-25T06:20:00+00:00")  # Wednesday's walk
+    assert [event.data["type"] for event in heard.events] == ["stretch", "stretch"]
+    assert heard.events[0].data["delivered_to"] == ["media_player.kitchen"]
+    assert len(heard.spoken) == 2
