@@ -329,10 +329,12 @@ async def test_an_unreadable_archive_is_kept_and_said_so(
     }
     assert streaks["sensor.alex_longest_streak"] == "9"  # today's walk added a day
 
-    # Another goal: the streaks are counted on from the archive's checkpoint.
+    # Another goal (the options page saves, then reloads): the streaks are counted
+    # on from the archive's checkpoint.
     hass.config_entries.async_update_entry(
         config_entry, options={**config_entry.options, "walks_per_week": 4}
     )
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
     await hass.async_block_till_done()
     assert config_entry.state is ConfigEntryState.LOADED
     assert {name: _shown(hass)[name] for name in streaks} == streaks
