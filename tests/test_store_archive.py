@@ -7,24 +7,30 @@ survive a crash before the Store file is rewritten.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 import glob
+from http import HTTPStatus
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.auth.models import User
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.backwalk import compaction as compaction_module
 from custom_components.backwalk.archive_codec import KEEP_WEEKS
 from custom_components.backwalk.const import DOMAIN
+from custom_components.backwalk.report import report_path
+from tests.test_report import token_for
 
 NOW = datetime.fromisoformat("2026-11-25T12:00:00+00:00")  # a Wednesday
 DAYS = 400
@@ -377,3 +383,33 @@ async def test_a_journal_change_to_an_unreadable_archive_keeps_the_file_aside(
     aside = issue.translation_placeholders["aside"]
     assert path not in _files(path)  # the next start asks again, loses nothing
     assert _stored(aside)["data"]["archive"]["records"] == damaged
+
+
+async def test_the_report_download_of_an_unreadable_archive_says_so(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    hass_admin_user: User,
+) -> None:
+    """The printable report reaching into archived records that cannot be read.
+
+    A clear refusal (409, no server error); the last weeks' report still downloads.
+    """
+    assert await async_setup_component(hass, "http", {})
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    _corrupt_archive(path)
+    await _setup(hass, config_entry)
+    client = await hass_client(await token_for(hass, hass_admin_user))
+    entry_id = config_entry.entry_id
+    old = await client.get(
+        report_path(entry_id, date(2026, 1, 5), date(2026, 3, 29), "html")
+    )
+    assert old.status == HTTPStatus.CONFLICT
+    assert (await old.json())["message"] == "Records unreadable"
+    recent = await client.get(
+        report_path(entry_id, date(2026, 10, 5), date(2026, 11, 25), "html")
+    )
+    assert recent.status == HTTPStatus.OK
