@@ -592,6 +592,38 @@ INVALID_CONTENT = {
     "journal_from_in_an_old_version": document({**log_data(), "journal_from": True}),
     "not_a_store_document": json.dumps({"walks": []}),
     "json_list": json.dumps([1, 2]),
+    # Storage 2.1: an archive whose outline is damaged (its records are read late).
+    **{
+        f"archive_{name}": document(
+            {**log_data(walk(10)), "reminders": {}, "tracking": {}, "archive": archive},
+            version=2,
+            minor_version=1,
+        )
+        for name, archive in {
+            "not_an_object": "old",
+            "cutoff_not_a_time": {"cutoff": "last autumn", "count": 0, "records": "[]"},
+            "cutoff_without_time_zone": {
+                "cutoff": "2026-09-27T22:00:00",
+                "count": 0,
+                "records": "[]",
+            },
+            "count_negative": {
+                "cutoff": "2026-09-27T22:00:00+00:00",
+                "count": -1,
+                "records": "[]",
+            },
+            "records_not_text": {
+                "cutoff": "2026-09-27T22:00:00+00:00",
+                "count": 0,
+                "records": [],
+            },
+            "after_a_live_walk": {
+                "cutoff": "2026-11-26T00:00:00+00:00",
+                "count": 0,
+                "records": "[]",
+            },
+        }.items()
+    },
 }
 
 
@@ -747,6 +779,51 @@ async def test_save_failure_records_nothing(
     assert await hass.config_entries.async_reload(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(MINUTES_THIS_WEEK).state == "15.0"
+
+
+async def test_a_correction_that_cannot_be_saved_changes_nothing(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, persisted: Persisted
+) -> None:
+    """A mis-tap at 9 corrected to 3 while the disk fails: the 9 is still today's pain.
+
+    The report the correction would have replaced is put back, in the sensors and on
+    disk; once the disk works the correction replaces it as usual.
+    """
+    await hass.services.async_call(DOMAIN, "report_pain", {"level": 9}, blocking=True)
+    with (
+        patch.object(ProfileStore, "async_append", side_effect=OSError("disk full")),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await hass.services.async_call(
+            DOMAIN, "correct_pain", {"level": 3}, blocking=True
+        )
+    assert err.value.translation_key == "save_failed"
+    assert hass.states.get("sensor.alex_pain_today").state == "9"
+    assert [item["level"] for item in persisted(loaded_entry)["pain_reports"]] == [9]
+    await hass.services.async_call(DOMAIN, "correct_pain", {"level": 3}, blocking=True)
+    assert hass.states.get("sensor.alex_pain_today").state == "3"
+    assert [item["level"] for item in persisted(loaded_entry)["pain_reports"]] == [3]
+
+
+async def test_a_walk_start_that_cannot_be_saved_starts_nothing(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Start walk pressed while the disk fails: no walk runs, Start walk stays."""
+    with (
+        patch.object(ProfileStore, "async_append", side_effect=OSError("disk full")),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await hass.services.async_call(
+            "button",
+            "press",
+            {"entity_id": "button.alex_start_walk"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "save_failed"
+    await hass.async_block_till_done()
+    assert hass.states.get("binary_sensor.alex_walk_in_progress").state == "off"
+    assert hass.states.get("button.alex_start_walk").state != "unavailable"
+    assert hass.states.get("button.alex_finish_walk").state == "unavailable"
 
 
 @pytest.mark.usefixtures("real_storage")

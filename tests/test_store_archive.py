@@ -413,3 +413,37 @@ async def test_the_report_download_of_an_unreadable_archive_says_so(
         report_path(entry_id, date(2026, 10, 5), date(2026, 11, 25), "html")
     )
     assert recent.status == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    ("checkpoint", "totals"),
+    [
+        ("none", {"walk_sum": "many", "pain_days": 3}),
+        ({"day_run": "8"}, {"walk_sum": 10.0, "pain_days": 2.5}),
+        ({"settings": {"walks_per_week": 3}}, None),
+    ],
+)
+async def test_damaged_archive_results_are_counted_again(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    checkpoint: object,
+    totals: object,
+) -> None:
+    """The streaks at the cutoff, or the statistics totals, cannot be read.
+
+    They only save work: the profile loads, counts from the records, and shows what
+    it showed before.
+    """
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    await _setup(hass, config_entry)
+    before = _shown(hass)
+    await _unload(hass, config_entry)
+    document = _stored(path)
+    document["data"]["archive"].update(checkpoint=checkpoint, totals=totals)
+    Path(path).write_text(json.dumps(document), encoding="utf-8")
+    await _setup(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert _shown(hass) == before
