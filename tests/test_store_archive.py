@@ -266,6 +266,13 @@ async def test_an_old_day_is_shown_from_the_archive(
     assert config_entry.runtime_data.log.archive is None
 
 
+def _change_archive(path: str, **values: object) -> None:
+    """Set values of the archive's outline in the Store file."""
+    document = _stored(path)
+    document["data"]["archive"].update(values)
+    Path(path).write_text(json.dumps(document), encoding="utf-8")
+
+
 def _corrupt_archive(path: str) -> str:
     """Damage the archived records' text in the Store file; return the damaged text."""
     document = _stored(path)
@@ -441,9 +448,7 @@ async def test_damaged_archive_results_are_counted_again(
     await _setup(hass, config_entry)
     before = _shown(hass)
     await _unload(hass, config_entry)
-    document = _stored(path)
-    document["data"]["archive"].update(checkpoint=checkpoint, totals=totals)
-    Path(path).write_text(json.dumps(document), encoding="utf-8")
+    _change_archive(path, checkpoint=checkpoint, totals=totals)
     await _setup(hass, config_entry)
     assert config_entry.state is ConfigEntryState.LOADED
     assert _shown(hass) == before
