@@ -202,6 +202,18 @@ async def test_delete_entry(
     assert error.value.translation_key == "unknown_record"
 
 
+async def test_a_huge_unknown_id_is_not_repeated_in_the_error(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """An id of 100 000 characters: the refusal names it cut to 40, ending in "…"."""
+    huge = "w" * 100_000
+    with pytest.raises(ServiceValidationError) as error:
+        await call(hass, "delete_entry", {"entry_id": huge})
+    assert error.value.translation_key == "unknown_record"
+    assert error.value.translation_placeholders == {"id": "w" * 39 + "…"}
+    assert len(str(error.value)) < 200
+
+
 @pytest.fixture
 async def regular_user(hass: HomeAssistant) -> User:
     """A household member who is not an administrator."""
