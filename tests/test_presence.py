@@ -366,3 +366,19 @@ async def test_heat_threshold_is_asked_in_fahrenheit_for_an_imperial_home(
     config = result["data_schema"].schema[heat].config
     assert config["unit_of_measurement"] == "°F"
     assert (config["min"], config["max"]) == (68, 113)
+
+
+async def test_a_threshold_chosen_in_celsius_is_shown_in_fahrenheit_later(
+    hass: HomeAssistant, home: Heard, loaded_entry: MockConfigEntry
+) -> None:
+    """33 °C saved on a metric home; the home switches to US customary units.
+
+    The page offers 91 °F (33 °C), inside its °F range, not 33 "°F" it would refuse.
+    """
+    hass.config_entries.async_update_entry(
+        loaded_entry, options={**loaded_entry.options, "heat_threshold": 33}
+    )
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    result = await open_presence_page(hass, loaded_entry)
+    [heat] = [key for key in result["data_schema"].schema if key == "heat_threshold"]
+    assert heat.default() == 91

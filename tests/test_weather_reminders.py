@@ -388,3 +388,36 @@ async def test_a_phone_service_that_breaks_skips_only_itself(
     assert [event.data["type"] for event in heard.events] == ["stretch", "stretch"]
     assert heard.events[0].data["delivered_to"] == ["media_player.kitchen"]
     assert len(heard.spoken) == 2
+
+
+@pytest.mark.parametrize(
+    ("threshold", "temperature", "hot"),
+    [(30, 50.0, False), (30, 85.0, False), (30, 87.0, True), (45, 112.0, False)],
+)
+async def test_a_threshold_saved_in_celsius_holds_after_a_switch_to_fahrenheit(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    config_entry: MockConfigEntry,
+    threshold: int,
+    temperature: float,
+    hot: bool,
+) -> None:
+    """30 °C chosen on a metric home, then the home switches to US customary units.
+
+    The threshold still means 30 °C (86 °F): a mild 50 °F morning is not "very hot".
+    """
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    hass.states.async_set("media_player.kitchen", "idle")
+    await async_setup_templates(hass, weather_config(temperature_unit="°F"))
+    heard = Heard(hass, ("mobile_app_alex",))
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        config_entry, options={**config_entry.options, "heat_threshold": threshold}
+    )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    await async_set_forecast(hass, hour("sunny", temperature))
+    await at(hass, freezer, STRETCH_DUE)
+    [event] = heard.events
+    assert event.data["weather_hazard"] == ("heat" if hot else None)

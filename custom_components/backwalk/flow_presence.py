@@ -22,14 +22,8 @@ from .const import (
     CONF_WEATHER_ENTITY,
 )
 from .model.markdown import escape_markdown
-from .model.weather import default_heat_threshold
+from .walk_weather import HEAT_RANGE, heat_threshold
 from .whereabouts import entity_area
-
-# A heat threshold worth having: from a warm day to the hottest weather there is.
-HEAT_RANGE: dict[str, tuple[int, int]] = {
-    UnitOfTemperature.CELSIUS: (20, 45),
-    UnitOfTemperature.FAHRENHEIT: (68, 113),
-}
 
 
 def heat_range(hass: HomeAssistant) -> tuple[int, int]:
@@ -66,7 +60,8 @@ def presence_weather_schema(hass: HomeAssistant, values: dict[str, Any]) -> vol.
             ),
             vol.Required(
                 CONF_HEAT_THRESHOLD,
-                default=values.get(CONF_HEAT_THRESHOLD, default_heat_threshold(unit)),
+                # In today's unit, also when it was chosen in another one.
+                default=round(heat_threshold(hass, values)),
             ): selector.NumberSelector(
                 selector.NumberSelectorConfig(
                     min=low,

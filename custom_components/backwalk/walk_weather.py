@@ -22,8 +22,10 @@ from homeassistant.const import (
     ATTR_SUPPORTED_FEATURES,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
+    UnitOfTemperature,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .compat import SERVICE_GET_FORECASTS
 from .const import CONF_HEAT_THRESHOLD, CONF_WEATHER_ENTITY
@@ -41,13 +43,31 @@ _LOGGER = logging.getLogger(__name__)
 FORECAST_TIMEOUT = 15
 
 
+# A heat threshold worth having: from a warm day to the hottest weather there is. The
+# two ranges do not overlap, so a saved value says which unit it was chosen in.
+HEAT_RANGE: dict[str, tuple[int, int]] = {
+    UnitOfTemperature.CELSIUS: (20, 45),
+    UnitOfTemperature.FAHRENHEIT: (68, 113),
+}
+
+
 def heat_threshold(hass: HomeAssistant, options: Mapping[str, Any]) -> float:
-    """Return the heat threshold in the unit system's unit (30 °C or 86 °F unset)."""
+    """Return the heat threshold in the unit system's unit (30 °C or 86 °F unset).
+
+    It is saved in the unit of the unit system of that time; one saved before the
+    home changed its unit system is converted (30 saved in °C stays 30 °C, never
+    30 °F, which would make every mild day "very hot").
+    """
     unit = hass.config.units.temperature_unit
     value = options.get(CONF_HEAT_THRESHOLD)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return default_heat_threshold(unit)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return default_heat_threshold(unit)
+    saved_in = (
+        UnitOfTemperature.CELSIUS
+        if value <= HEAT_RANGE[UnitOfTemperature.CELSIUS][1]
+        else UnitOfTemperature.FAHRENHEIT
+    )
+    return TemperatureConverter.convert(float(value), saved_in, unit)
 
 
 class WalkWeather:
