@@ -590,6 +590,9 @@ INVALID_CONTENT = {
         {**log_data(), "journal_from": -1}, minor_version=3
     ),
     "journal_from_in_an_old_version": document({**log_data(), "journal_from": True}),
+    "reminders_not_an_object": document(
+        {**log_data(), "reminders": [], "tracking": {}}, version=2, minor_version=1
+    ),
     "not_a_store_document": json.dumps({"walks": []}),
     "json_list": json.dumps([1, 2]),
     # Storage 2.1: an archive whose outline is damaged (its records are read late).
