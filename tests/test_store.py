@@ -401,6 +401,40 @@ async def test_unreadable_journal_line_keeps_the_rest(
 
 
 @pytest.mark.usefixtures("real_storage")
+async def test_a_second_damaged_journal_adds_to_the_repair(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """Damaged lines at two starts, the first repair not dismissed: one repair for both.
+
+    It counts both lines, spans both times and names both segments kept aside.
+    """
+    path = store_path(hass, config_entry)
+    write_file(path, document(log_data(walk(10, "a"))))
+    bad = b'{"add": {"walks": [{"id": "x", "minutes": 9999}]}}\n'
+    first = line({"at": "2026-11-25T09:00:00+00:00", "add": {"walks": []}}) + bad
+    write_bytes(segment_path(path, 0), first)
+    await setup_entry(hass, config_entry)
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    journal_from = json.loads(read_file(path))["data"]["journal_from"]
+    second = bad + line({"at": "2026-11-25T11:40:00+00:00", "add": {"walks": []}})
+    write_bytes(segment_path(path, journal_from), second)
+
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    issue = journal_issue(hass, config_entry)
+    assert issue is not None
+    placeholders = issue.translation_placeholders
+    assert placeholders is not None
+    assert placeholders["count"] == "2"
+    assert placeholders["first"] == "2026-11-25 10:00"
+    # The first segment ends in the bad line: its last write (now) bounds it.
+    assert placeholders["last"] >= "2026-11-25 12:40"
+    kept = placeholders["aside"].split(", ")
+    assert [read_bytes(name) for name in kept] == [first, second]
+
+
+@pytest.mark.usefixtures("real_storage")
 async def test_corrupt_line_loses_only_itself(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
