@@ -301,6 +301,8 @@ def _register_forecasts(
         (3, ValueError("a bug in the weather integration")),
         (None, None),  # says nothing of what it supports
         ("hourly", None),
+        (0, None),  # no forecast at all
+        (3, "no forecast list"),
     ],
 )
 @pytest.mark.parametrize(
@@ -311,7 +313,7 @@ async def test_a_broken_weather_integration_never_stops_the_reminders(
     freezer: FrozenDateTimeFactory,
     loaded_entry: MockConfigEntry,
     features: object,
-    fault: Exception | None,
+    fault: Exception | str | None,
 ) -> None:
     """Its forecast call raises what no service should, or its state is nonsense.
 
@@ -319,8 +321,10 @@ async def test_a_broken_weather_integration_never_stops_the_reminders(
     """
 
     async def answer() -> ServiceResponse:
-        if fault is not None:
+        if isinstance(fault, Exception):
             raise fault
+        if fault is not None:
+            return {"weather.station": {"forecast": fault}}
         return {"weather.station": {"forecast": [hour("snowy", -3.0)]}}
 
     hass.states.async_set("media_player.kitchen", "idle")
