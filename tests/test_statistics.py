@@ -526,3 +526,45 @@ async def test_an_unload_before_the_write_writes_nothing_after_it(
     assert await _minutes(hass, config_entry) == [
         ("2026-03-10T11:00:00+00:00", 25.0, 25.0)
     ]
+
+
+async def test_an_unreadable_archive_still_lets_the_recent_rows_be_written(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The archive's text is damaged and the statistics are empty (a new database).
+
+    The archived hours cannot be counted (a repair says why); the walks and pain
+    after its cutoff are written, at the first start and after each change.
+    """
+    freezer.move_to(NOW)
+    tz = dt_util.get_time_zone("Europe/Berlin")
+    assert tz is not None
+    records: list[Record] = [
+        Walk(id="old", start=_utc("2025-10-01T08:00:00+00:00"), minutes=30),
+        Walk(id="new", start=_utc("2026-03-03T09:15:00+00:00"), minutes=20),
+        PainReport(id="p", time=_utc("2026-03-03T08:00:00+00:00"), level=3),
+    ]
+    archive, live = ArchiveWriter().archive(
+        WalkLog(tz, records), Settings(), _utc(NOW).date()
+    )
+    assert archive is not None
+    stored = dict(encode(ProfileData(records=live, archive=archive)))
+    stored["archive"] = {**stored["archive"], "records": "[damaged"}
+    _store(hass_storage, config_entry, stored, version=(2, 1))
+    await _setup(hass, config_entry, freezer)
+    assert await _minutes(hass, config_entry) == [
+        ("2026-03-03T09:00:00+00:00", 20.0, 20.0)
+    ]
+    pain = await _rows(hass, statistic_ids(config_entry.entry_id)[1], {"mean"})
+    assert [row["mean"] for row in pain] == [3.0]
+    await _log_walk(hass, 15, "2026-03-10T12:10:00+01:00")
+    await _settle(hass, freezer, WRITE_DELAY)
+    assert (await _minutes(hass, config_entry))[-1] == (
+        "2026-03-10T11:00:00+00:00",
+        15.0,
+        35.0,
+    )
