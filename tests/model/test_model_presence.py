@@ -117,7 +117,7 @@ def test_two_people_in_two_rooms_never_hear_each_other() -> None:
 
 
 def test_a_name_wins_over_another_areas_id() -> None:
-    """"study" renamed Office, a new Study made: "Study" names the new one."""
+    """The study (id study) renamed Office, a new Study made: Study is the new one."""
     areas = {"study": "Office", "study_2": "Study"}
     assert area_from_state("Study", areas) == "study_2"
     assert area_from_state("study", areas) == "study_2"  # case does not matter
