@@ -24,6 +24,9 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.backwalk import compaction as compaction_module
@@ -452,3 +455,29 @@ async def test_damaged_archive_results_are_counted_again(
     await _setup(hass, config_entry)
     assert config_entry.state is ConfigEntryState.LOADED
     assert _shown(hass) == before
+
+
+async def test_diagnostics_of_an_unreadable_archive_download(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Diagnostics are what a user sends when something is wrong: they still download.
+
+    The counts show the records that could be read and how many are archived
+    unreadable.
+    """
+    assert await async_setup_component(hass, "diagnostics", {})
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    count = _stored(path)["data"]["archive"]["count"]
+    _corrupt_archive(path)
+    await _setup(hass, config_entry)
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, config_entry
+    )
+    counts = diagnostics["counts"]
+    assert counts["archived_unreadable"] == count
+    assert sum(counts.values()) == 400 - 44 + 57
