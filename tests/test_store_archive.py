@@ -481,3 +481,35 @@ async def test_diagnostics_of_an_unreadable_archive_download(
     counts = diagnostics["counts"]
     assert counts["archived_unreadable"] == count
     assert sum(counts.values()) == 400 - 44 + 57
+
+
+async def test_the_calendar_shows_what_an_unreadable_archive_leaves(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    hass_admin_user: User,
+) -> None:
+    """Browsing the walks calendar: old months are empty (the repair says why), no error.
+
+    The weeks after the archive's cutoff show their walks as before.
+    """
+    assert await async_setup_component(hass, "http", {})
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    _corrupt_archive(path)
+    await _setup(hass, config_entry)
+    client = await hass_client(await token_for(hass, hass_admin_user))
+
+    async def events(start: str, end: str) -> list[dict[str, Any]]:
+        response = await client.get(
+            "/api/calendars/calendar.alex_walks", params={"start": start, "end": end}
+        )
+        assert response.status == HTTPStatus.OK, await response.text()
+        found: list[dict[str, Any]] = await response.json()
+        return found
+
+    assert await events("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z") == []
+    november = await events("2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z")
+    assert len(november) >= 15
