@@ -98,12 +98,13 @@ def _history() -> dict[str, Any]:
     }
 
 
-def _write_old_file(path: str) -> None:
-    """A Store file as backwalk 1.3 wrote it."""
+def _write_old_file(path: str, history: dict[str, Any] | None = None) -> None:
+    """A Store file as backwalk 1.3 wrote it (of `history`, else _history())."""
+    data = history if history is not None else _history()
     os.makedirs(os.path.dirname(path), exist_ok=True)
     Path(path).write_text(
         json.dumps(
-            {"version": 1, "minor_version": 3, "key": "backwalk.x", "data": _history()}
+            {"version": 1, "minor_version": 3, "key": "backwalk.x", "data": data}
         ),
         encoding="utf-8",
     )
@@ -513,3 +514,34 @@ async def test_the_calendar_shows_what_an_unreadable_archive_leaves(
     assert await events("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z") == []
     november = await events("2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z")
     assert len(november) >= 15
+
+
+async def test_no_recent_walk_and_an_unreadable_archive_still_load(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No walk in the last weeks, so the last walk is an archived one that cannot be read.
+
+    The profile loads (no last walk shown, the repair says why), and a time zone change
+    is taken as for any profile.
+    """
+    path = _path(hass, config_entry)
+    history = _history()
+    history["walks"] = [
+        walk
+        for walk in history["walks"]
+        if datetime.fromisoformat(walk["start"]) < NOW - timedelta(weeks=12)
+    ]
+    _write_old_file(path, history)
+    await _setup(hass, config_entry)
+    assert hass.states.get("sensor.alex_last_walk").state != "unknown"  # type: ignore[union-attr]
+    await _unload(hass, config_entry)
+    _corrupt_archive(path)
+    await _setup(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.alex_last_walk").state == "unknown"  # type: ignore[union-attr]
+    await hass.config.async_update(time_zone="America/New_York")
+    await hass.async_block_till_done()
+    assert str(config_entry.runtime_data.log.timezone) == "America/New_York"
+    assert hass.states.get("sensor.alex_pain_today") is not None

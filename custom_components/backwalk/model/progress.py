@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time as dt_time, timedelta, tzinfo
 import math
@@ -111,10 +112,7 @@ class WalkLog:
         return record
 
     def _maybe_archived(self, record_id: str) -> bool:
-        """Whether the archive may hold this id; one that cannot be read holds none.
-
-        (Its records are weeks old: a new record cannot repeat one of them.)
-        """
+        """Whether the archive may hold this id (an unreadable one: none, all are old)."""
         try:
             return self._archived(record_id)
         except ModelError:
@@ -134,8 +132,7 @@ class WalkLog:
         archive = self._archive
         if archive is None:
             return
-        # Decoded before the archive is let go: one that cannot be read stays, so
-        # that it is saved again as it was instead of being lost.
+        # Decoded before it is let go: one that cannot be read stays, saved as it was.
         added: dict[str, Record] = {}
         for record in archive.records():
             self._check_new(record)
@@ -221,7 +218,10 @@ class WalkLog:
         walk = self._last_loaded_walk(at)
         if walk is None and self._archive is not None:
             # Every walk in memory began later: the answer is an archived one.
-            self.load_archive()
+            try:
+                self.load_archive()
+            except ModelError:
+                return None  # unreadable (the Home Assistant side says so)
             walk = self._last_loaded_walk(at)
         return walk
 
@@ -238,7 +238,9 @@ class WalkLog:
         """Use another zone's calendar days; recomputes every aggregate."""
         if tz == self._tz:
             return  # the same days: nothing to recompute (nor to decode)
-        self.load_archive()
+        with suppress(ModelError):
+            # Unreadable, the archive keeps the days it had; the rest move.
+            self.load_archive()
         self._tz = tz
         self._history = None
         self._days = self._build_days(self._order)
@@ -460,8 +462,7 @@ class WalkLog:
             try:
                 self.load_archive()
             except ModelError:
-                # Unreadable (the Home Assistant side says so): the entities go on
-                # from the results at the cutoff, the closest there are.
+                # Unreadable: go on from the results at the cutoff, the closest there are.
                 if point is not None and today < point.first_day:
                     point = None
             else:
