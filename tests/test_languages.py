@@ -40,7 +40,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import yaml
 
-from custom_components.backwalk.const import DOMAIN, EVENT_NUDGE
+from custom_components.backwalk.const import DOMAIN, EVENT_NUDGE, WEBHOOK_MAX_BODY_BYTES
 from custom_components.backwalk.intents import (
     INTENT_LOG_WALK,
     INTENT_REPORT_PAIN,
@@ -549,3 +549,51 @@ async def test_the_reminder_is_spoken_in_a_voice_of_the_profile_s_language(
     [speak] = delivered.spoken
     assert speak.data["message"].startswith("Alex, dein Spaziergang ist um 7 Uhr 30.")
     assert speak.data.get("language") == spoken_in
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_every_webhook_refusal_in_every_language(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    language: str,
+) -> None:
+    """Each refusal the webhook gives, in each language: the language file's sentence.
+
+    Its placeholders filled with the values the code gives (a placeholder the code
+    does not give would be left in braces), never English in place of another.
+    """
+    hass.config_entries.async_update_entry(
+        loaded_entry, options={**loaded_entry.options, "language": language}
+    )
+    strings = json.loads((TRANSLATIONS / f"{language}.json").read_text("utf-8"))
+    exceptions = strings["exceptions"]
+    client = await hass_client_no_auth()
+    url = f"/api/webhook/{loaded_entry.data['webhook_id']}"
+    bodies: list[tuple[Any, str]] = [
+        (b"{not json", "webhook_invalid_json"),
+        ({}, "webhook_nothing_to_log"),
+        ({"minutes": 10, "started": "1999-12-31T08:00:00+01:00"}, "time_out_of_range"),
+        ({"pain": 7.9}, "level_not_whole"),
+        ({"minutes": 601}, "minutes_out_of_range"),
+    ]
+    for body, key in bodies:
+        if isinstance(body, bytes):
+            response = await client.post(url, data=body)
+        else:
+            response = await client.post(url, json=body)
+        assert response.status == 400, key
+        answer = await response.json()
+        assert answer["error"] == key.removeprefix("webhook_")
+        message = answer["message"]
+        assert "{" not in message, (key, message)
+        template = exceptions[key]["message"]
+        fixed = template.split("{")[0]
+        assert message.startswith(fixed), (key, message)
+    response = await client.post(url, data=b" " * (WEBHOOK_MAX_BODY_BYTES + 1))
+    assert response.status == 413
+    answer = await response.json()
+    assert answer["error"] == "body_too_large"
+    template = exceptions["webhook_body_too_large"]["message"]
+    assert "{" not in answer["message"]
+    assert answer["message"].startswith(template.split("{")[0])

@@ -7,7 +7,11 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
 from homeassistant.util.unit_system import METRIC_SYSTEM, US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -390,3 +394,50 @@ async def test_heat_threshold_keeps_its_meaning_when_the_units_change(
     assert shown_heat(await open_presence_page(hass, loaded_entry)) == 95.0
     hass.config.units = METRIC_SYSTEM
     assert shown_heat(await open_presence_page(hass, loaded_entry)) == 35.0
+
+
+async def test_a_threshold_chosen_in_celsius_is_shown_in_fahrenheit_later(
+    hass: HomeAssistant, home: Heard, loaded_entry: MockConfigEntry
+) -> None:
+    """33 °C saved on a metric home; the home switches to US customary units.
+
+    The page offers 91 °F (33 °C), inside its °F range, not 33 "°F" it would refuse.
+    """
+    hass.config_entries.async_update_entry(
+        loaded_entry, options={**loaded_entry.options, "heat_threshold": 33}
+    )
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    result = await open_presence_page(hass, loaded_entry)
+    [heat] = [key for key in result["data_schema"].schema if key == "heat_threshold"]
+    assert heat.default() == 91
+
+
+@pytest.mark.parametrize(
+    "profile_options",
+    [
+        {
+            "presence_entity": "sensor.alex_ble_area",
+            "media_players": [STUDY, LIVING_ROOM, "media_player.new_study"],
+        }
+    ],
+    indirect=True,
+)
+async def test_an_area_name_wins_over_an_older_areas_id(
+    hass: HomeAssistant,
+    home: Heard,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The study was renamed Office, and a new area called Study was made (study_2).
+
+    A BLE tracker that reports "Study" means the new room, by its name: the reminder
+    is spoken there, not in the Office, whose id is still "study".
+    """
+    areas = ar.async_get(hass)
+    areas.async_update("study", name="Office")
+    new_study = areas.async_create("Study")
+    assert new_study.id != "study"
+    add_speaker(hass, "new_study", new_study.id)
+    hass.states.async_set("sensor.alex_ble_area", "Study")
+    await at(hass, freezer, STRETCH_DUE)
+    assert home.speakers() == [["media_player.new_study"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 import json
+import logging
 from pathlib import Path
 import re
 from typing import Any
@@ -365,6 +366,38 @@ async def test_phone_buttons(
     await tap("PAIN", reply="")
     await tap("PAIN", reply="12")  # out of range: refused, nothing stored
     assert [report["level"] for report in stored()["pain_reports"]] == [7, 5]
+
+
+async def test_phone_answers_with_nothing_to_answer_or_no_disk(
+    hass: HomeAssistant,
+    delivered: Delivered,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Phone answers that cannot be acted on change nothing, and stop nothing.
+
+    Snooze before any reminder came snoozes nothing; Stretched while the disk fails
+    stores nothing and says so in the log, not as an error; the next reminder comes.
+    """
+    entry_id = loaded_entry.entry_id
+
+    async def tap(verb: str) -> None:
+        hass.bus.async_fire(
+            "mobile_app_notification_action", {"action": f"BACKWALK_{verb}_{entry_id}"}
+        )
+        await hass.async_block_till_done()
+
+    await tap("SNOOZE")  # an old notification's button: no reminder was sent yet
+    assert persisted(loaded_entry).get("reminders", {}).get("snoozed", []) == []
+    with patch.object(ProfileStore, "async_append", side_effect=OSError("disk full")):
+        await tap("STRETCHED")
+    assert persisted(loaded_entry)["stretches"] == []
+    assert "Could not record the answer STRETCHED" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    await at(hass, freezer, "2026-11-23T06:20:00+00:00")
+    assert delivered.types() == ["stretch"]
 
 
 async def test_missing_target_raises_a_repair_with_a_fix(

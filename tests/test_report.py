@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 import io
 import re
@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.typing import (
     ClientSessionGenerator,
     WebSocketGenerator,
 )
+import voluptuous as vol
 
 from custom_components.backwalk.const import DOMAIN
 from custom_components.backwalk.model import (
@@ -192,6 +193,28 @@ async def test_bad_ranges_are_refused_in_words(
     # A single day and a whole 5 years are fine.
     await call(hass, "create_report", {"start": "2026-11-01", "end": "2026-11-01"})
     await call(hass, "create_report", {"start": "2021-11-03", "end": "2026-11-01"})
+
+
+async def test_ranges_at_the_ends_of_time(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Dates no report can cover are refused; one in the future is empty, not broken.
+
+    A time on the calendar's first day far east of UTC has no local day: it is said
+    to be no date rather than failing inside.
+    """
+    first_moment = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))
+    with pytest.raises(vol.Invalid, match="expected a date"):
+        await call(hass, "create_report", {"start": first_moment, "end": "2026-01-01"})
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "create_report", {"end": "0001-01-05"})
+    assert err.value.translation_key == "date_out_of_range"
+    future = await call(
+        hass, "create_report", {"start": "2030-01-01", "end": "2030-01-31"}
+    )
+    assert (future["walk_minutes"], future["walks"], future["pain"]) == (0.0, 0, [])
+    assert future["average_pain"] is None
+    assert len(future["weeks"]) == 5
 
 
 def read_csv(text: str) -> list[dict[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -200,6 +201,18 @@ async def test_delete_entry(
     with pytest.raises(ServiceValidationError) as error:
         await call(hass, "delete_entry", {"entry_id": first["id"]})
     assert error.value.translation_key == "unknown_record"
+
+
+async def test_a_huge_unknown_id_is_not_repeated_in_the_error(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """An id of 100 000 characters: the refusal names it cut to 40, ending in "…"."""
+    huge = "w" * 100_000
+    with pytest.raises(ServiceValidationError) as error:
+        await call(hass, "delete_entry", {"entry_id": huge})
+    assert error.value.translation_key == "unknown_record"
+    assert error.value.translation_placeholders == {"id": "w" * 39 + "…"}
+    assert len(str(error.value)) < 200
 
 
 @pytest.fixture
@@ -497,6 +510,51 @@ async def test_walk_left_running_is_discarded(
     assert hass.states.get(in_progress).state == "off"
     assert persisted(loaded_entry)["live_walk_started"] is None
     assert persisted(loaded_entry)["walks"] == []
+
+
+async def test_finishing_a_walk_that_was_logged_by_hand_too(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Start walk, then the same walk typed in by hand: Finish walk cannot count it twice.
+
+    It is refused as overlapping, and the running walk ends, so Start walk works again.
+    """
+    in_progress = "binary_sensor.alex_walk_in_progress"
+    runtime = loaded_entry.runtime_data
+    await runtime.async_start_walk()
+    freezer.tick(timedelta(minutes=30))
+    await hass.services.async_call(DOMAIN, "log_walk", {"minutes": 25}, blocking=True)
+    with pytest.raises(ServiceValidationError) as error:
+        await hass.services.async_call(
+            "button", "press", {"entity_id": "button.alex_finish_walk"}, blocking=True
+        )
+    assert error.value.translation_key == "walk_overlaps"
+    assert hass.states.get(in_progress).state == "off"
+    assert persisted(loaded_entry)["live_walk_started"] is None
+    assert [walk["minutes"] for walk in persisted(loaded_entry)["walks"]] == [25]
+
+
+async def test_finish_pressed_twice_at_once_counts_once(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    persisted: Persisted,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Two presses of Finish walk at the same moment (two phones): one walk, one refusal."""
+    runtime = loaded_entry.runtime_data
+    await runtime.async_start_walk()
+    freezer.tick(timedelta(minutes=20))
+    results = await asyncio.gather(
+        runtime.async_finish_walk(),
+        runtime.async_finish_walk(),
+        return_exceptions=True,
+    )
+    refusals = [r for r in results if isinstance(r, ServiceValidationError)]
+    assert [r.translation_key for r in refusals] == ["no_walk_started"]
+    assert [walk["minutes"] for walk in persisted(loaded_entry)["walks"]] == [20]
 
 
 async def test_undo_last_takes_back_only_what_was_just_made(

@@ -397,7 +397,7 @@ async def test_archived_history_is_imported_too(
     assert log.archive is not None
     assert spy_writes.call_count == writes
     # A walk now: written, still without decoding the archive.
-    await _log_walk(hass, 15)
+    await _log_walk(hass, 15, "2026-03-10T12:10:00+01:00")
     await _settle(hass, freezer, WRITE_DELAY)
     assert log.archive is not None
     rows = await _minutes(hass, config_entry)
@@ -410,3 +410,161 @@ async def test_archived_history_is_imported_too(
     assert [row[2] for row in rows[:3]] == [30.0, 40.0, 60.0]
     assert rows[-1][2] == 75.0
     assert rows[1] == ("2025-11-02T10:00:00+00:00", 10.0, 40.0)
+
+
+async def test_a_walk_across_midnight_and_the_autumn_clock_change(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Berlin's clocks go back at 03:00 on 2026-10-25: that day has 25 hours.
+
+    A walk from 23:40 to 00:20 counts 20 minutes in each day; one through the repeated
+    hour counts in the two real hours it lasted; the pain rows stand at each local
+    day's first hour, the long day's included.
+    """
+    freezer.move_to("2026-10-25T12:00:00+00:00")
+    await _setup(hass, config_entry, freezer)
+    await _log_walk(hass, 40, "2026-10-24T23:40:00+02:00")
+    await _log_walk(hass, 60, "2026-10-25T02:30:00+02:00")  # to 02:30 CET
+    await hass.services.async_call(DOMAIN, "report_pain", {"level": 4}, blocking=True)
+    await _settle(hass, freezer, WRITE_DELAY)
+    assert await _minutes(hass, config_entry) == [
+        ("2026-10-24T21:00:00+00:00", 20.0, 20.0),
+        ("2026-10-24T22:00:00+00:00", 20.0, 40.0),
+        ("2026-10-25T00:00:00+00:00", 30.0, 70.0),
+        ("2026-10-25T01:00:00+00:00", 30.0, 100.0),
+    ]
+    days = await _rows(
+        hass, statistic_ids(config_entry.entry_id)[0], {"change"}, period="day"
+    )
+    assert [(row["start"], row["change"]) for row in days] == [
+        ("2026-10-23T22:00:00+00:00", 20.0),  # October 24
+        ("2026-10-24T22:00:00+00:00", 80.0),  # October 25, 25 hours long
+    ]
+    pain_id = statistic_ids(config_entry.entry_id)[1]
+    assert await _rows(hass, pain_id, {"mean"}) == [
+        {"start": "2026-10-24T22:00:00+00:00", "mean": 4.0}
+    ]
+
+
+async def test_another_time_zone_moves_the_pain_days(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A report at 00:30 in Berlin is the evening before in New York.
+
+    Moved to New York, the report's day row follows: the Berlin day's row is left
+    empty (a gap) and New York's day has the report.
+    """
+    freezer.move_to("2026-03-10T23:30:00+00:00")
+    await _setup(hass, config_entry, freezer)
+    await hass.services.async_call(DOMAIN, "report_pain", {"level": 6}, blocking=True)
+    await _settle(hass, freezer, WRITE_DELAY)
+    pain_id = statistic_ids(config_entry.entry_id)[1]
+    assert await _rows(hass, pain_id, {"mean"}) == [
+        {"start": "2026-03-10T23:00:00+00:00", "mean": 6.0}  # March 11 in Berlin
+    ]
+    await hass.config.async_update(time_zone="America/New_York")
+    await _settle(hass, freezer, WRITE_DELAY)
+    assert await _rows(hass, pain_id, {"mean"}) == [
+        {"start": "2026-03-10T04:00:00+00:00", "mean": 6.0},  # March 10 in New York
+        {"start": "2026-03-10T23:00:00+00:00", "mean": None},
+    ]
+
+
+async def test_foreign_events_change_nothing(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Anyone may fire backwalk's event: one with no sense in it is passed over.
+
+    (A walk without a start, pain without a time, a kind with no statistics.) The
+    next real walk is written as usual.
+    """
+    freezer.move_to(NOW)
+    await _setup(hass, config_entry, freezer)
+    entry_id = config_entry.entry_id
+    for data in (
+        {"type": "walk", "start": "yesterday"},
+        {"type": "pain", "time": None},
+        {"type": "stretch", "time": NOW},
+    ):
+        hass.bus.async_fire("backwalk_logged", {"entry_id": entry_id, **data})
+    await _settle(hass, freezer, WRITE_DELAY)
+    assert await _minutes(hass, config_entry) == []
+    await _log_walk(hass, 15, "2026-03-10T12:10:00+01:00")
+    await _settle(hass, freezer, WRITE_DELAY)
+    assert await _minutes(hass, config_entry) == [
+        ("2026-03-10T11:00:00+00:00", 15.0, 15.0)
+    ]
+
+
+async def test_an_unload_before_the_write_writes_nothing_after_it(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Unloaded within the write delay: nothing is written for it until it loads again.
+
+    The next start compares the log with the rows and writes the walk then.
+    """
+    freezer.move_to(NOW)
+    await _setup(hass, config_entry, freezer)
+    await _log_walk(hass, 25, "2026-03-10T12:10:00+01:00")
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await _settle(hass, freezer, WRITE_DELAY)
+    assert await _minutes(hass, config_entry) == []
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await _settle(hass, freezer, START_DELAY)
+    assert await _minutes(hass, config_entry) == [
+        ("2026-03-10T11:00:00+00:00", 25.0, 25.0)
+    ]
+
+
+async def test_an_unreadable_archive_still_lets_the_recent_rows_be_written(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The archive's text is damaged and the statistics are empty (a new database).
+
+    The archived hours cannot be counted (a repair says why); the walks and pain
+    after its cutoff are written, at the first start and after each change.
+    """
+    freezer.move_to(NOW)
+    tz = dt_util.get_time_zone("Europe/Berlin")
+    assert tz is not None
+    records: list[Record] = [
+        Walk(id="old", start=_utc("2025-10-01T08:00:00+00:00"), minutes=30),
+        Walk(id="new", start=_utc("2026-03-03T09:15:00+00:00"), minutes=20),
+        PainReport(id="p", time=_utc("2026-03-03T08:00:00+00:00"), level=3),
+    ]
+    archive, live = ArchiveWriter().archive(
+        WalkLog(tz, records), Settings(), _utc(NOW).date()
+    )
+    assert archive is not None
+    stored = dict(encode(ProfileData(records=live, archive=archive)))
+    stored["archive"] = {**stored["archive"], "records": "[damaged"}
+    _store(hass_storage, config_entry, stored, version=(2, 1))
+    await _setup(hass, config_entry, freezer)
+    assert await _minutes(hass, config_entry) == [
+        ("2026-03-03T09:00:00+00:00", 20.0, 20.0)
+    ]
+    pain = await _rows(hass, statistic_ids(config_entry.entry_id)[1], {"mean"})
+    assert [row["mean"] for row in pain] == [3.0]
+    await _log_walk(hass, 15, "2026-03-10T12:10:00+01:00")
+    await _settle(hass, freezer, WRITE_DELAY)
+    assert (await _minutes(hass, config_entry))[-1] == (
+        "2026-03-10T11:00:00+00:00",
+        15.0,
+        35.0,
+    )

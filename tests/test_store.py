@@ -401,6 +401,40 @@ async def test_unreadable_journal_line_keeps_the_rest(
 
 
 @pytest.mark.usefixtures("real_storage")
+async def test_a_second_damaged_journal_adds_to_the_repair(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """Damaged lines at two starts, the first repair not dismissed: one repair for both.
+
+    It counts both lines, spans both times and names both segments kept aside.
+    """
+    path = store_path(hass, config_entry)
+    write_file(path, document(log_data(walk(10, "a"))))
+    bad = b'{"add": {"walks": [{"id": "x", "minutes": 9999}]}}\n'
+    first = line({"at": "2026-11-25T09:00:00+00:00", "add": {"walks": []}}) + bad
+    write_bytes(segment_path(path, 0), first)
+    await setup_entry(hass, config_entry)
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    journal_from = json.loads(read_file(path))["data"]["journal_from"]
+    second = bad + line({"at": "2026-11-25T11:40:00+00:00", "add": {"walks": []}})
+    write_bytes(segment_path(path, journal_from), second)
+
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    issue = journal_issue(hass, config_entry)
+    assert issue is not None
+    placeholders = issue.translation_placeholders
+    assert placeholders is not None
+    assert placeholders["count"] == "2"
+    assert placeholders["first"] == "2026-11-25 10:00"
+    # The first segment ends in the bad line: its last write (now) bounds it.
+    assert placeholders["last"] >= "2026-11-25 12:40"
+    kept = placeholders["aside"].split(", ")
+    assert [read_bytes(name) for name in kept] == [first, second]
+
+
+@pytest.mark.usefixtures("real_storage")
 async def test_corrupt_line_loses_only_itself(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
@@ -590,8 +624,43 @@ INVALID_CONTENT = {
         {**log_data(), "journal_from": -1}, minor_version=3
     ),
     "journal_from_in_an_old_version": document({**log_data(), "journal_from": True}),
+    "reminders_not_an_object": document(
+        {**log_data(), "reminders": [], "tracking": {}}, version=2, minor_version=1
+    ),
     "not_a_store_document": json.dumps({"walks": []}),
     "json_list": json.dumps([1, 2]),
+    # Storage 2.1: an archive whose outline is damaged (its records are read late).
+    **{
+        f"archive_{name}": document(
+            {**log_data(walk(10)), "reminders": {}, "tracking": {}, "archive": archive},
+            version=2,
+            minor_version=1,
+        )
+        for name, archive in {
+            "not_an_object": "old",
+            "cutoff_not_a_time": {"cutoff": "last autumn", "count": 0, "records": "[]"},
+            "cutoff_without_time_zone": {
+                "cutoff": "2026-09-27T22:00:00",
+                "count": 0,
+                "records": "[]",
+            },
+            "count_negative": {
+                "cutoff": "2026-09-27T22:00:00+00:00",
+                "count": -1,
+                "records": "[]",
+            },
+            "records_not_text": {
+                "cutoff": "2026-09-27T22:00:00+00:00",
+                "count": 0,
+                "records": [],
+            },
+            "after_a_live_walk": {
+                "cutoff": "2026-11-26T00:00:00+00:00",
+                "count": 0,
+                "records": "[]",
+            },
+        }.items()
+    },
 }
 
 
@@ -747,6 +816,51 @@ async def test_save_failure_records_nothing(
     assert await hass.config_entries.async_reload(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(MINUTES_THIS_WEEK).state == "15.0"
+
+
+async def test_a_correction_that_cannot_be_saved_changes_nothing(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, persisted: Persisted
+) -> None:
+    """A mis-tap at 9 corrected to 3 while the disk fails: the 9 is still today's pain.
+
+    The report the correction would have replaced is put back, in the sensors and on
+    disk; once the disk works the correction replaces it as usual.
+    """
+    await hass.services.async_call(DOMAIN, "report_pain", {"level": 9}, blocking=True)
+    with (
+        patch.object(ProfileStore, "async_append", side_effect=OSError("disk full")),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await hass.services.async_call(
+            DOMAIN, "correct_pain", {"level": 3}, blocking=True
+        )
+    assert err.value.translation_key == "save_failed"
+    assert hass.states.get("sensor.alex_pain_today").state == "9"
+    assert [item["level"] for item in persisted(loaded_entry)["pain_reports"]] == [9]
+    await hass.services.async_call(DOMAIN, "correct_pain", {"level": 3}, blocking=True)
+    assert hass.states.get("sensor.alex_pain_today").state == "3"
+    assert [item["level"] for item in persisted(loaded_entry)["pain_reports"]] == [3]
+
+
+async def test_a_walk_start_that_cannot_be_saved_starts_nothing(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Start walk pressed while the disk fails: no walk runs, Start walk stays."""
+    with (
+        patch.object(ProfileStore, "async_append", side_effect=OSError("disk full")),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await hass.services.async_call(
+            "button",
+            "press",
+            {"entity_id": "button.alex_start_walk"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "save_failed"
+    await hass.async_block_till_done()
+    assert hass.states.get("binary_sensor.alex_walk_in_progress").state == "off"
+    assert hass.states.get("button.alex_start_walk").state != "unavailable"
+    assert hass.states.get("button.alex_finish_walk").state == "unavailable"
 
 
 @pytest.mark.usefixtures("real_storage")

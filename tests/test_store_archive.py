@@ -7,21 +7,33 @@ survive a crash before the Store file is rewritten.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 import glob
+from http import HTTPStatus
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.auth.models import User
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.backwalk import compaction as compaction_module
 from custom_components.backwalk.archive_codec import KEEP_WEEKS
 from custom_components.backwalk.const import DOMAIN
+from custom_components.backwalk.report import report_path
+from tests.test_report import token_for
 
 NOW = datetime.fromisoformat("2026-11-25T12:00:00+00:00")  # a Wednesday
 DAYS = 400
@@ -86,12 +98,13 @@ def _history() -> dict[str, Any]:
     }
 
 
-def _write_old_file(path: str) -> None:
-    """A Store file as backwalk 1.3 wrote it."""
+def _write_old_file(path: str, history: dict[str, Any] | None = None) -> None:
+    """A Store file as backwalk 1.3 wrote it (of `history`, else _history())."""
+    data = history if history is not None else _history()
     os.makedirs(os.path.dirname(path), exist_ok=True)
     Path(path).write_text(
         json.dumps(
-            {"version": 1, "minor_version": 3, "key": "backwalk.x", "data": _history()}
+            {"version": 1, "minor_version": 3, "key": "backwalk.x", "data": data}
         ),
         encoding="utf-8",
     )
@@ -255,3 +268,280 @@ async def test_an_old_day_is_shown_from_the_archive(
     assert response is not None
     assert [item["id"] for item in response["walks"]] == ["w300"]
     assert config_entry.runtime_data.log.archive is None
+
+
+def _change_archive(path: str, **values: object) -> None:
+    """Set values of the archive's outline in the Store file."""
+    document = _stored(path)
+    document["data"]["archive"].update(values)
+    Path(path).write_text(json.dumps(document), encoding="utf-8")
+
+
+def _corrupt_archive(path: str) -> str:
+    """Damage the archived records' text in the Store file; return the damaged text."""
+    document = _stored(path)
+    archive = document["data"]["archive"]
+    archive["records"] = "[garbage" + archive["records"][1:]
+    Path(path).write_text(json.dumps(document), encoding="utf-8")
+    return str(archive["records"])
+
+
+async def _refused(hass: HomeAssistant, action: str, data: dict[str, Any]) -> str:
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call(
+            DOMAIN,
+            action,
+            data,
+            blocking=True,
+            return_response=action in {"get_history", "create_report"},
+        )
+    assert refused.value.translation_placeholders == {"cutoff": "2026-09-28"}
+    return str(refused.value.translation_key)
+
+
+async def test_an_unreadable_archive_is_kept_and_said_so(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """Archived records that cannot be read are never dropped from the file.
+
+    What needs them is refused with a translated error and a repair says which file
+    holds them; today's walks, the sensors and a change of the goal go on.
+    """
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    count = _stored(path)["data"]["archive"]["count"]
+    damaged = _corrupt_archive(path)
+    await _setup(hass, config_entry)
+    shown = _shown(hass)
+    assert shown["sensor.alex_longest_streak"] == "8"
+
+    old = NOW - timedelta(days=300, hours=12)
+    refusals = [
+        await _refused(
+            hass, "get_history", {"start": old, "end": old + timedelta(days=1)}
+        ),
+        await _refused(hass, "delete_entry", {"entry_id": "w100"}),
+        await _refused(hass, "log_walk", {"minutes": 30, "started": old}),
+        await _refused(hass, "create_report", {}),
+    ]
+    assert refusals == ["archive_unreadable"] * 4
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"archive_unreadable_{config_entry.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "profile": "Alex",
+        "path": path,
+        "cutoff": "2026-09-28",
+    }
+    await hass.services.async_call(DOMAIN, "log_walk", {"minutes": 20}, blocking=True)
+    today = hass.states.get("sensor.alex_walking_minutes_today")
+    assert today is not None
+    assert float(today.state) == 20
+    streaks = {
+        name: _shown(hass)[name]
+        for name in ("sensor.alex_current_streak", "sensor.alex_longest_streak")
+    }
+    assert streaks["sensor.alex_longest_streak"] == "9"  # today's walk added a day
+
+    # Another goal (the options page saves, then reloads): the streaks are counted
+    # on from the archive's checkpoint.
+    hass.config_entries.async_update_entry(
+        config_entry, options={**config_entry.options, "walks_per_week": 4}
+    )
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert {name: _shown(hass)[name] for name in streaks} == streaks
+    await _unload(hass, config_entry)
+    archive = _stored(path)["data"]["archive"]
+    assert (archive["records"], archive["count"]) == (damaged, count)
+
+
+async def test_a_journal_change_to_an_unreadable_archive_keeps_the_file_aside(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A deletion of an archived walk still in the journal, and the archive damaged.
+
+    The deletion cannot be applied: the file is kept aside whole and the storage
+    repair says so, as for any unreadable file.
+    """
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    await _setup(hass, config_entry)
+    monkeypatch.setattr(compaction_module, "COMPACT_DELAY", 10**6)  # no rewrite
+    await hass.services.async_call(
+        DOMAIN, "delete_entry", {"entry_id": "w100"}, blocking=True
+    )
+    files = _files(path)
+    await _unload(hass, config_entry)
+    _put_back(path, files)  # a crash before the Store file was rewritten
+    damaged = _corrupt_archive(path)
+
+    assert not await hass.config_entries.async_setup(config_entry.entry_id)
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, f"storage_unreadable_{config_entry.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    aside = issue.translation_placeholders["aside"]
+    assert path not in _files(path)  # the next start asks again, loses nothing
+    assert _stored(aside)["data"]["archive"]["records"] == damaged
+
+
+async def test_the_report_download_of_an_unreadable_archive_says_so(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    hass_admin_user: User,
+) -> None:
+    """The printable report reaching into archived records that cannot be read.
+
+    A clear refusal (409, no server error); the last weeks' report still downloads.
+    """
+    assert await async_setup_component(hass, "http", {})
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    _corrupt_archive(path)
+    await _setup(hass, config_entry)
+    client = await hass_client(await token_for(hass, hass_admin_user))
+    entry_id = config_entry.entry_id
+    old = await client.get(
+        report_path(entry_id, date(2026, 1, 5), date(2026, 3, 29), "html")
+    )
+    assert old.status == HTTPStatus.CONFLICT
+    assert (await old.json())["message"] == "Records unreadable"
+    recent = await client.get(
+        report_path(entry_id, date(2026, 10, 5), date(2026, 11, 25), "html")
+    )
+    assert recent.status == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    ("checkpoint", "totals"),
+    [
+        ("none", {"walk_sum": "many", "pain_days": 3}),
+        ({"day_run": "8"}, {"walk_sum": 10.0, "pain_days": 2.5}),
+        ({"settings": {"walks_per_week": 3}}, None),
+    ],
+)
+async def test_damaged_archive_results_are_counted_again(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    checkpoint: object,
+    totals: object,
+) -> None:
+    """The streaks at the cutoff, or the statistics totals, cannot be read.
+
+    They only save work: the profile loads, counts from the records, and shows what
+    it showed before.
+    """
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    await _setup(hass, config_entry)
+    before = _shown(hass)
+    await _unload(hass, config_entry)
+    _change_archive(path, checkpoint=checkpoint, totals=totals)
+    await _setup(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert _shown(hass) == before
+
+
+async def test_diagnostics_of_an_unreadable_archive_download(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Diagnostics are what a user sends when something is wrong: they still download.
+
+    The counts show the records that could be read and how many are archived
+    unreadable.
+    """
+    assert await async_setup_component(hass, "diagnostics", {})
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    count = _stored(path)["data"]["archive"]["count"]
+    _corrupt_archive(path)
+    await _setup(hass, config_entry)
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, config_entry
+    )
+    counts = diagnostics["counts"]
+    assert counts["archived_unreadable"] == count
+    assert sum(counts.values()) == 400 - 44 + 57
+
+
+async def test_the_calendar_shows_what_an_unreadable_archive_leaves(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    hass_admin_user: User,
+) -> None:
+    """Browsing the walks calendar: old months are empty (the repair says why), no error.
+
+    The weeks after the archive's cutoff show their walks as before.
+    """
+    assert await async_setup_component(hass, "http", {})
+    path = _path(hass, config_entry)
+    _write_old_file(path)
+    await _setup(hass, config_entry)
+    await _unload(hass, config_entry)
+    _corrupt_archive(path)
+    await _setup(hass, config_entry)
+    client = await hass_client(await token_for(hass, hass_admin_user))
+
+    async def events(start: str, end: str) -> list[dict[str, Any]]:
+        response = await client.get(
+            "/api/calendars/calendar.alex_walks", params={"start": start, "end": end}
+        )
+        assert response.status == HTTPStatus.OK, await response.text()
+        found: list[dict[str, Any]] = await response.json()
+        return found
+
+    assert await events("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z") == []
+    november = await events("2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z")
+    assert len(november) >= 15
+
+
+async def test_no_recent_walk_and_an_unreadable_archive_still_load(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No walk in the last weeks, so the last walk is an archived one that cannot be read.
+
+    The profile loads (no last walk shown, the repair says why), and a time zone change
+    is taken as for any profile.
+    """
+    path = _path(hass, config_entry)
+    history = _history()
+    history["walks"] = [
+        walk
+        for walk in history["walks"]
+        if datetime.fromisoformat(walk["start"]) < NOW - timedelta(weeks=12)
+    ]
+    _write_old_file(path, history)
+    await _setup(hass, config_entry)
+    assert hass.states.get("sensor.alex_last_walk").state != "unknown"  # type: ignore[union-attr]
+    await _unload(hass, config_entry)
+    _corrupt_archive(path)
+    await _setup(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.alex_last_walk").state == "unknown"  # type: ignore[union-attr]
+    await hass.config.async_update(time_zone="America/New_York")
+    await hass.async_block_till_done()
+    assert str(config_entry.runtime_data.log.timezone) == "America/New_York"
+    assert hass.states.get("sensor.alex_pain_today") is not None

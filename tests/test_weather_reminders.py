@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+)
+from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -269,3 +278,151 @@ async def test_a_failing_forecast_is_warned_about_once(
     assert len(warnings) == 1
     assert "weather.station" in warnings[0].getMessage()
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def _register_forecasts(
+    hass: HomeAssistant, answer: Callable[[], Awaitable[ServiceResponse]]
+) -> None:
+    """A weather integration of its own kind: its get_forecasts answers `answer`."""
+
+    async def get_forecasts(_call: ServiceCall) -> ServiceResponse:
+        return await answer()
+
+    hass.services.async_register(
+        "weather",
+        "get_forecasts",
+        get_forecasts,
+        supports_response=SupportsResponse.ONLY,
+    )
+
+
+@pytest.mark.parametrize(
+    ("features", "fault"),
+    [
+        (3, ValueError("a bug in the weather integration")),
+        (None, None),  # says nothing of what it supports
+        ("hourly", None),
+        (0, None),  # no forecast at all
+        (3, "no forecast list"),
+    ],
+)
+@pytest.mark.parametrize(
+    "profile_options", [{"weather_entity": "weather.station"}], indirect=True
+)
+async def test_a_broken_weather_integration_never_stops_the_reminders(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_entry: MockConfigEntry,
+    features: object,
+    fault: Exception | str | None,
+) -> None:
+    """Its forecast call raises what no service should, or its state is nonsense.
+
+    Each walk's reminder goes out as usual, this one and the next.
+    """
+
+    async def answer() -> ServiceResponse:
+        if isinstance(fault, Exception):
+            raise fault
+        if fault is not None:
+            return {"weather.station": {"forecast": fault}}
+        return {"weather.station": {"forecast": [hour("snowy", -3.0)]}}
+
+    hass.states.async_set("media_player.kitchen", "idle")
+    hass.states.async_set("weather.station", "sunny", {"supported_features": features})
+    _register_forecasts(hass, answer)
+    heard = Heard(hass, ("mobile_app_alex",))
+    await at(hass, freezer, STRETCH_DUE)
+    await at(hass, freezer, "2026-11-25T06:20:00+00:00")  # Wednesday's walk
+    assert [event.data["type"] for event in heard.events] == ["stretch", "stretch"]
+    assert all(event.data["weather_condition"] is None for event in heard.events)
+    assert len(heard.spoken) == 2
+
+
+@pytest.mark.parametrize(
+    "profile_options", [{"weather_entity": "weather.station"}], indirect=True
+)
+async def test_a_forecast_that_never_comes_does_not_hold_the_reminder(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_entry: MockConfigEntry,
+) -> None:
+    """A weather service that hangs: the reminder goes out once the wait is over."""
+    never = asyncio.Event()
+
+    async def answer() -> ServiceResponse:
+        await never.wait()
+        return {}
+
+    hass.states.async_set("media_player.kitchen", "idle")
+    hass.states.async_set("weather.station", "sunny", {"supported_features": 3})
+    _register_forecasts(hass, answer)
+    heard = Heard(hass, ("mobile_app_alex",))
+    freezer.move_to(STRETCH_DUE)
+    async_fire_time_changed(hass)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert heard.events == []  # waiting for the forecast
+    # The wait's own timer, 16 s on (the clock itself stays: the wait is what ends).
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=16))
+    await hass.async_block_till_done()
+    [event] = heard.events
+    assert event.data["type"] == "stretch"
+    assert event.data["weather_condition"] is None
+
+
+async def test_a_phone_service_that_breaks_skips_only_itself(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_entry: MockConfigEntry,
+) -> None:
+    """The phone's notify service raises what no service should (a bug in it).
+
+    The speaker still says the reminder, the event still tells where it went, and
+    the next walk's reminder comes as well.
+    """
+
+    async def broken_phone(_call: ServiceCall) -> None:
+        raise KeyError("registration")
+
+    hass.states.async_set("media_player.kitchen", "idle")
+    heard = Heard(hass, ())
+    hass.services.async_register("notify", "mobile_app_alex", broken_phone)
+    await at(hass, freezer, STRETCH_DUE)
+    await at(hass, freezer, "2026-11-25T06:20:00+00:00")  # Wednesday's walk
+    assert [event.data["type"] for event in heard.events] == ["stretch", "stretch"]
+    assert heard.events[0].data["delivered_to"] == ["media_player.kitchen"]
+    assert len(heard.spoken) == 2
+
+
+@pytest.mark.parametrize(
+    ("threshold", "temperature", "hot"),
+    [(30, 50.0, False), (30, 85.0, False), (30, 87.0, True), (45, 112.0, False)],
+)
+async def test_a_threshold_saved_in_celsius_holds_after_a_switch_to_fahrenheit(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    config_entry: MockConfigEntry,
+    threshold: int,
+    temperature: float,
+    hot: bool,
+) -> None:
+    """30 °C chosen on a metric home, then the home switches to US customary units.
+
+    The threshold still means 30 °C (86 °F): a mild 50 °F morning is not "very hot".
+    """
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    hass.states.async_set("media_player.kitchen", "idle")
+    await async_setup_templates(hass, weather_config(temperature_unit="°F"))
+    heard = Heard(hass, ("mobile_app_alex",))
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        config_entry, options={**config_entry.options, "heat_threshold": threshold}
+    )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    await async_set_forecast(hass, hour("sunny", temperature))
+    await at(hass, freezer, STRETCH_DUE)
+    [event] = heard.events
+    assert event.data["weather_hazard"] == ("heat" if hot else None)

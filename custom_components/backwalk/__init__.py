@@ -48,9 +48,11 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -> bool:
-    """Bring entries made by older versions up to date."""
-    if entry.version > 1:
-        return False  # made by a newer backwalk: never guess
+    """Bring entries made by older versions up to date.
+
+    Called only for 1.1 and 1.2: Home Assistant refuses an entry of a newer major
+    version itself, and calls nothing for one that is up to date (1.3).
+    """
     if entry.minor_version < 2:
         # 1.2: every profile has a webhook.
         hass.config_entries.async_update_entry(
@@ -58,10 +60,9 @@ async def async_migrate_entry(hass: HomeAssistant, entry: BackwalkConfigEntry) -
             data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()},
             minor_version=2,
         )
-    if entry.minor_version < 3:
-        # 1.3: the unique id was the name's slug; a name can change and different
-        # names share a slug, so profiles have none (the flow compares names).
-        hass.config_entries.async_update_entry(entry, unique_id=None, minor_version=3)
+    # 1.3: the unique id was the name's slug; a name can change and different
+    # names share a slug, so profiles have none (the flow compares names).
+    hass.config_entries.async_update_entry(entry, unique_id=None, minor_version=3)
     return True
 
 

@@ -10,12 +10,13 @@ so a start costs the same after ten years as after one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from homeassistant.helpers.json import json_bytes
+from homeassistant.util import dt as dt_util
 from homeassistant.util.json import json_loads
 
 from .model import (
@@ -132,9 +133,13 @@ class ArchiveTotals:
 
 
 class StoredArchive(Archive):
-    """An archive read from (or about to be written to) the Store file."""
+    """An archive read from (or about to be written to) the Store file.
 
-    __slots__ = ("text", "totals")
+    Text that cannot be decoded is kept as it is (written back unchanged, never
+    extended) and refused with `archive_unreadable`; `on_unreadable` hears of it.
+    """
+
+    __slots__ = ("on_unreadable", "text", "totals", "unreadable")
 
     def __init__(
         self,
@@ -148,21 +153,43 @@ class StoredArchive(Archive):
         super().__init__(cutoff, count, self._records, self._ids_of, checkpoint)
         self.text = text
         self.totals = totals
+        self.unreadable = False
+        self.on_unreadable: Callable[[StoredArchive], None] | None = None
+
+    def _refuse(self) -> ModelError:
+        if not self.unreadable and self.on_unreadable is not None:
+            self.on_unreadable(self)
+        self.unreadable = True
+        day = dt_util.as_local(self.cutoff).date()
+        return ModelError("archive_unreadable", cutoff=day.isoformat())
 
     def _items(self) -> list[Any]:
-        items = json_loads(self.text)
+        if self.unreadable:
+            raise self._refuse()  # found before: not read (nor reported) again
+        try:
+            items = json_loads(self.text)
+        except ValueError:
+            items = None
         if not isinstance(items, list) or len(items) != self.count:
-            raise ModelError("invalid_record")
+            raise self._refuse()
         return items
 
     def _records(self) -> list[Record]:
-        records = [_decode(item) for item in self._items()]
+        try:
+            records = [_decode(item) for item in self._items()]
+        except ModelError as err:
+            if err.key == "archive_unreadable":
+                raise
+            raise self._refuse() from err
         if any(record.time >= self.cutoff for record in records):
-            raise ModelError("invalid_record")
+            raise self._refuse()
         return records
 
     def _ids_of(self) -> list[str]:
-        return [item[1] for item in self._items() if isinstance(item, list)]
+        items = self._items()
+        if not all(type(item) is list and len(item) > 1 for item in items):
+            raise self._refuse()
+        return [str(item[1]) for item in items]
 
     def to_stored(self) -> dict[str, Any]:
         """Return the JSON-safe form."""
@@ -278,7 +305,15 @@ class ArchiveWriter:
         previous = log.archive
         if isinstance(previous, StoredArchive):
             point = previous.checkpoint
-            if point is None or first_day <= point.first_day:
+            if (
+                point is None
+                or first_day <= point.first_day
+                # Text that is not a list cannot take more records without losing
+                # some of its own: it stays as it is.
+                or previous.unreadable
+                or not previous.text.strip().startswith("[")
+                or not previous.text.strip().endswith("]")
+            ):
                 return previous, loaded
         elif previous is not None:
             log.load_archive()  # not ours to extend: count everything in again

@@ -32,6 +32,7 @@ from .model import (
     MAX_WALK_MINUTES,
     Alternative,
     Messages,
+    ModelError,
     PainReport,
     Stretch,
     Walk,
@@ -121,7 +122,17 @@ class WalkCalendar(BackwalkEntity, CalendarEntity):
             max(start_date, EARLIEST_TIME + _LOOKBACK) - _LOOKBACK, logged_to
         )
         messages = self._messages
-        for record in self.runtime.log.records_between(logged_from, logged_to):
+        log = self.runtime.log
+        try:
+            records = log.records_between(logged_from, logged_to)
+        except ModelError:
+            # Archived records that cannot be read (a repair says so): the rest.
+            records = [
+                record
+                for record in log.loaded_records()
+                if logged_from <= record.time < logged_to
+            ]
+        for record in records:
             event = _logged_event(record, tz, messages)
             if event is not None and event.end > start_date:
                 events.append(event)

@@ -13,7 +13,6 @@ from typing import Any
 
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 
 from .compat import async_get_profile_device
@@ -197,7 +196,9 @@ class NudgeDelivery:
             await self.hass.services.async_call(
                 domain, service, data, blocking=True, target=target
             )
-        except HomeAssistantError as err:
+        except Exception as err:  # noqa: BLE001
+            # Any failure, not only HomeAssistantError: a bug in another integration
+            # must skip only its target, not stop this reminder and every later one.
             _LOGGER.warning(
                 "Could not deliver a backwalk reminder via %s.%s: %s",
                 domain,

@@ -17,6 +17,7 @@ from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
+from .codec import group_records
 from .const import (
     ATTR_NOTE,
     CONF_ACTIVITY_ENTITIES,
@@ -28,8 +29,9 @@ from .const import (
     CONF_TTS_ENTITY,
     CONF_WEBHOOK_ID,
 )
+from .model import ModelError
 from .reminders import nudge_from_dict
-from .runtime import BackwalkConfigEntry
+from .runtime import BackwalkConfigEntry, ProfileRuntime
 
 # Free text a person typed, and anything that would identify them or reach their data.
 TO_REDACT = {CONF_NAME, ATTR_NOTE, "title", "profile", CONF_WEBHOOK_ID, "id"}
@@ -71,7 +73,7 @@ async def async_get_config_entry_diagnostics(
             },
             "settings": asdict(runtime.settings),
             "time_zone": str(runtime.log.timezone),
-            "counts": runtime.counts(),
+            "counts": _counts(runtime),
             # Changes only in the journal yet (the Store file is rewritten later).
             "journal_lines_pending": runtime.store.pending,
             "live_walk_started": runtime.state.live_walk_started,
@@ -81,6 +83,22 @@ async def async_get_config_entry_diagnostics(
         },
         TO_REDACT,
     )
+
+
+def _counts(runtime: ProfileRuntime) -> dict[str, int]:
+    """How many records of each kind, and how many archived ones cannot be read.
+
+    Diagnostics are what a user sends when something is wrong: a damaged archive
+    must not keep them from downloading.
+    """
+    try:
+        return runtime.counts()
+    except ModelError:
+        loaded = runtime.log.loaded_records()
+        return {
+            **{kind: len(items) for kind, items in group_records(loaded).items()},
+            "archived_unreadable": len(runtime.log) - len(loaded),
+        }
 
 
 def _redact_targets(value: Any) -> Any:

@@ -55,21 +55,17 @@ def validation_error(err: ModelError) -> ServiceValidationError:
 async def async_error_message(
     hass: HomeAssistant, language: str, err: HomeAssistantError
 ) -> str:
-    """Say a refusal of backwalk's own as a sentence in `language`, else in English."""
-    generic = messages_for(hass, language)("error.generic")
-    key = err.translation_key
-    if err.translation_domain != DOMAIN or key is None:
-        return generic
-    localize_key = f"component.{DOMAIN}.exceptions.{key}.message"
-    message: str | None = None
-    for lang in dict.fromkeys((language, "en")):
-        strings = await translation.async_get_translations(
-            hass, lang, "exceptions", {DOMAIN}
-        )
-        if message := strings.get(localize_key):
-            break
-    if not message:
-        return generic
+    """Say one of backwalk's refusals (errors.refusal) as a sentence in `language`."""
+    strings = await translation.async_get_translations(
+        hass, language, "exceptions", {DOMAIN}
+    )
+    # Home Assistant fills a language's missing keys in from English, and every key
+    # refusal() is given is in en.json (tests/test_translations.py): the generic
+    # sentence is only the last resort.
+    message = strings.get(
+        f"component.{DOMAIN}.exceptions.{err.translation_key}.message",
+        messages_for(hass, language)("error.generic"),
+    )
     with suppress(KeyError, IndexError, ValueError):
         message = message.format(**(err.translation_placeholders or {}))
     return message

@@ -207,7 +207,13 @@ class ReportView(HomeAssistantView):
         if file_format not in FORMATS:
             return self.json_message("Unknown format", HTTPStatus.BAD_REQUEST)
         owner = is_owner(hass, entry, request[KEY_HASS_USER])
-        summary = build_report(runtime.log, runtime.settings, start, end, dt_util.now())
+        try:
+            summary = build_report(
+                runtime.log, runtime.settings, start, end, dt_util.now()
+            )
+        except ModelError:
+            # Archived records that cannot be read (a repair says so).
+            return self.json_message("Records unreadable", HTTPStatus.CONFLICT)
         tz = runtime.log.timezone
         headers = {"Cache-Control": "no-store", "Content-Security-Policy": _CSP}
         if file_format == "csv":

@@ -41,9 +41,9 @@ from .const import (
     SERVICE_REPORT_PAIN,
     SERVICE_UNDO_LAST,
 )
-from .errors import refusal
+from .errors import refusal, validation_error
 from .events import record_type
-from .model import MAX_NOTE_LENGTH, Activity
+from .model import MAX_NOTE_LENGTH, Activity, ModelError
 from .report import create_report, parse_day
 from .runtime import BackwalkConfigEntry, ProfileRuntime
 
@@ -202,6 +202,8 @@ async def _get_history(call: ServiceCall) -> ServiceResponse:
     except OverflowError as err:
         # At the very ends of the calendar a date cannot be moved or put in UTC.
         raise refusal("date_out_of_range") from err
+    except ModelError as err:
+        raise validation_error(err) from err  # archived records that cannot be read
     return {
         "profile": runtime.name,
         "start": start.isoformat(),

@@ -57,6 +57,7 @@ from .model import (
     EARLIEST_TIME,
     LATEST_TIME,
     MAX_WALK_MINUTES,
+    ModelError,
     PainReport,
     Record,
     Walk,
@@ -206,8 +207,8 @@ class LongTermStatistics:
                 self._skip_archived(self._minutes, self._pain)
             minutes_from, self._minutes_from = self._minutes_from, _NOTHING
             pain_from, self._pain_from = self._pain_from, _NOTHING
-            minutes = self._minute_rows(self._minutes, minutes_from)
-            pain = self._pain_rows(self._pain, pain_from)
+            minutes = self._rows(self._minute_rows, self._minutes, minutes_from)
+            pain = self._rows(self._pain_rows, self._pain, pain_from)
         title = self._runtime.entry.title
         if minutes:
             _LOGGER.debug(
@@ -241,6 +242,27 @@ class LongTermStatistics:
                 ),
                 pain,
             )
+
+    def _rows[T](
+        self,
+        rows: Callable[[dict[float, T], float], list[StatisticData]],
+        written: dict[float, T],
+        since: float,
+    ) -> list[StatisticData]:
+        """Return `rows` from `since`, or from the archive's cutoff when it is unreadable.
+
+        (Its records are decoded before any row is noted.) The rows before the cutoff
+        stay as the database has them; a repair tells why.
+        """
+        try:
+            return rows(written, since)
+        except ModelError:
+            archive = self._runtime.log.archive
+            if archive is None:
+                raise
+            # The first whole hour from the cutoff: rows from there need no archive.
+            cut = -(-archive.cutoff.timestamp() // HOUR) * HOUR
+            return rows(written, max(since, cut))
 
     async def _async_read(
         self,

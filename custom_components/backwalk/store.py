@@ -52,6 +52,7 @@ from .store_faults import (
     mtimes,
     parse_stamp,
     reason,
+    report_unreadable_archive,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -192,13 +193,22 @@ class ProfileStore:
         )
         replayed = replay(data, segments)
         archive = replayed.data.archive
-        if archive is not None and (
-            # (Ids read only when the journal touched records at all.)
-            (replayed.touched and not replayed.touched.isdisjoint(archive.ids()))
-            or any(record.time < archive.cutoff for record in replayed.data.records)
-        ):
-            # The journal changed archived records: count them in with the rest.
-            fold_archive(replayed)
+        try:
+            if archive is not None and (
+                # (Ids read only when the journal touched records at all.)
+                (replayed.touched and not replayed.touched.isdisjoint(archive.ids()))
+                or any(record.time < archive.cutoff for record in replayed.data.records)
+            ):
+                # The journal changed archived records: count them in with the rest.
+                fold_archive(replayed)
+        except ModelError as err:
+            # Changes to archived records, and no archive to apply them to.
+            aside = await self._async_keep_aside(self.path)
+            raise self._unreadable(aside, f"invalid content ({err.key})") from err
+        if replayed.data.archive is not None:
+            replayed.data.archive.on_unreadable = partial(
+                report_unreadable_archive, self._hass, self._entry_id, self.path
+            )
         # Never append after a segment's unfinished last line: start a new one.
         self._segment = max([journal_from - 1, *(n for n, _ in segments)]) + 1
         self._segment_created = False

@@ -15,10 +15,16 @@ import logging
 import os
 from typing import Any, override
 
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util, file as file_util
 from homeassistant.util.file import WriteError
 from homeassistant.util.json import SerializationError
+
+from .archive_codec import StoredArchive
+from .const import DOMAIN
+from .model.markdown import escape_markdown
 
 # Suffixes of files kept aside for recovery: Home Assistant's own (invalid JSON) and ours.
 _ASIDE_PATTERNS = (".corrupt.*", ".invalid.*")
@@ -133,3 +139,29 @@ def file_state(path: str) -> tuple[bool, list[str]]:
     for pattern in _ASIDE_PATTERNS:
         asides.extend(glob.glob(glob.escape(path) + pattern))
     return os.path.exists(path), sorted(asides)
+
+
+def report_unreadable_archive(
+    hass: HomeAssistant, entry_id: str, path: str, archive: StoredArchive
+) -> None:
+    """Tell the user that a profile's archived records cannot be read.
+
+    They stay in the file as they are (backwalk writes them back unchanged), so a
+    backup's copy can be put in; meanwhile what needs them is refused.
+    """
+    entry = hass.config_entries.async_get_entry(entry_id)
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"archive_unreadable_{entry_id}",
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="archive_unreadable",
+        translation_placeholders={
+            # Shown as markdown: a name must stay text.
+            "profile": escape_markdown(entry.title) if entry else entry_id,
+            "path": path,
+            "cutoff": dt_util.as_local(archive.cutoff).date().isoformat(),
+        },
+    )

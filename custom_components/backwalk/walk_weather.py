@@ -6,6 +6,7 @@ unavailable or failing never stops a reminder: it goes out as on a fair day.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 import logging
@@ -23,13 +24,16 @@ from homeassistant.const import (
     STATE_UNKNOWN,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 
 from .compat import SERVICE_GET_FORECASTS
 from .const import CONF_HEAT_THRESHOLD, CONF_WEATHER_ENTITY
 from .model.weather import DEFAULT_HEAT_C, WeatherReport, report_for_walk
 
 _LOGGER = logging.getLogger(__name__)
+
+# Seconds to wait for a forecast: the reminder is due now, and a weather service that
+# hangs must not hold it (blocking service calls have no time limit of their own).
+FORECAST_TIMEOUT = 15
 
 
 def heat_threshold_c(options: Mapping[str, Any]) -> float:
@@ -63,22 +67,30 @@ class WalkWeather:
         if state is None or state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
             _LOGGER.debug("No forecast for the walk: %s is unavailable", entity_id)
             return None
-        features = int(state.attributes.get(ATTR_SUPPORTED_FEATURES, 0))
+        features = state.attributes.get(ATTR_SUPPORTED_FEATURES)
+        if not isinstance(features, int):
+            return None  # a weather entity that says nothing sensible about itself
         # Hourly says most about the walk's own hour; a daily forecast still warns
         # of a day of ice or heat.
         hourly = bool(features & WeatherEntityFeature.FORECAST_HOURLY)
         if not hourly and not features & WeatherEntityFeature.FORECAST_DAILY:
             return None
         try:
-            response = await self.hass.services.async_call(
-                WEATHER_DOMAIN,
-                SERVICE_GET_FORECASTS,
-                {"type": "hourly" if hourly else "daily"},
-                target={"entity_id": entity_id},
-                blocking=True,
-                return_response=True,
-            )
-        except HomeAssistantError as err:
+            async with asyncio.timeout(FORECAST_TIMEOUT):
+                response = await self.hass.services.async_call(
+                    WEATHER_DOMAIN,
+                    SERVICE_GET_FORECASTS,
+                    {"type": "hourly" if hourly else "daily"},
+                    target={"entity_id": entity_id},
+                    blocking=True,
+                    return_response=True,
+                )
+        except TimeoutError:
+            self._note_failure(entity_id, f"no answer in {FORECAST_TIMEOUT} s")
+            return None
+        except Exception as err:  # noqa: BLE001
+            # Another integration's fault (a bug, a service that went away) must
+            # not stop this reminder, nor every later one with it.
             self._note_failure(entity_id, err)
             return None
         self._warned.discard(entity_id)
@@ -99,7 +111,7 @@ class WalkWeather:
             heat_above_c=heat_threshold_c(options),
         )
 
-    def _note_failure(self, entity_id: str, err: HomeAssistantError) -> None:
+    def _note_failure(self, entity_id: str, err: Exception | str) -> None:
         if entity_id in self._warned:
             _LOGGER.debug("No forecast from %s: %s", entity_id, err)
             return

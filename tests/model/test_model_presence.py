@@ -114,3 +114,12 @@ def test_two_people_in_two_rooms_never_hear_each_other() -> None:
     ben = choose_speakers(SPEAKERS, True, [area_from_state("Living Room", AREAS) or ""])
     assert not set(ana.speakers) & set(ben.speakers)
     assert ana.speakers == ("media_player.study",)
+
+
+def test_a_name_wins_over_another_areas_id() -> None:
+    """The study (id study) renamed Office, a new Study made: Study is the new one."""
+    areas = {"study": "Office", "study_2": "Study"}
+    assert area_from_state("Study", areas) == "study_2"
+    assert area_from_state("study", areas) == "study_2"  # case does not matter
+    assert area_from_state("Office", areas) == "study"
+    assert area_from_state("study_2", areas) == "study_2"  # an id still names it

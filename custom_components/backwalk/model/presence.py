@@ -55,10 +55,14 @@ def area_from_state(state: str | None, area_names: Mapping[str, str]) -> str | N
     wanted = state.strip().casefold()
     if wanted in _NOT_KNOWN or wanted in _NO_ROOM:
         return None
+    # A name first: an area keeps its id when renamed, so a new area may be called
+    # what an older one's id still says ("study", renamed Office; Study is study_2).
     for area_id, name in area_names.items():
-        if wanted in {area_id.casefold(), name.strip().casefold()}:
+        if wanted == name.strip().casefold():
             return area_id
-    return None
+    return next(
+        (area_id for area_id in area_names if wanted == area_id.casefold()), None
+    )
 
 
 def occupied_areas(sensors: Iterable[tuple[str | None, str | None]]) -> frozenset[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time as dt_time, timedelta, tzinfo
 import math
@@ -105,10 +106,17 @@ class WalkLog:
     def get(self, record_id: str) -> Record | None:
         """Return the record with this id, if any."""
         record = self._records.get(record_id)
-        if record is None and self._archived(record_id):
+        if record is None and self._maybe_archived(record_id):
             self.load_archive()
             record = self._records.get(record_id)
         return record
+
+    def _maybe_archived(self, record_id: str) -> bool:
+        """Whether the archive may hold this id (an unreadable one: none, all are old)."""
+        try:
+            return self._archived(record_id)
+        except ModelError:
+            return False
 
     @property
     def archive(self) -> Archive | None:
@@ -121,12 +129,18 @@ class WalkLog:
 
     def load_archive(self) -> None:
         """Decode the archived records and count them in like any others."""
-        archive, self._archive = self._archive, None
+        archive = self._archive
         if archive is None:
             return
+        # Decoded before it is let go: one that cannot be read stays, saved as it was.
+        added: dict[str, Record] = {}
         for record in archive.records():
             self._check_new(record)
-            self._records[record.id] = record
+            if record.id in added:
+                raise ModelError("duplicate_record", id=record.id)
+            added[record.id] = record
+        self._archive = None
+        self._records.update(added)
         self._order = sorted(self._records.values(), key=_ORDER)
         self._walk_order = [
             record for record in self._order if isinstance(record, Walk)
@@ -154,7 +168,7 @@ class WalkLog:
         """Add one record, updating only the days it touches."""
         archive = self._archive
         if archive is not None and (
-            record.time < archive.cutoff or record.id in archive.ids()
+            record.time < archive.cutoff or self._maybe_archived(record.id)
         ):
             # It changes archived days, or repeats an archived id.
             self.load_archive()
@@ -204,7 +218,10 @@ class WalkLog:
         walk = self._last_loaded_walk(at)
         if walk is None and self._archive is not None:
             # Every walk in memory began later: the answer is an archived one.
-            self.load_archive()
+            try:
+                self.load_archive()
+            except ModelError:
+                return None  # unreadable (the Home Assistant side says so)
             walk = self._last_loaded_walk(at)
         return walk
 
@@ -221,7 +238,9 @@ class WalkLog:
         """Use another zone's calendar days; recomputes every aggregate."""
         if tz == self._tz:
             return  # the same days: nothing to recompute (nor to decode)
-        self.load_archive()
+        with suppress(ModelError):
+            # Unreadable, the archive keeps the days it had; the rest move.
+            self.load_archive()
         self._tz = tz
         self._history = None
         self._days = self._build_days(self._order)
@@ -440,8 +459,14 @@ class WalkLog:
         ):
             # Results that hold for other settings (or none), or a day before the
             # cutoff: count from the first record.
-            self.load_archive()
-            point = None
+            try:
+                self.load_archive()
+            except ModelError:
+                # Unreadable: go on from the results at the cutoff, the closest there are.
+                if point is not None and today < point.first_day:
+                    point = None
+            else:
+                point = None
         history = self._history
         if history is not None and history.settings == settings:
             return history
