@@ -434,6 +434,10 @@ const STYLE = `
   .charts { display: flex; flex-direction: column; gap: 4px; padding-bottom: 8px;
     --ha-card-border-width: 0; --ha-card-box-shadow: none; --ha-card-background: transparent; }
   .charts[hidden] { display: none; }
+  /* The graphs bring their own padding; a sentence instead of them keeps the card's. */
+  .card[data-view=history] { padding-bottom: 0; }
+  .card[data-view=history] .head { margin-bottom: 0; }
+  .history-none { padding-bottom: 16px; }
 `;
 
 class BackwalkCard extends HTMLElement {
@@ -862,7 +866,7 @@ class BackwalkCard extends HTMLElement {
       // The graphs follow in their own element (_placeCharts), unless there are none.
       body = this._historyShown
         ? ""
-        : `<div class="fine" data-testid="bw-history-none">${this._html("history_no_recorder")}</div>`;
+        : `<div class="fine history-none" data-testid="bw-history-none">${this._html("history_no_recorder")}</div>`;
     } else {
       body = this._dashboardHtml(entities, value, attr, whole, painDay);
     }
