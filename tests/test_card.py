@@ -9,15 +9,19 @@ import re
 
 from homeassistant.components.frontend import DATA_EXTRA_MODULE_URL
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 
 from custom_components.backwalk.card import CARD_FILE, CARD_URL, async_register_card
 from custom_components.backwalk.const import DOMAIN
 from custom_components.backwalk.model import CORRECTION_WINDOW
+from custom_components.backwalk.statistics import statistic_ids
 
 MANIFEST = json.loads((CARD_FILE.parent.parent / "manifest.json").read_text())
 
@@ -172,3 +176,43 @@ async def test_card_finds_entities_by_what_they_are(
     assert card_keys <= profile_keys, card_keys - profile_keys
     # No entity id of a profile is written into the card.
     assert not re.search(r"\b(sensor|number|button|binary_sensor)\.alex_", source)
+
+
+async def test_card_finds_the_profiles_statistics(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    hass_read_only_access_token: str,
+) -> None:
+    """The History view's statistic ids come from the device, as any user receives it.
+
+    The frontend fills hass.devices from config/device_registry/list; the card takes the
+    profile's entry id from its backwalk identifier and makes the ids by statistics.py's
+    rule, which the card's own expression must follow for any entry id.
+    """
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass, hass_read_only_access_token)
+    await client.send_json_auto_id({"type": "config/device_registry/list"})
+    answer = await client.receive_json()
+    assert answer["success"]
+    (profile,) = dr.async_entries_for_config_entry(
+        dr.async_get(hass), loaded_entry.entry_id
+    )
+    (device,) = [d for d in answer["result"] if d["id"] == profile.id]
+    assert [DOMAIN, loaded_entry.entry_id] in device["identifiers"]
+
+    source = CARD_FILE.read_text()
+    body = re.search(
+        r"export function statisticIds\(entryId\) \{(.*?)\n\}", source, re.DOTALL
+    )
+    assert body is not None
+    rules = re.findall(r"\.replace\(/(.+?)/g, \"(_?)\"\)", body.group(1))
+    assert rules == [("[^a-z0-9]+", "_"), ("^_+|_+$", "")]
+    suffixes = re.findall(r"\$\{stem\}(\w+)`", body.group(1))
+    for entry_id in (loaded_entry.entry_id, "01KAZ-8q6 DX_", "__Ab.Cd__"):
+        stem = entry_id.lower()
+        for pattern, replacement in rules:
+            stem = re.sub(pattern, replacement, stem)
+        assert tuple(f"{DOMAIN}:{stem}{suffix}" for suffix in suffixes) == (
+            statistic_ids(entry_id)
+        )

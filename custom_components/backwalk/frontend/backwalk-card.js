@@ -18,6 +18,10 @@
  * taken back for CORRECTION_MS (backwalk.undo_last, which any user may call and which never
  * reaches further back).
  *
+ * Its History view shows the profile's long-term statistics (statistics.py) in two of Home
+ * Assistant's own statistics graphs: walking minutes per week over a year, pain per day over
+ * three months. They need the recorder; without it the view says so.
+ *
  * Every word the card shows is in i18n/<language>.json beside this file (card.py serves the
  * folder), picked by the user's language (hass.locale): a new language is a new file.
  */
@@ -185,6 +189,27 @@ export function profileDevices(hass) {
 }
 
 /**
+ * The profile's config entry id: its device's backwalk identifier (entity.py makes it of
+ * the entry id), else the entry the device registry names for it.
+ */
+export function profileEntryId(hass, deviceId) {
+  const device = (hass.devices || {})[deviceId];
+  if (!device) return null;
+  const ours = (device.identifiers || []).find((identifier) => identifier[0] === DOMAIN);
+  if (ours) return ours[1];
+  return device.config_entry_id || device.primary_config_entry || null;
+}
+
+/** The ids of a profile's long-term statistics, made as statistics.py's statistic_ids. */
+export function statisticIds(entryId) {
+  const stem = String(entryId)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+  return { minutes: `${DOMAIN}:${stem}_walking_minutes`, pain: `${DOMAIN}:${stem}_pain` };
+}
+
+/**
  * How this user reads times, from their profile settings (hass.locale), decided as Home
  * Assistant's frontend decides it, so the card agrees with the calendar and every other
  * card: AM/PM or 24 hours (time_format "language", "system", "12" or "24"), in the
@@ -246,6 +271,37 @@ function formatDay(day, language) {
   return new Intl.DateTimeFormat(language, { day: "numeric", month: "short", timeZone: "UTC" }).format(
     new Date(`${day}T12:00:00Z`),
   );
+}
+
+/**
+ * The History view's two statistics graphs (Home Assistant's statistics-graph card): the
+ * change of the minutes' hourly sum per week over a year, and each day's mean and highest
+ * pain over three months, on the 0-10 scale of the reports.
+ */
+export function historyCharts(ids, t) {
+  return [
+    {
+      type: "statistics-graph",
+      title: t("history_minutes_title"),
+      entities: [{ entity: ids.minutes, name: t("history_minutes_name") }],
+      period: "week",
+      stat_types: ["change"],
+      chart_type: "bar",
+      days_to_show: 365,
+      hide_legend: true,
+    },
+    {
+      type: "statistics-graph",
+      title: t("history_pain_title"),
+      entities: [{ entity: ids.pain, name: t("history_pain_name") }],
+      period: "day",
+      stat_types: ["mean", "max"],
+      chart_type: "line",
+      days_to_show: 90,
+      min_y_axis: 0,
+      max_y_axis: 10,
+    },
+  ];
 }
 
 function sparkline(trend, threshold, t, language) {
@@ -374,6 +430,14 @@ const STYLE = `
   .fine { color: var(--secondary-text-color); font-size: 0.8em; margin-top: 8px; }
   .error { color: var(--error-color, #db4437); margin-top: 10px; font-size: 0.9em; }
   .warning { color: var(--secondary-text-color); }
+  /* Home Assistant's graphs as part of this card, not cards within a card. */
+  .charts { display: flex; flex-direction: column; gap: 4px; padding-bottom: 8px;
+    --ha-card-border-width: 0; --ha-card-box-shadow: none; --ha-card-background: transparent; }
+  .charts[hidden] { display: none; }
+  /* The graphs bring their own padding; a sentence instead of them keeps the card's. */
+  .card[data-view=history] { padding-bottom: 0; }
+  .card[data-view=history] .head { margin-bottom: 0; }
+  .history-none { padding-bottom: 16px; }
 `;
 
 class BackwalkCard extends HTMLElement {
@@ -406,6 +470,11 @@ class BackwalkCard extends HTMLElement {
     this._words = null;
     this._wordsLanguage = "";
     this._wordsFailedAt = 0;
+    // "today" or "history"; the History view's graphs ({ key, elements }), kept across
+    // renders, and whether they are shown.
+    this._view = "today";
+    this._charts = null;
+    this._historyShown = false;
   }
 
   static getConfigElement() {
@@ -428,6 +497,9 @@ class BackwalkCard extends HTMLElement {
 
   set hass(hass) {
     this._hass = hass;
+    if (this._charts && this._charts.elements) {
+      for (const chart of this._charts.elements) chart.hass = hass;
+    }
     this._update();
   }
 
@@ -508,6 +580,10 @@ class BackwalkCard extends HTMLElement {
       this._message,
       this._correcting,
       this._wordsLanguage,
+      this._view,
+      // The History view: which statistics, and whether the recorder keeps any.
+      profileEntryId(this._hass, this._config.device_id),
+      (this._hass.config.components || []).includes("recorder"),
     ]);
     // Only a profile that is there is asked for its history: a disabled one is left alone.
     if (status === "ok") this._maybeFetchHistory(entities);
@@ -732,7 +808,7 @@ class BackwalkCard extends HTMLElement {
   _frame() {
     let frame = this.shadowRoot.querySelector("ha-card > .frame");
     if (!frame) {
-      this.shadowRoot.innerHTML = `<style>${STYLE}</style><ha-card><div class="frame"></div></ha-card>`;
+      this.shadowRoot.innerHTML = `<style>${STYLE}</style><ha-card><div class="frame"></div><div class="charts" data-testid="bw-history-charts" hidden></div></ha-card>`;
       frame = this.shadowRoot.querySelector("ha-card > .frame");
     }
     return frame;
@@ -747,6 +823,8 @@ class BackwalkCard extends HTMLElement {
       const testId = { unset: "bw-missing", missing: "bw-missing" }[status] || `bw-${status}`;
       const why = this._html(`status_${status}`, { name: escapeHtml(name) });
       this._frame().innerHTML = `<div class="card warning" data-testid="${testId}">${why}</div>`;
+      this._historyShown = false;
+      this._placeCharts();
       return;
     }
     const value = (key) => {
@@ -766,6 +844,12 @@ class BackwalkCard extends HTMLElement {
 
     // The control is part of the red-flag view only; it starts closed next time.
     if (!redFlag) this._correcting = null;
+    // A red-flag day shows care advice and nothing else (G15): not the history either.
+    if (redFlag) this._view = "today";
+    const history = this._view === "history";
+    const entryId = profileEntryId(this._hass, config.device_id);
+    const recorder = (this._hass.config.components || []).includes("recorder");
+    this._historyShown = history && recorder && Boolean(entryId);
     let body;
     if (redFlag) {
       // G15 and nothing else: no numbers to beat, no walk, no stretch, no activity at all;
@@ -778,27 +862,85 @@ class BackwalkCard extends HTMLElement {
           <div class="fine">${this._html("care_fine")}</div>
         </div>
         ${this._correctHtml(value("painToday"))}`;
+    } else if (history) {
+      // The graphs follow in their own element (_placeCharts), unless there are none.
+      body = this._historyShown
+        ? ""
+        : `<div class="fine history-none" data-testid="bw-history-none">${this._html("history_no_recorder")}</div>`;
     } else {
       body = this._dashboardHtml(entities, value, attr, whole, painDay);
     }
     const message = this._message;
     const shown = message && (!redFlag || message.pain) ? message : null;
     const focused = root.activeElement && root.activeElement.dataset ? root.activeElement.dataset.testid : null;
+    const side = redFlag
+      ? ""
+      : history
+        ? `<button class="link" data-do="today" data-testid="bw-back">${this._html("history_back")}</button>`
+        : `<span class="sub">${this._html(view === "pain_day" ? "head_pain_day" : "head_this_week")}</span>`;
     this._frame().innerHTML = `
-      <div class="card" data-testid="bw-card" data-view="${view}" aria-busy="${this._busy}" lang="${escapeHtml(wordsFile.get(this._wordsLanguage) || FALLBACK_LANGUAGE)}">
+      <div class="card" data-testid="bw-card" data-view="${history ? "history" : view}" aria-busy="${this._busy}" lang="${escapeHtml(wordsFile.get(this._wordsLanguage) || FALLBACK_LANGUAGE)}">
         <div class="head">
           <span class="title" data-testid="bw-title">${escapeHtml(name)}</span>
-          ${redFlag ? "" : `<span class="sub">${this._html(view === "pain_day" ? "head_pain_day" : "head_this_week")}</span>`}
+          ${side}
         </div>
         ${body}
         <div role="status" aria-live="polite">${shown ? this._messageHtml(shown) : ""}</div>
         ${this._error ? `<div class="error" role="alert" data-testid="bw-error">${escapeHtml(this._error)}</div>` : ""}
       </div>`;
+    this._placeCharts();
     this._bind(entities);
     // A keyboard user keeps their place across the re-render an action causes.
     if (focused) {
       const again = root.querySelector(`[data-testid="${focused}"]`);
       if (again) again.focus();
+    }
+  }
+
+  /**
+   * Show or hide the History view's graphs. They are made once (again only for another
+   * profile or language) and kept across renders. Hidden, they are detached, so they stop
+   * refreshing; shown again, they fetch the statistics anew.
+   */
+  _placeCharts() {
+    const box = this.shadowRoot.querySelector("ha-card > .charts");
+    box.hidden = !this._historyShown;
+    if (!this._historyShown) {
+      box.replaceChildren();
+      return;
+    }
+    const ids = statisticIds(profileEntryId(this._hass, this._config.device_id));
+    const configs = historyCharts(ids, (key) => this._t(key));
+    const key = JSON.stringify(configs);
+    if (!this._charts || this._charts.key !== key) this._makeCharts(key, configs);
+    const elements = this._charts.elements;
+    if (elements && !elements.every((element, index) => box.children[index] === element)) {
+      box.replaceChildren(...elements);
+    }
+  }
+
+  async _makeCharts(key, configs) {
+    const charts = { key, elements: null };
+    this._charts = charts;
+    try {
+      // The frontend's own card, made as a dashboard makes it: it looks and works as there.
+      const helpers = await window.loadCardHelpers();
+      const elements = await Promise.all(configs.map((config) => helpers.createCardElement(config)));
+      if (this._charts !== charts) return; // another profile or language meanwhile
+      for (const element of elements) {
+        element.hass = this._hass;
+        // A card whose code was not loaded yet asks to be made again once it is.
+        element.addEventListener("ll-rebuild", (event) => {
+          event.stopPropagation();
+          if (this._charts !== charts) return;
+          this._charts = null;
+          this._placeCharts();
+        });
+      }
+      charts.elements = elements;
+      this._placeCharts();
+    } catch (err) {
+      console.warn("backwalk-card: could not make the history graphs", err);
     }
   }
 
@@ -965,7 +1107,16 @@ class BackwalkCard extends HTMLElement {
         ${entities.logStretch ? `<button class="secondary" data-do="stretch" data-testid="bw-log-stretch" ${busy}>${this._html("log_stretch")}</button>` : ""}
         ${walkButton}
         <button class="secondary" data-do="report" data-testid="bw-report" title="${this._html("report_button_title")}" ${busy}>${this._html("report_button")}</button>
+        <button class="secondary" data-do="history" data-testid="bw-history" ${busy}>${this._html("history")}</button>
       </div>`;
+  }
+
+  /** Switch between today's view and the History view; the focus goes to the way back. */
+  _showView(view, focus) {
+    this._view = view;
+    this._update();
+    const target = this.shadowRoot.querySelector(`[data-testid="${focus}"]`);
+    if (target) target.focus();
   }
 
   _bind(entities) {
@@ -991,6 +1142,8 @@ class BackwalkCard extends HTMLElement {
       },
       "correct-save": () => this._correctPain(this._correcting),
       report: () => this._openReport(),
+      history: () => this._showView("history", "bw-back"),
+      today: () => this._showView("today", "bw-history"),
     };
     root.querySelectorAll("button[data-do]").forEach((button) => {
       button.addEventListener("click", () => {
