@@ -21,7 +21,7 @@ from hassil.sample import sample_sentence
 from homeassistant.components import conversation
 from homeassistant.components.tts import TextToSpeechEntity, TtsAudioType
 from homeassistant.config_entries import ConfigEntry, ConfigFlow
-from homeassistant.core import Context, HomeAssistant, ServiceCall
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import device_registry as dr, intent
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.setup import async_setup_component
@@ -30,9 +30,6 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockModule,
     MockPlatform,
-    async_capture_events,
-    async_fire_time_changed,
-    async_mock_service,
     mock_config_flow,
     mock_integration,
     mock_platform,
@@ -40,7 +37,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import yaml
 
-from custom_components.backwalk.const import DOMAIN, EVENT_NUDGE, WEBHOOK_MAX_BODY_BYTES
+from custom_components.backwalk.const import DOMAIN, WEBHOOK_MAX_BODY_BYTES
 from custom_components.backwalk.intents import (
     INTENT_LOG_WALK,
     INTENT_REPORT_PAIN,
@@ -50,6 +47,7 @@ from custom_components.backwalk.intents import (
 )
 from custom_components.backwalk.model import LANGUAGES
 from tests.model.languages import CATALOG, EXERCISE_WORDS
+from tests.test_reminders import Delivered, at
 
 REPO = Path(__file__).parent.parent
 SENTENCES = REPO / "custom_sentences"
@@ -77,20 +75,6 @@ def profile_options(profile_options: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class Delivered:
-    """What reached the speaker and the phone."""
-
-    def __init__(self, hass: HomeAssistant) -> None:
-        """Stand in for the external devices (the only mocks here)."""
-        hass.states.async_set("media_player.kitchen", "idle")
-        hass.states.async_set("tts.piper", "unknown")
-        self.spoken: list[ServiceCall] = async_mock_service(hass, "tts", "speak")
-        self.pushed: list[ServiceCall] = async_mock_service(
-            hass, "notify", "mobile_app_pixel"
-        )
-        self.events = async_capture_events(hass, EVENT_NUDGE)
-
-
 @pytest.fixture
 async def delivered(hass: HomeAssistant) -> Delivered:
     """Targets exist before the profile loads."""
@@ -101,13 +85,6 @@ async def delivered(hass: HomeAssistant) -> Delivered:
 def sunday_evening(freezer: FrozenDateTimeFactory) -> None:
     """Sunday 2026-11-22, 20:00 in Berlin (19:00 UTC)."""
     freezer.move_to("2026-11-22T19:00:00+00:00")
-
-
-async def at(hass: HomeAssistant, freezer: FrozenDateTimeFactory, moment: str) -> None:
-    """Move the clock to a UTC moment and let timers run."""
-    freezer.move_to(moment)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
 
 
 async def test_german_profile_hears_the_german_stretch_reminder(
